@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# sgnic: top-level entry points.  `make help` lists them.  The QEMU tree,
+# its build and the guest kernel live in $(SGNIC_CACHE) (default
+# ~/.cache/sgnic); everything the repository builds goes to build/.
+
+SHELL := /bin/bash
+ROOT := $(CURDIR)
+ENV := . $(ROOT)/scripts/env.sh
+GUEST_KERNEL ?= 6.12.95+deb12-amd64
+KDIR ?= /usr/src/linux-headers-$(GUEST_KERNEL)
+PREFIX ?= /usr/local
+export GUEST_KERNEL KDIR
+
+.DEFAULT_GOAL := help
+
+help: ## this list
+	@echo "sgnic: a QEMU PCI NIC with a descriptor-ring DMA engine and its Linux driver"
+	@echo
+	@grep -hE '^[a-z][a-z0-9_-]*:.*## ' $(MAKEFILE_LIST) | \
+		awk -F':.*## ' '{ printf "  make %-14s %s\n", $$1, $$2 }'
+	@echo
+	@echo "Knobs: ACCEL=kvm|tcg  SGNIC_CACHE=dir  QEMU_SRC=qemu-tree  GUEST_KERNEL=version"
+
+setup: ## install Debian packages, fetch QEMU 10.0 source and the guest kernel
+	@scripts/setup.sh all
+
+qemu: setup ## build QEMU with -device sgnic and its qtest (incremental)
+	@scripts/build-qemu.sh
+
+module: setup ## build kernel-driver/sgnic.ko against the guest kernel (W=1)
+	@$(MAKE) -s -C kernel-driver KDIR=$(KDIR)
+
+tools: ## build the userspace tools into build/bin
+	@$(MAKE) -s -C userspace-tools O=$(ROOT)/build
+
+all: qemu module tools ## build everything
+
+demo: all ## boot two sgnic ports, show ip link and ethtool, run iperf3 between them
+	@scripts/demo.sh
+
+vm: qemu module ## interactive shell in the guest with sgnic.ko loaded
+	@scripts/vm.sh
+
+test: all ## every test: host unit tests, qtests, in-VM tests; ends with "N passed, N failed"
+	@tests/run-all.sh
+
+unit: tools ## host unit tests only (planner, tools)
+	@tests/run-all.sh unit
+
+qtest: qemu ## QEMU qtests only
+	@tests/run-all.sh qtest
+
+vmtest: qemu module tools ## in-VM tests only
+	@tests/run-all.sh vm
+
+stress: setup ## randomized device stress under AddressSanitizer (100k operations)
+	@scripts/stress-asan.sh
+
+install: tools ## install the userspace tools and man pages (PREFIX, DESTDIR)
+	@$(MAKE) -s -C userspace-tools O=$(ROOT)/build PREFIX=$(PREFIX) install
+
+checkpatch: ## kernel checkpatch --strict over kernel-driver/
+	@scripts/checkpatch.sh
+
+clean: ## remove build/ and module objects (the cache stays)
+	@rm -rf build
+	@$(MAKE) -s -C kernel-driver KDIR=$(KDIR) clean >/dev/null 2>&1 || true
+
+distclean: clean ## also remove the QEMU build in the cache
+	@$(ENV); rm -rf "$$SGNIC_QEMU_BUILD"
+
+.PHONY: help setup qemu module tools all demo vm test unit qtest vmtest stress install checkpatch clean distclean

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later OR MIT */
+/*
+ * sgnic hardware contract: PCI identity, register map, descriptor layout,
+ * channel states and error codes.
+ *
+ * This header is the single source of truth shared by the QEMU device
+ * (qemu-device/), the Linux driver (kernel-driver/), the userspace tools and
+ * the tests.  docs/spec.md explains it; when the two disagree, this file wins
+ * and the spec is the bug.
+ *
+ * Everything the device reads or writes in guest memory is little-endian.
+ */
+#ifndef SGNIC_HW_H
+#define SGNIC_HW_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/build_bug.h>
+#else
+#include <stdint.h>
+#include <assert.h>
+#endif
+
+/* ---- PCI identity ------------------------------------------------------ */
+
+/* 0x1234 is the experimental vendor ID QEMU's own demo devices use. */
+#define SGNIC_PCI_VENDOR_ID		0x1234
+#define SGNIC_PCI_DEVICE_ID		0x5347	/* "SG" */
+#define SGNIC_PCI_REVISION		0x01
+#define SGNIC_PCI_CLASS			0x0200	/* Ethernet controller */
+
+#define SGNIC_BAR_REGS			0	/* 64-bit memory BAR, registers */
+#define SGNIC_BAR_REGS_SIZE		0x10000
+#define SGNIC_BAR_MSIX			2	/* 64-bit memory BAR, MSI-X */
+#define SGNIC_BAR_MSIX_SIZE		0x4000
+#define SGNIC_MSIX_TABLE_OFFSET		0x0000
+#define SGNIC_MSIX_PBA_OFFSET		0x2000
+
+/* ---- Fixed limits -------------------------------------------------------- */
+
+#define SGNIC_MAX_QUEUE_PAIRS		8
+/* Vector 0: link and errors; vector 1 + q: TX and RX channel of pair q. */
+#define SGNIC_VEC_MISC			0
+#define SGNIC_VEC_QUEUE(q)		(1 + (q))
+#define SGNIC_MAX_VECTORS		(1 + SGNIC_MAX_QUEUE_PAIRS)
+
+#define SGNIC_RING_MIN			8	/* descriptors, power of two */
+#define SGNIC_RING_MAX			4096
+#define SGNIC_DESC_SIZE			64
+#define SGNIC_DESC_ALIGN		64
+#define SGNIC_COMPL_ALIGN		8
+
+/*
+ * Hard limits: a descriptor beyond them is malformed and halts the channel.
+ * The advertised limits (SGNIC_REG_MAX_*) are policy inside these bounds
+ * and are enforced per packet without halting.
+ */
+#define SGNIC_HW_MAX_BUF_LEN		0x10000	/* one descriptor's buffer */
+#define SGNIC_HW_MAX_CHAIN		64	/* descriptors in one packet */
+#define SGNIC_HW_MAX_PKT_LEN		0x40000	/* bytes in one TX packet */
+
+#define SGNIC_MIN_MTU			68
+#define SGNIC_MAX_FRAME			9018	/* 9000 MTU + Ethernet + VLAN */
+#define SGNIC_ETH_OVERHEAD		18
+
+/* Defaults of the advertised DMA limits (QEMU properties change them). */
+#define SGNIC_DEF_MAX_XFER		0x10000
+#define SGNIC_DEF_MAX_SG		32
+#define SGNIC_DEF_MAX_SEG		0x10000
+#define SGNIC_DEF_SEG_BOUNDARY_SHIFT	32	/* no element crosses 4 GiB */
+
+/* ---- Global registers (BAR 0) ------------------------------------------- */
+
+#define SGNIC_REG_ID			0x0000	/* RO: SGNIC_ID_MAGIC */
+#define SGNIC_ID_MAGIC			0x53474e43	/* "SGNC" */
+#define SGNIC_REG_VERSION		0x0004	/* RO: major << 16 | minor */
+#define SGNIC_VERSION_MAJOR		1
+#define SGNIC_VERSION_MINOR		0
+#define SGNIC_REG_FEATURES		0x0008	/* RO: SGNIC_FEAT_* */
+#define SGNIC_FEAT_TX_CSUM		(1u << 0)
+#define SGNIC_FEAT_RX_CSUM		(1u << 1)
+#define SGNIC_FEAT_TSO			(1u << 2)
+#define SGNIC_FEAT_SG			(1u << 3)
+#define SGNIC_FEAT_WRITEBACK		(1u << 4)
+#define SGNIC_FEAT_MSIX			(1u << 5)
+#define SGNIC_FEAT_RX_MULTIBUF		(1u << 6)
+#define SGNIC_REG_QUEUES		0x000c	/* RO */
+#define SGNIC_QUEUES_PAIRS_MASK		0x000000ffu	/* queue pairs */
+#define SGNIC_QUEUES_VECTORS_SHIFT	8		/* MSI-X vectors */
+#define SGNIC_QUEUES_VECTORS_MASK	0x0000ff00u
+#define SGNIC_REG_MAX_XFER		0x0010	/* RO: bytes per TX packet */
+#define SGNIC_REG_MAX_SG		0x0014	/* RO: elements per packet; 1 = single transfer */
+#define SGNIC_REG_MAX_SEG		0x0018	/* RO: bytes per element */
+#define SGNIC_REG_SEG_BOUNDARY		0x001c	/* RO: log2 of the boundary no element may cross */
+#define SGNIC_REG_MAX_FRAME		0x0020	/* RO: largest frame on the wire */
+#define SGNIC_REG_CTRL			0x0024	/* RW */
+#define SGNIC_CTRL_RESET		(1u << 0)	/* self-clearing device reset */
+#define SGNIC_CTRL_RX_ENABLE		(1u << 1)	/* accept frames from the wire */
+#define SGNIC_CTRL_PROMISC		(1u << 2)
+#define SGNIC_CTRL_LOOPBACK		(1u << 3)	/* TX frames come back on RX, not the wire */
+#define SGNIC_REG_STATUS		0x0028	/* RO */
+#define SGNIC_STATUS_LINK_UP		(1u << 0)
+#define SGNIC_REG_MAC_LO		0x002c	/* RW: MAC bytes 0..3 */
+#define SGNIC_REG_MAC_HI		0x0030	/* RW: MAC bytes 4..5 in bits 15:0 */
+#define SGNIC_REG_MISC_CAUSE		0x0034	/* RW1C: SGNIC_MISC_* */
+#define SGNIC_REG_MISC_MASK		0x0038	/* RW: 1 = cause raises vector 0 */
+#define SGNIC_MISC_LINK			(1u << 0)	/* link changed */
+#define SGNIC_MISC_CHAN_HALT		(1u << 1)	/* a channel halted */
+#define SGNIC_MISC_TEST			(1u << 2)	/* set by SGNIC_REG_MISC_SET */
+#define SGNIC_REG_MISC_SET		0x003c	/* WO: set causes (self-test) */
+#define SGNIC_REG_RX_QUEUES		0x0040	/* RW: RX channels flows spread to */
+#define SGNIC_REG_HALTED		0x0044	/* RO: bit per channel halted */
+#define SGNIC_REG_IRQ_UNMASK		0x0048	/* WO: bit c sets channel c's IRQ_EN */
+/* Device counters, RO, 32-bit wrapping. */
+#define SGNIC_REG_STAT_RX_NOBUF		0x0080	/* frames dropped, no buffers */
+#define SGNIC_REG_STAT_RX_OVERSIZE	0x0084	/* frames dropped, too large */
+#define SGNIC_REG_STAT_RX_FILTERED	0x0088	/* frames not for our MAC */
+#define SGNIC_REG_STAT_DOORBELLS	0x008c	/* tail register writes */
+#define SGNIC_REG_STAT_IRQS		0x0090	/* MSI-X messages sent */
+#define SGNIC_REG_STAT_IRQS_LOST	0x0094	/* interrupts dropped by lost-irq injection */
+#define SGNIC_REG_STAT_WRITEBACKS	0x0098	/* completion-address writes */
+#define SGNIC_REG_STAT_TX_PKTS		0x009c	/* packets sent */
+#define SGNIC_REG_STAT_RX_PKTS		0x00a0	/* frames delivered */
+#define SGNIC_REG_STAT_MMIO		0x00a4	/* register accesses */
+#define SGNIC_NUM_STATS			10
+#define SGNIC_REG_GLOBAL_END		0x0100
+
+/* ---- Channel registers ---------------------------------------------------- */
+
+/*
+ * Channel c (0 .. 2 * pairs - 1) has a 64-byte register block.  Even
+ * channels transmit, odd channels receive: TX of pair q is channel 2q,
+ * RX of pair q is channel 2q + 1.
+ */
+#define SGNIC_CHAN_BASE			0x1000
+#define SGNIC_CHAN_STRIDE		0x40
+#define SGNIC_CHAN_TX(q)		(2 * (q))
+#define SGNIC_CHAN_RX(q)		(2 * (q) + 1)
+#define SGNIC_CHAN_IS_RX(c)		((c) & 1)
+#define SGNIC_CHAN_PAIR(c)		((c) >> 1)
+#define SGNIC_CHAN_REG(c, r)		(SGNIC_CHAN_BASE + (c) * SGNIC_CHAN_STRIDE + (r))
+#define SGNIC_NUM_CHANS			(2 * SGNIC_MAX_QUEUE_PAIRS)
+#define SGNIC_REGS_END			SGNIC_CHAN_REG(SGNIC_NUM_CHANS, 0)
+
+#define SGNIC_CH_RING_LO		0x00	/* RW while stopped: ring base, 64-byte aligned */
+#define SGNIC_CH_RING_HI		0x04
+#define SGNIC_CH_RING_SIZE		0x08	/* RW while stopped: descriptors, power of two */
+#define SGNIC_CH_TAIL			0x0c	/* RW: doorbell, index the driver fills next */
+#define SGNIC_CH_HEAD			0x10	/* RO: index the device processes next */
+#define SGNIC_CH_CMD			0x14	/* WO: SGNIC_CMD_* */
+#define SGNIC_CH_STATUS			0x18	/* RO: state and error */
+#define SGNIC_CH_COMPL_LO		0x1c	/* RW: completion writeback address */
+#define SGNIC_CH_COMPL_HI		0x20
+#define SGNIC_CH_IRQ_MOD		0x24	/* RW: interrupt moderation */
+/*
+ * RW: bit 0 enables the channel's interrupt.  Sending a queue interrupt
+ * clears IRQ_EN of both channels of the pair (auto-mask), so the handler
+ * need not touch the device; the driver re-arms with SGNIC_REG_IRQ_UNMASK.
+ */
+#define SGNIC_CH_IRQ_EN			0x28
+#define SGNIC_CH_ERR_DESC		0x2c	/* RO: index of the descriptor that halted */
+#define SGNIC_CH_COMPLETED		0x30	/* RO: descriptors completed, wrapping */
+#define SGNIC_CH_PKT_ERRS		0x34	/* RO: packets refused with an error status */
+
+#define SGNIC_CMD_START			1	/* stopped -> active/idle (checks the ring) */
+#define SGNIC_CMD_SUSPEND		2	/* active/idle -> suspended */
+#define SGNIC_CMD_RESUME		3	/* suspended -> active/idle */
+#define SGNIC_CMD_RESET			4	/* any -> stopped; head = tail = 0 */
+
+/* SGNIC_CH_STATUS: state in bits 2:0, error code in bits 15:8. */
+#define SGNIC_STATE_MASK		0x7u
+#define SGNIC_STATE_STOPPED		0
+#define SGNIC_STATE_ACTIVE		1
+#define SGNIC_STATE_IDLE		2
+#define SGNIC_STATE_SUSPENDED		3
+#define SGNIC_STATE_HALTED		4
+#define SGNIC_STATUS_ERR_SHIFT		8
+#define SGNIC_STATUS_ERR_MASK		0xff00u
+#define SGNIC_CH_STATE(status)		((status) & SGNIC_STATE_MASK)
+#define SGNIC_CH_ERR(status)		(((status) & SGNIC_STATUS_ERR_MASK) >> SGNIC_STATUS_ERR_SHIFT)
+
+/* SGNIC_CH_IRQ_MOD: hold an interrupt up to USECS or until COUNT completions. */
+#define SGNIC_IRQ_MOD_USECS_MASK	0x0000ffffu
+#define SGNIC_IRQ_MOD_COUNT_SHIFT	16
+#define SGNIC_IRQ_MOD_COUNT_MASK	0xffff0000u
+#define SGNIC_IRQ_MOD_MAX_USECS		0xffff
+#define SGNIC_IRQ_MOD_MAX_COUNT		0xffff
+
+/*
+ * Completion writeback (seed 004): a 64-bit value the device stores at
+ * SGNIC_CH_COMPL_* when it completes a descriptor flagged
+ * SGNIC_DESC_F_STATUS_UPDATE, and when the channel halts.  Descriptors are
+ * 64-byte aligned, so the low 6 bits of the descriptor's bus address carry
+ * the channel status instead.
+ */
+#define SGNIC_COMPL_ADDR_MASK		(~(uint64_t)0x3f)
+#define SGNIC_COMPL_STATE_MASK		0x7u	/* SGNIC_STATE_* */
+#define SGNIC_COMPL_ERR			(1u << 3)	/* channel holds an error code */
+
+/* Channel error codes (SGNIC_CH_STATUS bits 15:8); all halt the channel. */
+#define SGNIC_ERR_NONE			0x00
+#define SGNIC_ERR_RING_CONFIG		0x01	/* START with a bad base or size */
+#define SGNIC_ERR_TAIL_RANGE		0x02	/* tail written past the ring */
+#define SGNIC_ERR_DESC_READ		0x03	/* DMA fault reading a descriptor */
+#define SGNIC_ERR_DESC_WRITE		0x04	/* DMA fault writing a descriptor back */
+#define SGNIC_ERR_BUF_READ		0x05	/* DMA fault reading a TX buffer */
+#define SGNIC_ERR_BUF_WRITE		0x06	/* DMA fault writing an RX buffer */
+#define SGNIC_ERR_COMPL_WRITE		0x07	/* DMA fault writing the completion value */
+#define SGNIC_ERR_DESC_LEN		0x08	/* zero length or above SGNIC_HW_MAX_BUF_LEN */
+#define SGNIC_ERR_DESC_FLAGS		0x09	/* chain does not start with SOP, or reserved bits */
+#define SGNIC_ERR_CHAIN			0x0a	/* chain longer than SGNIC_HW_MAX_CHAIN or SGNIC_HW_MAX_PKT_LEN */
+#define SGNIC_ERR_INJECTED		0x0b	/* fault injected by a test property */
+
+/* ---- Descriptors ----------------------------------------------------------- */
+
+/* Driver-owned flags, SGNIC_DESC.flags. */
+#define SGNIC_DESC_F_SOP		(1u << 0)	/* first descriptor of a TX packet */
+#define SGNIC_DESC_F_EOP		(1u << 1)	/* last descriptor of a TX packet */
+#define SGNIC_DESC_F_STATUS_UPDATE	(1u << 2)	/* write the completion value */
+#define SGNIC_DESC_F_INTERRUPT		(1u << 3)	/* raise the channel interrupt */
+#define SGNIC_DESC_F_SINGLE_XFER	(1u << 4)	/* packet must be one transfer */
+#define SGNIC_DESC_F_CSUM		(1u << 5)	/* insert L4 checksum (TX) */
+#define SGNIC_DESC_F_TSO		(1u << 6)	/* segment with mss (TX) */
+#define SGNIC_DESC_F_RESERVED		0xffffff80u
+
+/*
+ * Status written back by the device (SGNIC_DESC.status).  Bits 7:0 hold a
+ * per-packet result: the packet was refused, the channel goes on.
+ */
+#define SGNIC_DESC_S_DONE		(1u << 31)
+#define SGNIC_DESC_S_EOP		(1u << 30)	/* RX: last buffer of the frame */
+#define SGNIC_DESC_S_SOP		(1u << 29)	/* RX: first buffer of the frame */
+#define SGNIC_DESC_S_L4_CSUM_OK		(1u << 28)	/* RX: TCP/UDP checksum verified */
+#define SGNIC_DESC_S_L4_CSUM_BAD	(1u << 27)	/* RX: TCP/UDP checksum wrong */
+#define SGNIC_DESC_S_RESULT_MASK	0xffu
+
+#define SGNIC_RES_OK			0x00
+#define SGNIC_RES_TOO_MANY_TRANSFERS	0x01	/* packet above max transfer, or element above max segment */
+#define SGNIC_RES_TOO_FRAGMENTED	0x02	/* more elements than max SG, or >1 with SINGLE_XFER */
+#define SGNIC_RES_BOUNDARY		0x03	/* element crosses the segment boundary */
+#define SGNIC_RES_BAD_OFFLOAD		0x04	/* checksum or TSO request not parseable */
+
+struct sgnic_desc {
+	/* written by the driver */
+	uint64_t addr;		/* buffer bus address */
+	uint32_t len;		/* TX: bytes to send; RX: buffer size */
+	uint32_t flags;		/* SGNIC_DESC_F_* */
+	uint16_t mss;		/* TSO segment size (SOP descriptor) */
+	uint16_t csum_start;	/* TX: checksum start (SOP descriptor) */
+	uint16_t csum_offset;	/* TX: checksum field offset from csum_start */
+	uint16_t reserved0;
+	uint64_t reserved1[3];
+	/* written back by the device */
+	uint32_t status;	/* SGNIC_DESC_S_* | SGNIC_RES_* */
+	uint32_t xfer_len;	/* bytes read (TX) or written (RX) */
+	uint64_t reserved2;
+};
+
+#define SGNIC_DESC_STATUS_OFFSET	48
+
+static_assert(sizeof(struct sgnic_desc) == SGNIC_DESC_SIZE, "descriptor is 64 bytes");
+static_assert(SGNIC_DESC_SIZE % SGNIC_DESC_ALIGN == 0, "descriptors stay aligned in a ring");
+static_assert(SGNIC_DESC_ALIGN > SGNIC_COMPL_STATE_MASK + SGNIC_COMPL_ERR,
+	      "status bits fit below the descriptor alignment");
+static_assert(__builtin_offsetof(struct sgnic_desc, status) == SGNIC_DESC_STATUS_OFFSET,
+	      "status offset");
+static_assert(SGNIC_REGS_END <= SGNIC_BAR_REGS_SIZE, "registers fit in BAR 0");
+
+#endif /* SGNIC_HW_H */

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sgnic: driver-wide structures.  The hardware contract is in sgnic_hw.h;
+ * this file holds what the driver builds around it.
+ */
+#ifndef SGNIC_H
+#define SGNIC_H
+
+#include <linux/netdevice.h>
+#include <linux/pci.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/dim.h>
+#include <linux/version.h>
+
+#include "sgnic_hw.h"
+#include "sgnic_plan.h"
+
+#define SGNIC_DRV_NAME		"sgnic"
+
+#define SGNIC_DEF_RING_SIZE	512
+#define SGNIC_TX_STAGING_SIZE	512	/* bytes per pre-mapped copy slot */
+#define SGNIC_DEF_TX_COPYBREAK	256
+#define SGNIC_DEF_RX_COPYBREAK	256
+#define SGNIC_RX_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
+#define SGNIC_RX_BUF_LEN	(PAGE_SIZE - SGNIC_RX_HEADROOM - \
+				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
+#define SGNIC_DEF_IRQ_USECS	20
+#define SGNIC_DEF_IRQ_FRAMES	16
+#define SGNIC_WATCHDOG_MS	100
+
+/* Private flags (ethtool --set-priv-flags). */
+enum {
+	SGNIC_PFLAG_SINGLE_XFER,	/* every packet as one transfer */
+	SGNIC_PFLAG_WRITEBACK,		/* completion by status writeback */
+	SGNIC_PFLAG_NR,
+};
+
+/* How a TX slot's buffer was mapped, so completion undoes it right. */
+enum sgnic_tx_map {
+	SGNIC_TX_MAP_NONE,	/* continuation of an earlier slot's mapping */
+	SGNIC_TX_MAP_SINGLE,	/* dma_map_single of the skb head */
+	SGNIC_TX_MAP_PAGE,	/* skb_frag_dma_map of a fragment */
+	SGNIC_TX_MAP_STAGING,	/* copied into the ring's pre-mapped staging */
+};
+
+struct sgnic_tx_buf {
+	struct sk_buff *skb;	/* on the packet's last slot */
+	dma_addr_t dma;
+	u32 map_len;
+	u32 desc_len;		/* bytes this descriptor asked for */
+	u32 bytecount;		/* on the last slot: bytes on the wire (BQL) */
+	u16 gso_segs;		/* on the last slot */
+	u8 map;			/* enum sgnic_tx_map */
+};
+
+struct sgnic_rx_buf {
+	struct page *page;
+	dma_addr_t dma;		/* of the page; the buffer starts at headroom */
+};
+
+/*
+ * Per-queue counters.  Every error and fallback path has its own counter,
+ * named after what happened, shown by ethtool -S.
+ */
+struct sgnic_tx_stats {
+	u64 packets;
+	u64 bytes;
+	u64 stop;		/* queue stopped: ring full */
+	u64 wake;
+	u64 busy;		/* returned NETDEV_TX_BUSY */
+	u64 copybreak;		/* sent from a staging slot */
+	u64 linearized;		/* rearranged by skb_linearize, then retried */
+	u64 drop_too_fragmented;
+	u64 drop_too_many_transfers;
+	u64 drop_no_resources;
+	u64 map_err;		/* dma_mapping_error, mappings unwound */
+	u64 csum;		/* checksum offload requests */
+	u64 tso;		/* TSO requests */
+	u64 residual;		/* device moved fewer bytes than asked */
+	u64 dev_refused;	/* device returned a per-packet result */
+	u64 doorbells;
+};
+
+struct sgnic_rx_stats {
+	u64 packets;
+	u64 bytes;
+	u64 copybreak;
+	u64 multi_buf;		/* frames spread over several buffers */
+	u64 csum_ok;
+	u64 csum_bad;
+	u64 alloc_fail;
+	u64 frame_err;		/* malformed SOP/EOP sequence */
+	u64 doorbells;
+};
+
+struct sgnic_qvec;
+
+struct sgnic_ring {
+	struct sgnic_priv *priv;
+	struct sgnic_qvec *qv;
+	struct device *dev;
+	void __iomem *regs;		/* this channel's register block */
+	struct sgnic_desc *desc;
+	dma_addr_t desc_dma;
+	__le64 *compl;			/* completion writeback value */
+	dma_addr_t compl_dma;
+	u32 size;
+	u32 next_to_use;
+	u32 next_to_clean;
+	u16 qid;
+	u16 chan;
+	u32 desc_flags;			/* completion flags for each packet */
+	bool single_xfer;
+
+	union {
+		struct {
+			struct sgnic_tx_buf *tx_buf;
+			u8 *staging;	/* size * SGNIC_TX_STAGING_SIZE */
+			dma_addr_t staging_dma;
+			struct sgnic_plan_elem *elems;
+			struct sgnic_tx_stats tx_stats;
+		};
+		struct {
+			struct sgnic_rx_buf *rx_buf;
+			struct page_pool *pp;
+			struct sk_buff *skb;	/* frame being assembled */
+			struct sgnic_rx_stats rx_stats;
+		};
+	};
+	struct u64_stats_sync syncp;
+};
+
+struct sgnic_qvec {
+	struct sgnic_priv *priv;
+	struct napi_struct napi;
+	struct sgnic_ring *tx;
+	struct sgnic_ring *rx;
+	struct dim dim;
+	u16 dim_events;
+	u16 idx;
+	u32 irq;
+	char name[IFNAMSIZ + 16];
+};
+
+struct sgnic_caps {
+	u32 version;
+	u32 features;
+	u32 max_pairs;
+	u32 max_xfer;
+	u32 max_sg;
+	u32 max_seg;
+	u32 seg_boundary_shift;
+	u32 max_frame;
+};
+
+struct sgnic_dev_stats {
+	u64 chan_resets;	/* halted channels reset and refilled */
+	u64 watchdog_kicks;	/* NAPI run by the watchdog: lost interrupt */
+	u64 tx_timeouts;
+	u64 link_changes;
+};
+
+struct sgnic_dbg_file {
+	struct sgnic_priv *priv;
+	u16 q;
+	bool rx;
+};
+
+struct sgnic_priv {
+	struct pci_dev *pdev;
+	struct net_device *netdev;
+	void __iomem *hw;
+	struct sgnic_caps caps;
+	u32 max_map_units;		/* mapping units one packet may use */
+
+	u32 num_pairs;
+	u32 tx_ring_size;
+	u32 rx_ring_size;
+	unsigned long pflags;
+	u32 tx_copybreak;
+	u32 rx_copybreak;
+	u32 rx_usecs;
+	u32 rx_frames;
+	u32 tx_usecs;
+	u32 tx_frames;
+	bool rx_dim;
+
+	u32 num_vectors;
+	struct sgnic_qvec qv[SGNIC_MAX_QUEUE_PAIRS];
+	struct sgnic_ring *tx[SGNIC_MAX_QUEUE_PAIRS];
+	struct sgnic_ring *rx[SGNIC_MAX_QUEUE_PAIRS];
+	bool up;
+
+	atomic_t test_irqs;		/* MISC_TEST interrupts seen (self-test) */
+	struct work_struct reset_work;
+	struct timer_list watchdog;
+	struct sgnic_dev_stats dstats;
+	/* Counters of rings freed by reconfiguration, so totals never go back. */
+	struct sgnic_tx_stats tx_base;
+	struct sgnic_rx_stats rx_base;
+
+	struct dentry *dbg;
+	struct sgnic_dbg_file dbg_files[SGNIC_NUM_CHANS];
+};
+
+static inline u32 sgnic_rd(struct sgnic_priv *priv, u32 reg)
+{
+	return readl(priv->hw + reg);
+}
+
+static inline void sgnic_wr(struct sgnic_priv *priv, u32 reg, u32 val)
+{
+	writel(val, priv->hw + reg);
+}
+
+static inline u32 sgnic_ring_free(const struct sgnic_ring *ring)
+{
+	return (ring->next_to_clean - ring->next_to_use - 1) & (ring->size - 1);
+}
+
+/* sgnic_netdev.c */
+extern const struct net_device_ops sgnic_netdev_ops;
+int sgnic_up(struct sgnic_priv *priv);
+void sgnic_down(struct sgnic_priv *priv);
+int sgnic_reconfigure(struct sgnic_priv *priv, u32 pairs, u32 tx_size,
+		      u32 rx_size, unsigned long pflags);
+void sgnic_update_link(struct sgnic_priv *priv);
+
+/* sgnic_txrx.c */
+int sgnic_alloc_rings(struct sgnic_priv *priv);
+void sgnic_free_rings(struct sgnic_priv *priv);
+void sgnic_start_ring(struct sgnic_ring *ring);
+void sgnic_stop_ring(struct sgnic_ring *ring);
+void sgnic_rx_refill(struct sgnic_ring *ring);
+void sgnic_tx_clean_all(struct sgnic_ring *ring);
+void sgnic_rx_clean_all(struct sgnic_ring *ring);
+int sgnic_poll(struct napi_struct *napi, int budget);
+bool sgnic_ring_pending(struct sgnic_ring *ring);
+u32 sgnic_ring_done_index(struct sgnic_ring *ring);
+void sgnic_ring_set_moderation(struct sgnic_ring *ring, u32 usecs, u32 frames);
+void sgnic_rx_dim_work(struct work_struct *work);
+void sgnic_fold_ring_stats(struct sgnic_priv *priv);
+void sgnic_get_tx_stats(struct sgnic_ring *ring, struct sgnic_tx_stats *out);
+void sgnic_get_rx_stats(struct sgnic_ring *ring, struct sgnic_rx_stats *out);
+
+/* sgnic_map.c: TX mapping, single transfer vs scatter/gather */
+netdev_tx_t sgnic_xmit(struct sk_buff *skb, struct net_device *netdev);
+void sgnic_tx_unmap_slot(struct sgnic_ring *ring, struct sgnic_tx_buf *buf);
+void sgnic_plan_limits(struct sgnic_priv *priv, bool single,
+		       struct sgnic_plan_limits *lim);
+
+/* sgnic_ethtool.c */
+void sgnic_set_ethtool_ops(struct net_device *netdev);
+
+/* sgnic_debugfs.c */
+void sgnic_debugfs_init(void);
+void sgnic_debugfs_exit(void);
+void sgnic_debugfs_add(struct sgnic_priv *priv);
+void sgnic_debugfs_remove(struct sgnic_priv *priv);
+
+/* sgnic_main.c */
+int sgnic_hw_selftest_loopback(struct sgnic_priv *priv, bool single,
+			       bool writeback);
+
+#endif /* SGNIC_H */

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sgnic: PCI probe and remove, MSI-X, the misc (link and error) interrupt,
+ * halted-channel recovery and the lost-interrupt watchdog.
+ */
+#include <linux/module.h>
+#include <linux/interrupt.h>
+#include <linux/etherdevice.h>
+#include <linux/dma-mapping.h>
+#include <linux/rtnetlink.h>
+
+#include "sgnic.h"
+
+static irqreturn_t sgnic_misc_irq(int irq, void *data)
+{
+	struct sgnic_priv *priv = data;
+	u32 cause = sgnic_rd(priv, SGNIC_REG_MISC_CAUSE);
+
+	if (!cause)
+		return IRQ_NONE;
+	sgnic_wr(priv, SGNIC_REG_MISC_CAUSE, cause);
+	if (cause & SGNIC_MISC_TEST)
+		atomic_inc(&priv->test_irqs);
+	if ((cause & SGNIC_MISC_LINK) && priv->up)
+		sgnic_update_link(priv);
+	if (cause & SGNIC_MISC_CHAN_HALT)
+		schedule_work(&priv->reset_work);
+	return IRQ_HANDLED;
+}
+
+/* Reset one queue pair's channels and refill them; the link stays up. */
+static void sgnic_reset_pair(struct sgnic_priv *priv, u32 q)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(priv->netdev, q);
+	struct sgnic_qvec *qv = &priv->qv[q];
+
+	napi_disable(&qv->napi);
+	__netif_tx_lock_bh(txq);
+	netif_tx_stop_queue(txq);
+	__netif_tx_unlock_bh(txq);
+
+	sgnic_stop_ring(qv->tx);
+	sgnic_stop_ring(qv->rx);
+	sgnic_start_ring(qv->tx);
+	sgnic_start_ring(qv->rx);
+	sgnic_ring_set_moderation(qv->tx, priv->tx_usecs, priv->tx_frames);
+	sgnic_ring_set_moderation(qv->rx, priv->rx_usecs, priv->rx_frames);
+
+	napi_enable(&qv->napi);
+	if (netif_carrier_ok(priv->netdev))
+		netif_tx_wake_queue(txq);
+	priv->dstats.chan_resets++;
+}
+
+static void sgnic_reset_task(struct work_struct *work)
+{
+	struct sgnic_priv *priv = container_of(work, struct sgnic_priv, reset_work);
+	u32 halted, q, chans;
+	bool any = false;
+
+	rtnl_lock();
+	if (!priv->up)
+		goto out;
+	halted = sgnic_rd(priv, SGNIC_REG_HALTED);
+	for (q = 0; q < priv->num_pairs; q++) {
+		chans = BIT(SGNIC_CHAN_TX(q)) | BIT(SGNIC_CHAN_RX(q));
+		if (!(halted & chans))
+			continue;
+		netdev_warn(priv->netdev, "queue %u halted (tx status 0x%x, rx status 0x%x), resetting\n",
+			    q, readl(priv->tx[q]->regs + SGNIC_CH_STATUS),
+			    readl(priv->rx[q]->regs + SGNIC_CH_STATUS));
+		sgnic_reset_pair(priv, q);
+		any = true;
+	}
+	/* A TX timeout with no halted channel: reset every pair. */
+	if (!any && !halted) {
+		for (q = 0; q < priv->num_pairs; q++)
+			if (netif_tx_queue_stopped(netdev_get_tx_queue(priv->netdev, q)))
+				sgnic_reset_pair(priv, q);
+	}
+out:
+	rtnl_unlock();
+}
+
+/*
+ * A lost interrupt leaves a pair masked with work pending.  Every
+ * SGNIC_WATCHDOG_MS, poll any pair that has completions waiting.
+ */
+static void sgnic_watchdog(struct timer_list *t)
+{
+	struct sgnic_priv *priv = from_timer(priv, t, watchdog);
+	u32 q;
+
+	if (!priv->up)
+		return;
+	for (q = 0; q < priv->num_pairs; q++) {
+		struct sgnic_qvec *qv = &priv->qv[q];
+
+		if (!sgnic_ring_pending(qv->tx) && !sgnic_ring_pending(qv->rx))
+			continue;
+		if (napi_schedule_prep(&qv->napi)) {
+			priv->dstats.watchdog_kicks++;
+			__napi_schedule(&qv->napi);
+		}
+	}
+	mod_timer(&priv->watchdog, jiffies + msecs_to_jiffies(SGNIC_WATCHDOG_MS));
+}
+
+static int sgnic_read_caps(struct sgnic_priv *priv)
+{
+	struct sgnic_caps *c = &priv->caps;
+	u32 id = sgnic_rd(priv, SGNIC_REG_ID);
+
+	if (id != SGNIC_ID_MAGIC) {
+		dev_err(&priv->pdev->dev, "bad ID register 0x%08x\n", id);
+		return -ENODEV;
+	}
+	c->version = sgnic_rd(priv, SGNIC_REG_VERSION);
+	if (c->version >> 16 != SGNIC_VERSION_MAJOR) {
+		dev_err(&priv->pdev->dev, "unsupported device version %u.%u\n",
+			c->version >> 16, c->version & 0xffff);
+		return -ENODEV;
+	}
+	c->features = sgnic_rd(priv, SGNIC_REG_FEATURES);
+	c->max_pairs = sgnic_rd(priv, SGNIC_REG_QUEUES) & SGNIC_QUEUES_PAIRS_MASK;
+	c->max_xfer = sgnic_rd(priv, SGNIC_REG_MAX_XFER);
+	c->max_sg = sgnic_rd(priv, SGNIC_REG_MAX_SG);
+	c->max_seg = sgnic_rd(priv, SGNIC_REG_MAX_SEG);
+	c->seg_boundary_shift = sgnic_rd(priv, SGNIC_REG_SEG_BOUNDARY);
+	c->max_frame = sgnic_rd(priv, SGNIC_REG_MAX_FRAME);
+	if (!c->max_pairs || c->max_pairs > SGNIC_MAX_QUEUE_PAIRS || !c->max_xfer ||
+	    !c->max_sg || !c->max_seg || c->seg_boundary_shift < 12 ||
+	    c->max_frame < ETH_ZLEN + SGNIC_ETH_OVERHEAD) {
+		dev_err(&priv->pdev->dev, "device reports impossible limits\n");
+		return -ENODEV;
+	}
+	c->max_sg = min_t(u32, c->max_sg, SGNIC_HW_MAX_CHAIN);
+	return 0;
+}
+
+/* Tell the DMA layer the device's element limits, so merges respect them. */
+static int sgnic_set_dma_limits(struct sgnic_priv *priv)
+{
+	struct device *dev = &priv->pdev->dev;
+	size_t max_map;
+	int err;
+
+	err = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	if (err) {
+		err = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
+		if (err) {
+			dev_err(dev, "no usable DMA mask\n");
+			return err;
+		}
+		dev_info(dev, "using a 32-bit DMA mask\n");
+	}
+	dma_set_max_seg_size(dev, priv->caps.max_seg);
+	if (priv->caps.seg_boundary_shift < 64)
+		dma_set_seg_boundary(dev, (1UL << priv->caps.seg_boundary_shift) - 1);
+	/*
+	 * "Map registers reserved" in Linux terms: the largest mapping the DMA
+	 * layer can make (swiotlb caps it), in pages.
+	 */
+	max_map = dma_max_mapping_size(dev);
+	priv->max_map_units = max_map >= SZ_1G ? 0 : max_map >> PAGE_SHIFT;
+	return 0;
+}
+
+static void sgnic_init_netdev(struct sgnic_priv *priv)
+{
+	struct net_device *netdev = priv->netdev;
+	u32 lo = sgnic_rd(priv, SGNIC_REG_MAC_LO), hi = sgnic_rd(priv, SGNIC_REG_MAC_HI);
+	u8 mac[ETH_ALEN] = { lo, lo >> 8, lo >> 16, lo >> 24, hi, hi >> 8 };
+
+	netdev->netdev_ops = &sgnic_netdev_ops;
+	sgnic_set_ethtool_ops(netdev);
+	netdev->watchdog_timeo = 5 * HZ;
+	netdev->min_mtu = SGNIC_MIN_MTU;
+	netdev->max_mtu = priv->caps.max_frame - SGNIC_ETH_OVERHEAD;
+	if (is_valid_ether_addr(mac))
+		eth_hw_addr_set(netdev, mac);
+	else
+		eth_hw_addr_random(netdev);
+
+	netdev->hw_features = NETIF_F_RXCSUM;
+	if (priv->caps.features & SGNIC_FEAT_SG)
+		netdev->hw_features |= NETIF_F_SG;
+	if (priv->caps.features & SGNIC_FEAT_TX_CSUM)
+		netdev->hw_features |= NETIF_F_HW_CSUM;
+	if (priv->caps.features & SGNIC_FEAT_TSO)
+		netdev->hw_features |= NETIF_F_TSO | NETIF_F_TSO6;
+	netdev->hw_features |= NETIF_F_RXALL;
+	netdev->features = netdev->hw_features & ~NETIF_F_RXALL;
+	netdev->hw_features |= NETIF_F_LOOPBACK;
+	netdev->vlan_features = netdev->features;
+	netif_set_tso_max_size(netdev, priv->caps.max_xfer);
+	netif_set_tso_max_segs(netdev, U16_MAX);
+}
+
+static int sgnic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct net_device *netdev;
+	struct sgnic_priv *priv;
+	int err, nvec;
+	u32 q;
+
+	err = pcim_enable_device(pdev);
+	if (err)
+		return err;
+	err = pcim_iomap_regions(pdev, BIT(SGNIC_BAR_REGS), SGNIC_DRV_NAME);
+	if (err)
+		return err;
+	pci_set_master(pdev);
+
+	netdev = alloc_etherdev_mq(sizeof(*priv), SGNIC_MAX_QUEUE_PAIRS);
+	if (!netdev)
+		return -ENOMEM;
+	SET_NETDEV_DEV(netdev, &pdev->dev);
+	priv = netdev_priv(netdev);
+	priv->pdev = pdev;
+	priv->netdev = netdev;
+	priv->hw = pcim_iomap_table(pdev)[SGNIC_BAR_REGS];
+	pci_set_drvdata(pdev, priv);
+
+	err = sgnic_read_caps(priv);
+	if (err)
+		goto err_free_netdev;
+	err = sgnic_set_dma_limits(priv);
+	if (err)
+		goto err_free_netdev;
+
+	sgnic_wr(priv, SGNIC_REG_CTRL, SGNIC_CTRL_RESET);
+	nvec = pci_alloc_irq_vectors(pdev, 2, 1 + priv->caps.max_pairs, PCI_IRQ_MSIX);
+	if (nvec < 0) {
+		err = nvec;
+		dev_err(&pdev->dev, "cannot get MSI-X vectors: %d\n", err);
+		goto err_free_netdev;
+	}
+	priv->num_vectors = nvec;
+	priv->caps.max_pairs = min_t(u32, priv->caps.max_pairs, nvec - 1);
+	for (q = 0; q < priv->caps.max_pairs; q++) {
+		priv->qv[q].priv = priv;
+		priv->qv[q].idx = q;
+		priv->qv[q].irq = pci_irq_vector(pdev, SGNIC_VEC_QUEUE(q));
+	}
+
+	priv->num_pairs = min_t(u32, priv->caps.max_pairs, netif_get_num_default_rss_queues());
+	priv->tx_ring_size = SGNIC_DEF_RING_SIZE;
+	priv->rx_ring_size = SGNIC_DEF_RING_SIZE;
+	priv->tx_copybreak = SGNIC_DEF_TX_COPYBREAK;
+	priv->rx_copybreak = SGNIC_DEF_RX_COPYBREAK;
+	priv->rx_usecs = SGNIC_DEF_IRQ_USECS;
+	priv->rx_frames = SGNIC_DEF_IRQ_FRAMES;
+	priv->tx_usecs = SGNIC_DEF_IRQ_USECS;
+	priv->tx_frames = SGNIC_DEF_IRQ_FRAMES;
+	if (priv->caps.features & SGNIC_FEAT_WRITEBACK)
+		set_bit(SGNIC_PFLAG_WRITEBACK, &priv->pflags);
+	INIT_WORK(&priv->reset_work, sgnic_reset_task);
+	timer_setup(&priv->watchdog, sgnic_watchdog, 0);
+	sgnic_init_netdev(priv);
+
+	err = request_irq(pci_irq_vector(pdev, SGNIC_VEC_MISC), sgnic_misc_irq, 0,
+			  SGNIC_DRV_NAME "-misc", priv);
+	if (err)
+		goto err_free_vectors;
+	sgnic_wr(priv, SGNIC_REG_MISC_MASK,
+		 SGNIC_MISC_LINK | SGNIC_MISC_CHAN_HALT | SGNIC_MISC_TEST);
+
+	netif_carrier_off(netdev);
+	err = register_netdev(netdev);
+	if (err)
+		goto err_free_misc_irq;
+	sgnic_debugfs_add(priv);
+	netdev_info(netdev, "sgnic %u.%u, %u queue pairs, max_sg %u, max_xfer %u, max_seg %u, MAC %pM\n",
+		    priv->caps.version >> 16, priv->caps.version & 0xffff,
+		    priv->caps.max_pairs, priv->caps.max_sg, priv->caps.max_xfer,
+		    priv->caps.max_seg, netdev->dev_addr);
+	return 0;
+
+err_free_misc_irq:
+	sgnic_wr(priv, SGNIC_REG_MISC_MASK, 0);
+	free_irq(pci_irq_vector(pdev, SGNIC_VEC_MISC), priv);
+err_free_vectors:
+	pci_free_irq_vectors(pdev);
+err_free_netdev:
+	free_netdev(netdev);
+	return err;
+}
+
+static void sgnic_remove(struct pci_dev *pdev)
+{
+	struct sgnic_priv *priv = pci_get_drvdata(pdev);
+
+	sgnic_debugfs_remove(priv);
+	unregister_netdev(priv->netdev);
+	cancel_work_sync(&priv->reset_work);
+	sgnic_wr(priv, SGNIC_REG_MISC_MASK, 0);
+	free_irq(pci_irq_vector(pdev, SGNIC_VEC_MISC), priv);
+	sgnic_wr(priv, SGNIC_REG_CTRL, SGNIC_CTRL_RESET);
+	pci_free_irq_vectors(pdev);
+	free_netdev(priv->netdev);
+}
+
+static const struct pci_device_id sgnic_pci_ids[] = {
+	{ PCI_DEVICE(SGNIC_PCI_VENDOR_ID, SGNIC_PCI_DEVICE_ID) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, sgnic_pci_ids);
+
+static struct pci_driver sgnic_pci_driver = {
+	.name = SGNIC_DRV_NAME,
+	.id_table = sgnic_pci_ids,
+	.probe = sgnic_probe,
+	.remove = sgnic_remove,
+};
+
+static int __init sgnic_init(void)
+{
+	int err;
+
+	sgnic_debugfs_init();
+	err = pci_register_driver(&sgnic_pci_driver);
+	if (err)
+		sgnic_debugfs_exit();
+	return err;
+}
+
+static void __exit sgnic_exit(void)
+{
+	pci_unregister_driver(&sgnic_pci_driver);
+	sgnic_debugfs_exit();
+}
+
+module_init(sgnic_init);
+module_exit(sgnic_exit);
+
+MODULE_DESCRIPTION("sgnic scatter/gather DMA NIC driver");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sgnic: TX mapping over the DMA API, as one transfer or as a
+ * scatter/gather list.
+ *
+ * Every packet is planned before anything is mapped (sgnic_plan.c, seed
+ * 002): the plan says how many descriptors it needs, so ring space is known
+ * up front, and it runs the single-transfer checks in seed 000's order.  A
+ * packet the plan refuses for fragmentation is rearranged (linearized) and
+ * planned again; one it refuses for size is dropped and counted.  Small
+ * packets are copied into pre-mapped staging slots (seed 003).
+ */
+#include <linux/dma-mapping.h>
+#include <linux/etherdevice.h>
+#include <linux/skbuff.h>
+#include <net/checksum.h>
+#include <net/tcp.h>
+
+#include "sgnic.h"
+
+#define sgnic_tx_count(ring, field)				\
+	do {							\
+		u64_stats_update_begin(&(ring)->syncp);		\
+		(ring)->tx_stats.field++;			\
+		u64_stats_update_end(&(ring)->syncp);		\
+	} while (0)
+
+void sgnic_plan_limits(struct sgnic_priv *priv, bool single,
+		       struct sgnic_plan_limits *lim)
+{
+	*lim = (struct sgnic_plan_limits) {
+		.max_xfer = priv->caps.max_xfer,
+		.max_sg = min_t(u32, priv->caps.max_sg, SGNIC_HW_MAX_CHAIN),
+		.max_seg = priv->caps.max_seg,
+		.boundary_shift = priv->caps.seg_boundary_shift,
+		.unit_shift = PAGE_SHIFT,
+		.max_units = priv->max_map_units,
+		.sgl_capacity = SGNIC_HW_MAX_CHAIN,
+		.single_xfer = single,
+	};
+}
+
+void sgnic_tx_unmap_slot(struct sgnic_ring *ring, struct sgnic_tx_buf *buf)
+{
+	switch (buf->map) {
+	case SGNIC_TX_MAP_SINGLE:
+		dma_unmap_single(ring->dev, buf->dma, buf->map_len, DMA_TO_DEVICE);
+		break;
+	case SGNIC_TX_MAP_PAGE:
+		dma_unmap_page(ring->dev, buf->dma, buf->map_len, DMA_TO_DEVICE);
+		break;
+	default:
+		break;
+	}
+	buf->map = SGNIC_TX_MAP_NONE;
+}
+
+/* Describe the skb's head and fragments as a layout for the planner. */
+static unsigned int sgnic_skb_layout(struct sk_buff *skb,
+				     struct sgnic_plan_seg *segs)
+{
+	unsigned int n = 0, f;
+
+	if (skb_headlen(skb)) {
+		segs[n].addr = virt_to_phys(skb->data);
+		segs[n++].len = skb_headlen(skb);
+	}
+	for (f = 0; f < skb_shinfo(skb)->nr_frags; f++) {
+		const skb_frag_t *frag = &skb_shinfo(skb)->frags[f];
+
+		segs[n].addr = page_to_phys(skb_frag_page(frag)) + skb_frag_off(frag);
+		segs[n++].len = skb_frag_size(frag);
+	}
+	return n;
+}
+
+static u32 sgnic_offload_flags(struct sk_buff *skb, struct sgnic_desc *d)
+{
+	if (skb_is_gso(skb)) {
+		d->mss = cpu_to_le16(skb_shinfo(skb)->gso_size);
+		return SGNIC_DESC_F_TSO | SGNIC_DESC_F_CSUM;
+	}
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		d->csum_start = cpu_to_le16(skb_checksum_start_offset(skb));
+		d->csum_offset = cpu_to_le16(skb->csum_offset);
+		return SGNIC_DESC_F_CSUM;
+	}
+	return 0;
+}
+
+/*
+ * Write the descriptors for elems[0..n) starting at next_to_use.  The
+ * packet's completion flags go on its last descriptor only.
+ */
+static void sgnic_tx_write_descs(struct sgnic_ring *ring, struct sk_buff *skb,
+				 const struct sgnic_plan_elem *elems,
+				 unsigned int n, bool single)
+{
+	u32 i = ring->next_to_use, k, first_flags;
+	struct sgnic_desc *first = &ring->desc[i];
+
+	memset(first, 0, offsetof(struct sgnic_desc, reserved1));
+	first_flags = SGNIC_DESC_F_SOP | sgnic_offload_flags(skb, first);
+	if (single)
+		first_flags |= SGNIC_DESC_F_SINGLE_XFER;
+
+	for (k = 0; k < n; k++) {
+		struct sgnic_desc *d = &ring->desc[i];
+		u32 flags = k ? 0 : first_flags;
+
+		if (k == n - 1)
+			flags |= SGNIC_DESC_F_EOP | ring->desc_flags;
+		if (k)
+			memset(d, 0, offsetof(struct sgnic_desc, reserved1));
+		d->addr = cpu_to_le64(elems[k].addr);
+		d->len = cpu_to_le32(elems[k].len);
+		d->status = 0;
+		d->xfer_len = 0;
+		ring->tx_buf[i].desc_len = elems[k].len;
+		/* flags last: together with dma_wmb it publishes the slot */
+		d->flags = cpu_to_le32(flags);
+		i = (i + 1) & (ring->size - 1);
+	}
+}
+
+/* Copy a small packet into its slot's staging buffer: one descriptor. */
+static unsigned int sgnic_tx_copybreak(struct sgnic_ring *ring,
+				       struct sk_buff *skb)
+{
+	u32 i = ring->next_to_use;
+	struct sgnic_plan_elem *e = &ring->elems[0];
+	u8 *dst = ring->staging + (size_t)i * SGNIC_TX_STAGING_SIZE;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		return 0;
+	skb_copy_bits(skb, 0, dst, skb->len);
+	e->addr = ring->staging_dma + (u64)i * SGNIC_TX_STAGING_SIZE;
+	e->len = skb->len;
+	ring->tx_buf[i].map = SGNIC_TX_MAP_STAGING;
+	return 1;
+}
+
+static void sgnic_tx_unmap_list(struct sgnic_ring *ring, struct sk_buff *skb,
+				const struct sgnic_plan_seg *mapped, unsigned int n)
+{
+	while (n--) {
+		if (n == 0 && skb_headlen(skb))
+			dma_unmap_single(ring->dev, mapped[n].addr, mapped[n].len,
+					 DMA_TO_DEVICE);
+		else
+			dma_unmap_page(ring->dev, mapped[n].addr, mapped[n].len,
+				       DMA_TO_DEVICE);
+	}
+}
+
+/*
+ * Map the head and every fragment; on failure unwind what was mapped.
+ * Each mapping is recorded on the slot of its first descriptor; the planner
+ * then splits the mapped ranges into device elements.
+ */
+static int sgnic_tx_map_skb(struct sgnic_ring *ring, struct sk_buff *skb,
+			    struct sgnic_plan_seg *mapped, unsigned int *nmapped)
+{
+	unsigned int n = 0, f;
+	dma_addr_t dma;
+
+	if (skb_headlen(skb)) {
+		dma = dma_map_single(ring->dev, skb->data, skb_headlen(skb),
+				     DMA_TO_DEVICE);
+		if (dma_mapping_error(ring->dev, dma))
+			return -ENOMEM;
+		mapped[n].addr = dma;
+		mapped[n++].len = skb_headlen(skb);
+	}
+	for (f = 0; f < skb_shinfo(skb)->nr_frags; f++) {
+		const skb_frag_t *frag = &skb_shinfo(skb)->frags[f];
+
+		dma = skb_frag_dma_map(ring->dev, frag, 0, skb_frag_size(frag),
+				       DMA_TO_DEVICE);
+		if (dma_mapping_error(ring->dev, dma))
+			goto err_unmap;
+		mapped[n].addr = dma;
+		mapped[n++].len = skb_frag_size(frag);
+	}
+	*nmapped = n;
+	return 0;
+
+err_unmap:
+	sgnic_tx_unmap_list(ring, skb, mapped, n);
+	return -ENOMEM;
+}
+
+/* Record the mappings on the slots whose elements start them. */
+static void sgnic_tx_record_maps(struct sgnic_ring *ring, struct sk_buff *skb,
+				 const struct sgnic_plan_seg *mapped,
+				 unsigned int nmapped,
+				 const struct sgnic_plan_elem *elems,
+				 unsigned int nelems)
+{
+	u32 i = ring->next_to_use;
+	unsigned int m = 0, k;
+
+	for (k = 0; k < nelems; k++) {
+		struct sgnic_tx_buf *buf = &ring->tx_buf[i];
+
+		buf->map = SGNIC_TX_MAP_NONE;
+		if (m < nmapped && elems[k].addr == mapped[m].addr) {
+			buf->map = (m == 0 && skb_headlen(skb)) ?
+				   SGNIC_TX_MAP_SINGLE : SGNIC_TX_MAP_PAGE;
+			buf->dma = mapped[m].addr;
+			buf->map_len = mapped[m].len;
+			m++;
+		}
+		i = (i + 1) & (ring->size - 1);
+	}
+}
+
+static void sgnic_tx_count_refusal(struct sgnic_ring *ring,
+				   enum sgnic_plan_err err)
+{
+	if (err == SGNIC_PLAN_E_FRAGMENTED)
+		sgnic_tx_count(ring, drop_too_fragmented);
+	else if (err == SGNIC_PLAN_E_XFER_LEN || err == SGNIC_PLAN_E_MAP_UNITS)
+		sgnic_tx_count(ring, drop_too_many_transfers);
+	else
+		sgnic_tx_count(ring, drop_no_resources);
+}
+
+static bool sgnic_tx_maybe_stop(struct sgnic_ring *ring, struct netdev_queue *txq,
+				u32 needed)
+{
+	if (likely(sgnic_ring_free(ring) >= needed))
+		return false;
+	netif_tx_stop_queue(txq);
+	sgnic_tx_count(ring, stop);
+	/* Completion may have freed space meanwhile: look again. */
+	smp_mb();
+	if (sgnic_ring_free(ring) < needed)
+		return true;
+	netif_tx_start_queue(txq);
+	return false;
+}
+
+netdev_tx_t sgnic_xmit(struct sk_buff *skb, struct net_device *netdev)
+{
+	struct sgnic_priv *priv = netdev_priv(netdev);
+	struct sgnic_ring *ring = priv->tx[skb_get_queue_mapping(skb)];
+	struct netdev_queue *txq = netdev_get_tx_queue(netdev, ring->qid);
+	struct sgnic_plan_seg segs[MAX_SKB_FRAGS + 1];
+	struct sgnic_plan_seg mapped[MAX_SKB_FRAGS + 1];
+	bool single = ring->single_xfer || priv->caps.max_sg == 1;
+	struct sgnic_plan_limits lim;
+	struct sgnic_plan plan;
+	enum sgnic_plan_err err;
+	unsigned int nsegs, nmapped = 0, nelems;
+	u32 last, bytes;
+	u16 segs_out;
+
+	if (sgnic_tx_maybe_stop(ring, txq, SGNIC_HW_MAX_CHAIN + 1)) {
+		sgnic_tx_count(ring, busy);
+		return NETDEV_TX_BUSY;
+	}
+
+	bytes = skb->len;
+	segs_out = 1;
+	if (skb_is_gso(skb)) {
+		u32 hdr = skb_tcp_all_headers(skb);
+
+		segs_out = skb_shinfo(skb)->gso_segs;
+		bytes += (segs_out - 1) * hdr;
+	}
+
+	if (!skb_is_gso(skb) && skb->len <= READ_ONCE(priv->tx_copybreak) &&
+	    skb->len <= SGNIC_TX_STAGING_SIZE) {
+		nelems = sgnic_tx_copybreak(ring, skb);
+		if (!nelems)
+			goto drop_no_resources;
+		sgnic_tx_count(ring, copybreak);
+		sgnic_tx_write_descs(ring, skb, ring->elems, 1, single);
+		last = ring->next_to_use;
+		ring->tx_buf[last].skb = NULL;
+		dev_consume_skb_any(skb);
+		skb = NULL;
+		goto post;
+	}
+
+	sgnic_plan_limits(priv, single, &lim);
+	nsegs = sgnic_skb_layout(skb, segs);
+	err = sgnic_plan_transfer(segs, nsegs, 0, skb->len, &lim, &plan, NULL);
+	if (err == SGNIC_PLAN_E_FRAGMENTED || err == SGNIC_PLAN_E_SGL_SPACE) {
+		/* Rearrange and retry, as seed 000 allows. */
+		if (skb_linearize(skb))
+			goto drop_no_resources;
+		sgnic_tx_count(ring, linearized);
+		nsegs = sgnic_skb_layout(skb, segs);
+		err = sgnic_plan_transfer(segs, nsegs, 0, skb->len, &lim, &plan, NULL);
+	}
+	if (err != SGNIC_PLAN_OK) {
+		sgnic_tx_count_refusal(ring, err);
+		goto drop;
+	}
+
+	if (sgnic_tx_map_skb(ring, skb, mapped, &nmapped)) {
+		sgnic_tx_count(ring, map_err);
+		goto drop;
+	}
+	/* Split the mapped ranges at the device's segment limits. */
+	err = sgnic_plan_transfer(mapped, nmapped, 0, skb->len, &lim, &plan,
+				  ring->elems);
+	if (err != SGNIC_PLAN_OK) {
+		sgnic_tx_count_refusal(ring, err);
+		goto unmap;
+	}
+	nelems = plan.elems;
+	sgnic_tx_record_maps(ring, skb, mapped, nmapped, ring->elems, nelems);
+	sgnic_tx_write_descs(ring, skb, ring->elems, nelems, single);
+	last = (ring->next_to_use + nelems - 1) & (ring->size - 1);
+	ring->tx_buf[last].skb = skb;
+
+post:
+	ring->tx_buf[last].bytecount = bytes;
+	ring->tx_buf[last].gso_segs = segs_out;
+	ring->next_to_use = (last + 1) & (ring->size - 1);
+	if (skb && skb_is_gso(skb))
+		sgnic_tx_count(ring, tso);
+	else if (skb && skb->ip_summed == CHECKSUM_PARTIAL)
+		sgnic_tx_count(ring, csum);
+
+	sgnic_tx_maybe_stop(ring, txq, SGNIC_HW_MAX_CHAIN + 1);
+	if (__netdev_tx_sent_queue(txq, bytes, netdev_xmit_more())) {
+		/* Descriptors must be visible before the doorbell. */
+		dma_wmb();
+		writel(ring->next_to_use, ring->regs + SGNIC_CH_TAIL);
+		sgnic_tx_count(ring, doorbells);
+	}
+	return NETDEV_TX_OK;
+
+unmap:
+	sgnic_tx_unmap_list(ring, skb, mapped, nmapped);
+	goto drop;
+drop_no_resources:
+	sgnic_tx_count(ring, drop_no_resources);
+drop:
+	dev_kfree_skb_any(skb);
+	/* A dropped packet still ends the batch: ring what is queued. */
+	if (!netdev_xmit_more()) {
+		dma_wmb();
+		writel(ring->next_to_use, ring->regs + SGNIC_CH_TAIL);
+	}
+	return NETDEV_TX_OK;
+}

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sgnic: net_device operations, interrupts, link and recovery.
+ */
+#include <linux/etherdevice.h>
+#include <linux/interrupt.h>
+#include <net/netdev_queues.h>
+
+#include "sgnic.h"
+
+static irqreturn_t sgnic_queue_irq(int irq, void *data)
+{
+	struct sgnic_qvec *qv = data;
+
+	/* The device masked the pair when it sent this: just poll. */
+	napi_schedule_irqoff(&qv->napi);
+	return IRQ_HANDLED;
+}
+
+static int sgnic_request_queue_irqs(struct sgnic_priv *priv)
+{
+	struct net_device *netdev = priv->netdev;
+	int err;
+	u32 q;
+
+	for (q = 0; q < priv->num_pairs; q++) {
+		struct sgnic_qvec *qv = &priv->qv[q];
+
+		snprintf(qv->name, sizeof(qv->name), "%s-txrx-%u", netdev->name, q);
+		err = request_irq(qv->irq, sgnic_queue_irq, 0, qv->name, qv);
+		if (err)
+			goto err_free_irqs;
+	}
+	return 0;
+
+err_free_irqs:
+	while (q--)
+		free_irq(priv->qv[q].irq, &priv->qv[q]);
+	return err;
+}
+
+static void sgnic_free_queue_irqs(struct sgnic_priv *priv)
+{
+	u32 q;
+
+	for (q = 0; q < priv->num_pairs; q++)
+		free_irq(priv->qv[q].irq, &priv->qv[q]);
+}
+
+void sgnic_update_link(struct sgnic_priv *priv)
+{
+	bool up = sgnic_rd(priv, SGNIC_REG_STATUS) & SGNIC_STATUS_LINK_UP;
+
+	if (up == netif_carrier_ok(priv->netdev))
+		return;
+	priv->dstats.link_changes++;
+	if (up) {
+		netif_carrier_on(priv->netdev);
+		netif_tx_wake_all_queues(priv->netdev);
+	} else {
+		netif_carrier_off(priv->netdev);
+	}
+	netdev_info(priv->netdev, "link %s\n", up ? "up" : "down");
+}
+
+static void sgnic_set_moderation_all(struct sgnic_priv *priv)
+{
+	u32 q;
+
+	for (q = 0; q < priv->num_pairs; q++) {
+		sgnic_ring_set_moderation(priv->tx[q], priv->tx_usecs, priv->tx_frames);
+		sgnic_ring_set_moderation(priv->rx[q], priv->rx_usecs, priv->rx_frames);
+	}
+}
+
+int sgnic_up(struct sgnic_priv *priv)
+{
+	struct net_device *netdev = priv->netdev;
+	int err;
+	u32 q;
+
+	err = sgnic_alloc_rings(priv);
+	if (err)
+		return err;
+	err = netif_set_real_num_tx_queues(netdev, priv->num_pairs);
+	if (err)
+		goto err_free_rings;
+	err = netif_set_real_num_rx_queues(netdev, priv->num_pairs);
+	if (err)
+		goto err_free_rings;
+	err = sgnic_request_queue_irqs(priv);
+	if (err)
+		goto err_free_rings;
+
+	for (q = 0; q < priv->num_pairs; q++) {
+		struct sgnic_qvec *qv = &priv->qv[q];
+
+		netif_napi_add(netdev, &qv->napi, sgnic_poll);
+		netif_napi_set_irq(&qv->napi, qv->irq);
+		INIT_WORK(&qv->dim.work, sgnic_rx_dim_work);
+		qv->dim.mode = DIM_CQ_PERIOD_MODE_START_FROM_EQE;
+		sgnic_start_ring(priv->tx[q]);
+		sgnic_start_ring(priv->rx[q]);
+		napi_enable(&qv->napi);
+		netif_queue_set_napi(netdev, q, NETDEV_QUEUE_TYPE_TX, &qv->napi);
+		netif_queue_set_napi(netdev, q, NETDEV_QUEUE_TYPE_RX, &qv->napi);
+	}
+	sgnic_set_moderation_all(priv);
+	sgnic_wr(priv, SGNIC_REG_RX_QUEUES, priv->num_pairs);
+	sgnic_wr(priv, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE |
+		 ((netdev->flags & IFF_PROMISC) ? SGNIC_CTRL_PROMISC : 0));
+	priv->up = true;
+	netif_carrier_off(netdev);
+	sgnic_update_link(priv);
+	netif_tx_start_all_queues(netdev);
+	mod_timer(&priv->watchdog, jiffies + msecs_to_jiffies(SGNIC_WATCHDOG_MS));
+	return 0;
+
+err_free_rings:
+	sgnic_free_rings(priv);
+	return err;
+}
+
+void sgnic_down(struct sgnic_priv *priv)
+{
+	struct net_device *netdev = priv->netdev;
+	u32 q;
+
+	priv->up = false;
+	del_timer_sync(&priv->watchdog);
+	netif_tx_disable(netdev);
+	sgnic_wr(priv, SGNIC_REG_CTRL, 0);
+	for (q = 0; q < priv->num_pairs; q++) {
+		struct sgnic_qvec *qv = &priv->qv[q];
+
+		netif_queue_set_napi(netdev, q, NETDEV_QUEUE_TYPE_TX, NULL);
+		netif_queue_set_napi(netdev, q, NETDEV_QUEUE_TYPE_RX, NULL);
+		napi_disable(&qv->napi);
+		cancel_work_sync(&qv->dim.work);
+		sgnic_stop_ring(priv->tx[q]);
+		sgnic_stop_ring(priv->rx[q]);
+		netif_napi_del(&qv->napi);
+	}
+	sgnic_free_queue_irqs(priv);
+	sgnic_free_rings(priv);
+}
+
+/*
+ * Change queue count, ring sizes or mode.  The new settings apply to rings
+ * built from now on, so a mode set once is inherited by every ring and
+ * survives resizes.  On failure the old settings are restored.
+ */
+int sgnic_reconfigure(struct sgnic_priv *priv, u32 pairs, u32 tx_size,
+		      u32 rx_size, unsigned long pflags)
+{
+	u32 old_pairs = priv->num_pairs, old_tx = priv->tx_ring_size;
+	u32 old_rx = priv->rx_ring_size;
+	unsigned long old_flags = priv->pflags;
+	bool running = netif_running(priv->netdev);
+	int err;
+
+	if (running)
+		sgnic_down(priv);
+	priv->num_pairs = pairs;
+	priv->tx_ring_size = tx_size;
+	priv->rx_ring_size = rx_size;
+	priv->pflags = pflags;
+	if (!running)
+		return 0;
+	err = sgnic_up(priv);
+	if (!err)
+		return 0;
+
+	netdev_err(priv->netdev, "reconfiguration failed (%d), restoring\n", err);
+	priv->num_pairs = old_pairs;
+	priv->tx_ring_size = old_tx;
+	priv->rx_ring_size = old_rx;
+	priv->pflags = old_flags;
+	if (sgnic_up(priv))
+		dev_close(priv->netdev);
+	return err;
+}
+
+static int sgnic_open(struct net_device *netdev)
+{
+	return sgnic_up(netdev_priv(netdev));
+}
+
+static int sgnic_stop(struct net_device *netdev)
+{
+	sgnic_down(netdev_priv(netdev));
+	return 0;
+}
+
+static void sgnic_get_stats64(struct net_device *netdev,
+			      struct rtnl_link_stats64 *stats)
+{
+	struct sgnic_priv *priv = netdev_priv(netdev);
+	struct sgnic_tx_stats ts;
+	struct sgnic_rx_stats rs;
+	u32 q;
+
+	stats->tx_packets = priv->tx_base.packets;
+	stats->tx_bytes = priv->tx_base.bytes;
+	stats->rx_packets = priv->rx_base.packets;
+	stats->rx_bytes = priv->rx_base.bytes;
+	stats->tx_dropped = priv->tx_base.drop_too_fragmented +
+			    priv->tx_base.drop_too_many_transfers +
+			    priv->tx_base.drop_no_resources + priv->tx_base.map_err;
+	stats->rx_crc_errors = priv->rx_base.csum_bad;
+	stats->rx_dropped = priv->rx_base.alloc_fail + priv->rx_base.frame_err;
+
+	rcu_read_lock();
+	for (q = 0; q < SGNIC_MAX_QUEUE_PAIRS; q++) {
+		struct sgnic_ring *tx = READ_ONCE(priv->tx[q]);
+		struct sgnic_ring *rx = READ_ONCE(priv->rx[q]);
+
+		if (tx) {
+			sgnic_get_tx_stats(tx, &ts);
+			stats->tx_packets += ts.packets;
+			stats->tx_bytes += ts.bytes;
+			stats->tx_dropped += ts.drop_too_fragmented +
+					     ts.drop_too_many_transfers +
+					     ts.drop_no_resources + ts.map_err;
+		}
+		if (rx) {
+			sgnic_get_rx_stats(rx, &rs);
+			stats->rx_packets += rs.packets;
+			stats->rx_bytes += rs.bytes;
+			stats->rx_dropped += rs.alloc_fail + rs.frame_err;
+		}
+	}
+	rcu_read_unlock();
+	stats->rx_missed_errors = sgnic_rd(priv, SGNIC_REG_STAT_RX_NOBUF);
+	stats->rx_length_errors = sgnic_rd(priv, SGNIC_REG_STAT_RX_OVERSIZE);
+}
+
+static int sgnic_set_mac(struct net_device *netdev, void *p)
+{
+	struct sgnic_priv *priv = netdev_priv(netdev);
+	struct sockaddr *addr = p;
+	const u8 *a;
+
+	if (!is_valid_ether_addr(addr->sa_data))
+		return -EADDRNOTAVAIL;
+	eth_hw_addr_set(netdev, addr->sa_data);
+	a = netdev->dev_addr;
+	sgnic_wr(priv, SGNIC_REG_MAC_LO, a[0] | a[1] << 8 | a[2] << 16 | a[3] << 24);
+	sgnic_wr(priv, SGNIC_REG_MAC_HI, a[4] | a[5] << 8);
+	return 0;
+}
+
+static void sgnic_set_rx_mode(struct net_device *netdev)
+{
+	struct sgnic_priv *priv = netdev_priv(netdev);
+	u32 ctrl = sgnic_rd(priv, SGNIC_REG_CTRL) & ~SGNIC_CTRL_PROMISC;
+
+	if (netdev->flags & IFF_PROMISC)
+		ctrl |= SGNIC_CTRL_PROMISC;
+	sgnic_wr(priv, SGNIC_REG_CTRL, ctrl);
+}
+
+static int sgnic_change_mtu(struct net_device *netdev, int mtu)
+{
+	/* RX buffers are page sized and frames span several: nothing to redo. */
+	WRITE_ONCE(netdev->mtu, mtu);
+	return 0;
+}
+
+static void sgnic_tx_timeout(struct net_device *netdev, unsigned int txq)
+{
+	struct sgnic_priv *priv = netdev_priv(netdev);
+
+	priv->dstats.tx_timeouts++;
+	netdev_warn(netdev, "TX queue %u timed out, resetting its channels\n", txq);
+	schedule_work(&priv->reset_work);
+}
+
+const struct net_device_ops sgnic_netdev_ops = {
+	.ndo_open		= sgnic_open,
+	.ndo_stop		= sgnic_stop,
+	.ndo_start_xmit		= sgnic_xmit,
+	.ndo_get_stats64	= sgnic_get_stats64,
+	.ndo_set_mac_address	= sgnic_set_mac,
+	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_set_rx_mode	= sgnic_set_rx_mode,
+	.ndo_change_mtu		= sgnic_change_mtu,
+	.ndo_tx_timeout		= sgnic_tx_timeout,
+};

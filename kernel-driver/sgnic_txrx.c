@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sgnic: rings, completion and NAPI.
+ *
+ * A ring learns how far the device got in one of two ways (seed 004): by
+ * the 64-bit completion value the device writes to memory (writeback mode,
+ * no register read in the hot path) or by reading the channel's HEAD
+ * register after an interrupt (interrupt mode).
+ */
+#include <linux/dma-mapping.h>
+#include <linux/etherdevice.h>
+#include <linux/skbuff.h>
+#include <net/page_pool/helpers.h>
+
+#include "sgnic.h"
+
+static void __iomem *sgnic_chan_regs(struct sgnic_priv *priv, u32 chan)
+{
+	return priv->hw + SGNIC_CHAN_REG(chan, 0);
+}
+
+static struct sgnic_ring *sgnic_ring_alloc(struct sgnic_priv *priv, u16 qid,
+					   bool rx)
+{
+	struct device *dev = &priv->pdev->dev;
+	struct sgnic_ring *ring;
+	u32 size = rx ? priv->rx_ring_size : priv->tx_ring_size;
+
+	ring = kzalloc_node(sizeof(*ring), GFP_KERNEL, dev_to_node(dev));
+	if (!ring)
+		return NULL;
+	ring->priv = priv;
+	ring->dev = dev;
+	ring->qid = qid;
+	ring->chan = rx ? SGNIC_CHAN_RX(qid) : SGNIC_CHAN_TX(qid);
+	ring->regs = sgnic_chan_regs(priv, ring->chan);
+	ring->size = size;
+	ring->single_xfer = test_bit(SGNIC_PFLAG_SINGLE_XFER, &priv->pflags);
+	ring->desc_flags = SGNIC_DESC_F_INTERRUPT;
+	if (test_bit(SGNIC_PFLAG_WRITEBACK, &priv->pflags))
+		ring->desc_flags |= SGNIC_DESC_F_STATUS_UPDATE;
+	u64_stats_init(&ring->syncp);
+
+	ring->desc = dma_alloc_coherent(dev, size * SGNIC_DESC_SIZE,
+					&ring->desc_dma, GFP_KERNEL);
+	if (!ring->desc)
+		goto err_free_ring;
+	ring->compl = dma_alloc_coherent(dev, sizeof(*ring->compl),
+					 &ring->compl_dma, GFP_KERNEL);
+	if (!ring->compl)
+		goto err_free_desc;
+
+	if (rx) {
+		struct page_pool_params pp = {
+			.flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
+			.order = 0,
+			.pool_size = size,
+			.nid = dev_to_node(dev),
+			.dev = dev,
+			.dma_dir = DMA_FROM_DEVICE,
+			.offset = SGNIC_RX_HEADROOM,
+			.max_len = SGNIC_RX_BUF_LEN,
+		};
+
+		ring->rx_buf = kcalloc(size, sizeof(*ring->rx_buf), GFP_KERNEL);
+		if (!ring->rx_buf)
+			goto err_free_compl;
+		ring->pp = page_pool_create(&pp);
+		if (IS_ERR(ring->pp)) {
+			ring->pp = NULL;
+			goto err_free_bufs;
+		}
+	} else {
+		ring->tx_buf = kcalloc(size, sizeof(*ring->tx_buf), GFP_KERNEL);
+		if (!ring->tx_buf)
+			goto err_free_compl;
+		ring->elems = kcalloc(SGNIC_HW_MAX_CHAIN, sizeof(*ring->elems),
+				      GFP_KERNEL);
+		if (!ring->elems)
+			goto err_free_bufs;
+		ring->staging = dma_alloc_coherent(dev, size * SGNIC_TX_STAGING_SIZE,
+						   &ring->staging_dma, GFP_KERNEL);
+		if (!ring->staging)
+			goto err_free_elems;
+	}
+	return ring;
+
+err_free_elems:
+	kfree(ring->elems);
+err_free_bufs:
+	kfree(rx ? (void *)ring->rx_buf : (void *)ring->tx_buf);
+err_free_compl:
+	dma_free_coherent(dev, sizeof(*ring->compl), ring->compl, ring->compl_dma);
+err_free_desc:
+	dma_free_coherent(dev, size * SGNIC_DESC_SIZE, ring->desc, ring->desc_dma);
+err_free_ring:
+	kfree(ring);
+	return NULL;
+}
+
+static void sgnic_ring_free_mem(struct sgnic_ring *ring, bool rx)
+{
+	struct device *dev = ring->dev;
+
+	if (rx) {
+		page_pool_destroy(ring->pp);
+		kfree(ring->rx_buf);
+	} else {
+		dma_free_coherent(dev, ring->size * SGNIC_TX_STAGING_SIZE,
+				  ring->staging, ring->staging_dma);
+		kfree(ring->elems);
+		kfree(ring->tx_buf);
+	}
+	dma_free_coherent(dev, sizeof(*ring->compl), ring->compl, ring->compl_dma);
+	dma_free_coherent(dev, ring->size * SGNIC_DESC_SIZE, ring->desc,
+			  ring->desc_dma);
+	kfree(ring);
+}
+
+int sgnic_alloc_rings(struct sgnic_priv *priv)
+{
+	u32 q;
+
+	for (q = 0; q < priv->num_pairs; q++) {
+		struct sgnic_qvec *qv = &priv->qv[q];
+
+		priv->tx[q] = sgnic_ring_alloc(priv, q, false);
+		priv->rx[q] = sgnic_ring_alloc(priv, q, true);
+		if (!priv->tx[q] || !priv->rx[q])
+			goto err_free_rings;
+		qv->tx = priv->tx[q];
+		qv->rx = priv->rx[q];
+		priv->tx[q]->qv = qv;
+		priv->rx[q]->qv = qv;
+	}
+	return 0;
+
+err_free_rings:
+	sgnic_free_rings(priv);
+	return -ENOMEM;
+}
+
+void sgnic_free_rings(struct sgnic_priv *priv)
+{
+	u32 q;
+
+	sgnic_fold_ring_stats(priv);
+	for (q = 0; q < SGNIC_MAX_QUEUE_PAIRS; q++) {
+		if (priv->tx[q])
+			sgnic_ring_free_mem(priv->tx[q], false);
+		if (priv->rx[q])
+			sgnic_ring_free_mem(priv->rx[q], true);
+		priv->tx[q] = NULL;
+		priv->rx[q] = NULL;
+		priv->qv[q].tx = NULL;
+		priv->qv[q].rx = NULL;
+	}
+}
+
+static bool sgnic_ring_is_rx(const struct sgnic_ring *ring)
+{
+	return SGNIC_CHAN_IS_RX(ring->chan);
+}
+
+/* Program the channel and start it; RX rings are filled first. */
+void sgnic_start_ring(struct sgnic_ring *ring)
+{
+	writel(SGNIC_CMD_RESET, ring->regs + SGNIC_CH_CMD);
+	ring->next_to_use = 0;
+	ring->next_to_clean = 0;
+	memset(ring->desc, 0, ring->size * SGNIC_DESC_SIZE);
+	/* Until the device writes one, the value points at no descriptor. */
+	*ring->compl = cpu_to_le64(ring->desc_dma + (u64)(ring->size - 1) *
+				   SGNIC_DESC_SIZE);
+	writel(lower_32_bits(ring->desc_dma), ring->regs + SGNIC_CH_RING_LO);
+	writel(upper_32_bits(ring->desc_dma), ring->regs + SGNIC_CH_RING_HI);
+	writel(ring->size, ring->regs + SGNIC_CH_RING_SIZE);
+	writel(lower_32_bits(ring->compl_dma), ring->regs + SGNIC_CH_COMPL_LO);
+	writel(upper_32_bits(ring->compl_dma), ring->regs + SGNIC_CH_COMPL_HI);
+	writel(SGNIC_CMD_START, ring->regs + SGNIC_CH_CMD);
+	if (sgnic_ring_is_rx(ring))
+		sgnic_rx_refill(ring);
+	writel(1, ring->regs + SGNIC_CH_IRQ_EN);
+}
+
+void sgnic_stop_ring(struct sgnic_ring *ring)
+{
+	writel(0, ring->regs + SGNIC_CH_IRQ_EN);
+	writel(SGNIC_CMD_RESET, ring->regs + SGNIC_CH_CMD);
+	if (sgnic_ring_is_rx(ring))
+		sgnic_rx_clean_all(ring);
+	else
+		sgnic_tx_clean_all(ring);
+}
+
+void sgnic_ring_set_moderation(struct sgnic_ring *ring, u32 usecs, u32 frames)
+{
+	writel(min_t(u32, usecs, SGNIC_IRQ_MOD_MAX_USECS) |
+	       min_t(u32, frames, SGNIC_IRQ_MOD_MAX_COUNT) << SGNIC_IRQ_MOD_COUNT_SHIFT,
+	       ring->regs + SGNIC_CH_IRQ_MOD);
+}
+
+/*
+ * Index one past the last descriptor the device completed.  Writeback mode
+ * reads the completion value from memory; interrupt mode reads HEAD.
+ */
+u32 sgnic_ring_done_index(struct sgnic_ring *ring)
+{
+	u64 v, off;
+
+	if (!(ring->desc_flags & SGNIC_DESC_F_STATUS_UPDATE))
+		return readl(ring->regs + SGNIC_CH_HEAD) & (ring->size - 1);
+
+	v = le64_to_cpu(READ_ONCE(*ring->compl));
+	off = (v & SGNIC_COMPL_ADDR_MASK) - ring->desc_dma;
+	if (off >= (u64)ring->size * SGNIC_DESC_SIZE)
+		return ring->next_to_clean;
+	/* Order the descriptor reads after the value that covers them. */
+	dma_rmb();
+	return ((u32)(off / SGNIC_DESC_SIZE) + 1) & (ring->size - 1);
+}
+
+bool sgnic_ring_pending(struct sgnic_ring *ring)
+{
+	return ring->next_to_clean != sgnic_ring_done_index(ring);
+}
+
+/* ---- RX ----------------------------------------------------------------- */
+
+void sgnic_rx_refill(struct sgnic_ring *ring)
+{
+	u32 i = ring->next_to_use, n = 0;
+
+	while (sgnic_ring_free(ring) > 0) {
+		struct sgnic_rx_buf *buf = &ring->rx_buf[i];
+		struct sgnic_desc *d = &ring->desc[i];
+
+		if (!buf->page) {
+			buf->page = page_pool_dev_alloc_pages(ring->pp);
+			if (!buf->page) {
+				u64_stats_update_begin(&ring->syncp);
+				ring->rx_stats.alloc_fail++;
+				u64_stats_update_end(&ring->syncp);
+				break;
+			}
+			buf->dma = page_pool_get_dma_addr(buf->page);
+		}
+		d->addr = cpu_to_le64(buf->dma + SGNIC_RX_HEADROOM);
+		d->len = cpu_to_le32(SGNIC_RX_BUF_LEN);
+		d->flags = cpu_to_le32(ring->desc_flags);
+		d->status = 0;
+		d->xfer_len = 0;
+		i = (i + 1) & (ring->size - 1);
+		ring->next_to_use = i;
+		n++;
+	}
+	if (n) {
+		/* Descriptors must be visible before the doorbell. */
+		dma_wmb();
+		writel(i, ring->regs + SGNIC_CH_TAIL);
+		u64_stats_update_begin(&ring->syncp);
+		ring->rx_stats.doorbells++;
+		u64_stats_update_end(&ring->syncp);
+	}
+}
+
+void sgnic_rx_clean_all(struct sgnic_ring *ring)
+{
+	u32 i;
+
+	if (ring->skb) {
+		dev_kfree_skb_any(ring->skb);
+		ring->skb = NULL;
+	}
+	for (i = 0; i < ring->size; i++) {
+		struct sgnic_rx_buf *buf = &ring->rx_buf[i];
+
+		if (buf->page)
+			page_pool_put_full_page(ring->pp, buf->page, false);
+		buf->page = NULL;
+	}
+	ring->next_to_use = 0;
+	ring->next_to_clean = 0;
+}
+
+static struct sk_buff *sgnic_rx_copybreak(struct sgnic_ring *ring,
+					  struct sgnic_rx_buf *buf, u32 len)
+{
+	struct sk_buff *skb;
+
+	skb = napi_alloc_skb(&ring->qv->napi, len);
+	if (!skb)
+		return NULL;
+	dma_sync_single_range_for_cpu(ring->dev, buf->dma, SGNIC_RX_HEADROOM,
+				      len, DMA_FROM_DEVICE);
+	skb_put_data(skb, page_address(buf->page) + SGNIC_RX_HEADROOM, len);
+	/* The page stays in its slot; hand it back to the device. */
+	dma_sync_single_range_for_device(ring->dev, buf->dma, SGNIC_RX_HEADROOM,
+					 len, DMA_FROM_DEVICE);
+	return skb;
+}
+
+/* Take one buffer into the frame being assembled; false on failure. */
+static bool sgnic_rx_add_buf(struct sgnic_ring *ring, struct sgnic_rx_buf *buf,
+			     u32 len, bool sop, bool eop)
+{
+	struct sk_buff *skb;
+
+	if (sop && eop && len <= READ_ONCE(ring->priv->rx_copybreak)) {
+		skb = sgnic_rx_copybreak(ring, buf, len);
+		if (!skb)
+			return false;
+		ring->skb = skb;
+		u64_stats_update_begin(&ring->syncp);
+		ring->rx_stats.copybreak++;
+		u64_stats_update_end(&ring->syncp);
+		return true;
+	}
+
+	dma_sync_single_range_for_cpu(ring->dev, buf->dma, SGNIC_RX_HEADROOM,
+				      len, DMA_FROM_DEVICE);
+	if (sop) {
+		skb = napi_build_skb(page_address(buf->page), PAGE_SIZE);
+		if (!skb)
+			return false;
+		skb_mark_for_recycle(skb);
+		skb_reserve(skb, SGNIC_RX_HEADROOM);
+		__skb_put(skb, len);
+		ring->skb = skb;
+	} else {
+		skb = ring->skb;
+		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, buf->page,
+				SGNIC_RX_HEADROOM, len, PAGE_SIZE);
+	}
+	buf->page = NULL;	/* now owned by the skb */
+	return true;
+}
+
+static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
+{
+	u32 done = sgnic_ring_done_index(ring);
+	u64 bytes = 0, csum_ok = 0, csum_bad = 0, multi = 0, frame_err = 0;
+	int packets = 0;
+
+	while (ring->next_to_clean != done && packets < budget) {
+		u32 i = ring->next_to_clean;
+		struct sgnic_desc *d = &ring->desc[i];
+		struct sgnic_rx_buf *buf = &ring->rx_buf[i];
+		u32 status = le32_to_cpu(READ_ONCE(d->status));
+		u32 len = le32_to_cpu(d->xfer_len);
+		bool sop = status & SGNIC_DESC_S_SOP;
+		bool eop = status & SGNIC_DESC_S_EOP;
+		struct sk_buff *skb;
+
+		if (!(status & SGNIC_DESC_S_DONE))
+			break;
+		dma_rmb();
+		ring->next_to_clean = (i + 1) & (ring->size - 1);
+
+		/* A frame must start with SOP and cannot restart midway. */
+		if (sop == !!ring->skb || !len || len > SGNIC_RX_BUF_LEN ||
+		    (!sop && skb_shinfo(ring->skb)->nr_frags >= MAX_SKB_FRAGS)) {
+			frame_err++;
+			if (ring->skb) {
+				dev_kfree_skb_any(ring->skb);
+				ring->skb = NULL;
+			}
+			continue;	/* the page is reused by the refill */
+		}
+		if (!sgnic_rx_add_buf(ring, buf, len, sop, eop)) {
+			ring->rx_stats.alloc_fail++;
+			if (ring->skb) {
+				dev_kfree_skb_any(ring->skb);
+				ring->skb = NULL;
+			}
+			continue;
+		}
+		if (!eop)
+			continue;
+
+		skb = ring->skb;
+		ring->skb = NULL;
+		if (skb_shinfo(skb)->nr_frags)
+			multi++;
+		if ((status & SGNIC_DESC_S_L4_CSUM_OK) &&
+		    (ring->priv->netdev->features & NETIF_F_RXCSUM)) {
+			skb->ip_summed = CHECKSUM_UNNECESSARY;
+			csum_ok++;
+		} else if (status & SGNIC_DESC_S_L4_CSUM_BAD) {
+			csum_bad++;
+		}
+		bytes += skb->len;
+		skb->protocol = eth_type_trans(skb, ring->priv->netdev);
+		skb_record_rx_queue(skb, ring->qid);
+		napi_gro_receive(&ring->qv->napi, skb);
+		packets++;
+	}
+
+	u64_stats_update_begin(&ring->syncp);
+	ring->rx_stats.packets += packets;
+	ring->rx_stats.bytes += bytes;
+	ring->rx_stats.csum_ok += csum_ok;
+	ring->rx_stats.csum_bad += csum_bad;
+	ring->rx_stats.multi_buf += multi;
+	ring->rx_stats.frame_err += frame_err;
+	u64_stats_update_end(&ring->syncp);
+
+	sgnic_rx_refill(ring);
+	return packets;
+}
+
+/* ---- TX completion -------------------------------------------------------- */
+
+void sgnic_tx_clean_all(struct sgnic_ring *ring)
+{
+	u32 i;
+
+	for (i = 0; i < ring->size; i++) {
+		struct sgnic_tx_buf *buf = &ring->tx_buf[i];
+
+		sgnic_tx_unmap_slot(ring, buf);
+		if (buf->skb)
+			dev_kfree_skb_any(buf->skb);
+		buf->skb = NULL;
+	}
+	ring->next_to_use = 0;
+	ring->next_to_clean = 0;
+	netdev_tx_reset_queue(netdev_get_tx_queue(ring->priv->netdev, ring->qid));
+}
+
+static void sgnic_tx_clean(struct sgnic_ring *ring, int napi_budget)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(ring->priv->netdev, ring->qid);
+	u32 done = sgnic_ring_done_index(ring);
+	u32 pkts = 0, bytes = 0, residual = 0, refused = 0;
+
+	while (ring->next_to_clean != done) {
+		u32 i = ring->next_to_clean;
+		struct sgnic_tx_buf *buf = &ring->tx_buf[i];
+		struct sgnic_desc *d = &ring->desc[i];
+		u32 status = le32_to_cpu(READ_ONCE(d->status));
+
+		if (!(status & SGNIC_DESC_S_DONE))
+			break;
+		dma_rmb();
+		if (status & SGNIC_DESC_S_RESULT_MASK)
+			refused += !!buf->skb;
+		else if (le32_to_cpu(d->xfer_len) < buf->desc_len)
+			residual++;
+		sgnic_tx_unmap_slot(ring, buf);
+		if (buf->skb) {
+			pkts += buf->gso_segs;
+			bytes += buf->bytecount;
+			napi_consume_skb(buf->skb, napi_budget);
+			buf->skb = NULL;
+		} else if (buf->bytecount) {
+			/* a copybreak packet: its skb was freed at xmit */
+			pkts += buf->gso_segs;
+			bytes += buf->bytecount;
+		}
+		buf->bytecount = 0;
+		ring->next_to_clean = (i + 1) & (ring->size - 1);
+	}
+	if (!pkts && !residual && !refused)
+		return;
+
+	u64_stats_update_begin(&ring->syncp);
+	ring->tx_stats.packets += pkts;
+	ring->tx_stats.bytes += bytes;
+	ring->tx_stats.residual += residual;
+	ring->tx_stats.dev_refused += refused;
+	u64_stats_update_end(&ring->syncp);
+
+	netdev_tx_completed_queue(txq, pkts, bytes);
+	if (unlikely(netif_tx_queue_stopped(txq)) &&
+	    sgnic_ring_free(ring) >= SGNIC_HW_MAX_CHAIN + 1 &&
+	    netif_carrier_ok(ring->priv->netdev)) {
+		netif_tx_wake_queue(txq);
+		u64_stats_update_begin(&ring->syncp);
+		ring->tx_stats.wake++;
+		u64_stats_update_end(&ring->syncp);
+	}
+}
+
+static void sgnic_rx_dim_update(struct sgnic_qvec *qv)
+{
+	struct dim_sample sample = {};
+	struct sgnic_ring *rx = qv->rx;
+	unsigned int start;
+	u64 packets, bytes;
+
+	do {
+		start = u64_stats_fetch_begin(&rx->syncp);
+		packets = rx->rx_stats.packets;
+		bytes = rx->rx_stats.bytes;
+	} while (u64_stats_fetch_retry(&rx->syncp, start));
+	dim_update_sample(qv->dim_events, packets, bytes, &sample);
+	net_dim(&qv->dim, sample);
+}
+
+void sgnic_rx_dim_work(struct work_struct *work)
+{
+	struct dim *dim = container_of(work, struct dim, work);
+	struct sgnic_qvec *qv = container_of(dim, struct sgnic_qvec, dim);
+	struct dim_cq_moder m = net_dim_get_rx_moderation(dim->mode,
+							  dim->profile_ix);
+
+	if (qv->rx)
+		sgnic_ring_set_moderation(qv->rx, m.usec, m.pkts);
+	dim->state = DIM_START_MEASURE;
+}
+
+int sgnic_poll(struct napi_struct *napi, int budget)
+{
+	struct sgnic_qvec *qv = container_of(napi, struct sgnic_qvec, napi);
+	struct sgnic_priv *priv = qv->priv;
+	int work = 0;
+
+	sgnic_tx_clean(qv->tx, budget);
+	if (budget)
+		work = sgnic_rx_clean(qv->rx, budget);
+	if (work >= budget)
+		return budget;
+
+	if (napi_complete_done(napi, work)) {
+		if (priv->rx_dim) {
+			qv->dim_events++;
+			sgnic_rx_dim_update(qv);
+		}
+		/* Re-arm both channels of the pair with one write. */
+		sgnic_wr(priv, SGNIC_REG_IRQ_UNMASK,
+			 BIT(qv->tx->chan) | BIT(qv->rx->chan));
+	}
+	return work;
+}
+
+static void sgnic_add_tx(struct sgnic_tx_stats *sum, const struct sgnic_tx_stats *s)
+{
+	const u64 *a = (const u64 *)s;
+	u64 *b = (u64 *)sum;
+	size_t i;
+
+	for (i = 0; i < sizeof(*s) / sizeof(u64); i++)
+		b[i] += a[i];
+}
+
+static void sgnic_add_rx(struct sgnic_rx_stats *sum, const struct sgnic_rx_stats *s)
+{
+	const u64 *a = (const u64 *)s;
+	u64 *b = (u64 *)sum;
+	size_t i;
+
+	for (i = 0; i < sizeof(*s) / sizeof(u64); i++)
+		b[i] += a[i];
+}
+
+void sgnic_get_tx_stats(struct sgnic_ring *ring, struct sgnic_tx_stats *out)
+{
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&ring->syncp);
+		*out = ring->tx_stats;
+	} while (u64_stats_fetch_retry(&ring->syncp, start));
+}
+
+void sgnic_get_rx_stats(struct sgnic_ring *ring, struct sgnic_rx_stats *out)
+{
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&ring->syncp);
+		*out = ring->rx_stats;
+	} while (u64_stats_fetch_retry(&ring->syncp, start));
+}
+
+/* Keep the counters of rings about to be freed in the device totals. */
+void sgnic_fold_ring_stats(struct sgnic_priv *priv)
+{
+	struct sgnic_tx_stats ts;
+	struct sgnic_rx_stats rs;
+	u32 q;
+
+	for (q = 0; q < SGNIC_MAX_QUEUE_PAIRS; q++) {
+		if (priv->tx[q]) {
+			sgnic_get_tx_stats(priv->tx[q], &ts);
+			sgnic_add_tx(&priv->tx_base, &ts);
+		}
+		if (priv->rx[q]) {
+			sgnic_get_rx_stats(priv->rx[q], &rs);
+			sgnic_add_rx(&priv->rx_base, &rs);
+		}
+	}
+}

@@ -1,0 +1,652 @@
+/*
+ * sgnic: a PCI NIC with a descriptor-ring DMA engine (PCI glue).
+ *
+ * BARs, MSI-X, registers, properties, reset and migration.  The channel
+ * engine lives in sgnic_dma.c, transmit and receive in sgnic_net.c, and the
+ * register map in include/sgnic_hw.h (docs/spec.md explains it).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qemu/module.h"
+#include "qapi/error.h"
+#include "qapi/visitor.h"
+#include "hw/pci/msix.h"
+#include "hw/pci/pcie.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "hw/net/net_tx_pkt.h"
+#include "hw/net/net_rx_pkt.h"
+#include "sgnic_int.h"
+#include "trace.h"
+
+#define SGNIC_PCIE_CAP_OFFSET 0xa0
+#define SGNIC_MSIX_CAP_OFFSET 0x70
+
+bool sgnic_bus_master(SgnicState *s)
+{
+    return PCI_DEVICE(s)->config[PCI_COMMAND] & PCI_COMMAND_MASTER;
+}
+
+void sgnic_raise_vector(SgnicState *s, unsigned int vec)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+
+    if (s->inject_lost_irq && ++s->irqs_seen % s->inject_lost_irq == 0) {
+        SGNIC_STAT(s, SGNIC_REG_STAT_IRQS_LOST)++;
+        trace_sgnic_irq_lost(vec);
+        return;
+    }
+    if (msix_enabled(pdev)) {
+        SGNIC_STAT(s, SGNIC_REG_STAT_IRQS)++;
+        trace_sgnic_irq(vec);
+        msix_notify(pdev, vec);
+    }
+}
+
+/* Auto-mask: the pair stays quiet until the driver unmasks it. */
+void sgnic_raise_queue_vector(SgnicState *s, unsigned int pair)
+{
+    s->chan[SGNIC_CHAN_TX(pair)].irq_en = 0;
+    s->chan[SGNIC_CHAN_RX(pair)].irq_en = 0;
+    sgnic_raise_vector(s, SGNIC_VEC_QUEUE(pair));
+}
+
+void sgnic_raise_misc(SgnicState *s, uint32_t cause)
+{
+    s->misc_cause |= cause;
+    if (cause & s->misc_mask) {
+        sgnic_raise_vector(s, SGNIC_VEC_MISC);
+    }
+}
+
+static uint32_t sgnic_halted_mask(SgnicState *s)
+{
+    uint32_t mask = 0;
+    unsigned int c;
+
+    for (c = 0; c < SGNIC_NUM_CHANS; c++) {
+        if (s->chan[c].state == SGNIC_STATE_HALTED) {
+            mask |= 1u << c;
+        }
+    }
+    return mask;
+}
+
+static uint64_t sgnic_chan_read(SgnicChannel *ch, hwaddr reg)
+{
+    switch (reg) {
+    case SGNIC_CH_RING_LO:
+        return (uint32_t)ch->ring_base;
+    case SGNIC_CH_RING_HI:
+        return ch->ring_base >> 32;
+    case SGNIC_CH_RING_SIZE:
+        return ch->ring_size;
+    case SGNIC_CH_TAIL:
+        return ch->tail;
+    case SGNIC_CH_HEAD:
+        return ch->head;
+    case SGNIC_CH_STATUS:
+        return sgnic_chan_status(ch);
+    case SGNIC_CH_COMPL_LO:
+        return (uint32_t)ch->compl_addr;
+    case SGNIC_CH_COMPL_HI:
+        return ch->compl_addr >> 32;
+    case SGNIC_CH_IRQ_MOD:
+        return ch->irq_mod;
+    case SGNIC_CH_IRQ_EN:
+        return ch->irq_en;
+    case SGNIC_CH_ERR_DESC:
+        return ch->err_desc;
+    case SGNIC_CH_COMPLETED:
+        return ch->completed;
+    case SGNIC_CH_PKT_ERRS:
+        return ch->pkt_errs;
+    default:
+        return 0;
+    }
+}
+
+static void sgnic_chan_write(SgnicChannel *ch, hwaddr reg, uint32_t val)
+{
+    bool stopped = ch->state == SGNIC_STATE_STOPPED;
+
+    switch (reg) {
+    case SGNIC_CH_RING_LO:
+    case SGNIC_CH_RING_HI:
+    case SGNIC_CH_RING_SIZE:
+        if (!stopped) {
+            qemu_log_mask(LOG_GUEST_ERROR, "sgnic: chan %u ring register "
+                          "written while not stopped\n", ch->idx);
+            return;
+        }
+        if (reg == SGNIC_CH_RING_LO) {
+            ch->ring_base = deposit64(ch->ring_base, 0, 32, val);
+        } else if (reg == SGNIC_CH_RING_HI) {
+            ch->ring_base = deposit64(ch->ring_base, 32, 32, val);
+        } else {
+            ch->ring_size = val;
+        }
+        break;
+    case SGNIC_CH_TAIL:
+        sgnic_chan_write_tail(ch, val);
+        break;
+    case SGNIC_CH_CMD:
+        sgnic_chan_command(ch, val);
+        break;
+    case SGNIC_CH_COMPL_LO:
+        ch->compl_addr = deposit64(ch->compl_addr, 0, 32,
+                                   val & ~(SGNIC_COMPL_ALIGN - 1));
+        break;
+    case SGNIC_CH_COMPL_HI:
+        ch->compl_addr = deposit64(ch->compl_addr, 32, 32, val);
+        break;
+    case SGNIC_CH_IRQ_MOD:
+        ch->irq_mod = val;
+        break;
+    case SGNIC_CH_IRQ_EN:
+        sgnic_chan_set_irq_en(ch, val);
+        break;
+    default:
+        qemu_log_mask(LOG_GUEST_ERROR, "sgnic: write to read-only channel "
+                      "register 0x%" HWADDR_PRIx "\n", reg);
+        break;
+    }
+}
+
+static void sgnic_update_mac(SgnicState *s)
+{
+    uint8_t mac[ETH_ALEN];
+
+    stl_le_p(mac, s->mac_lo);
+    stw_le_p(mac + 4, s->mac_hi);
+    qemu_format_nic_info_str(qemu_get_queue(s->nic), mac);
+}
+
+static void sgnic_soft_reset(SgnicState *s);
+
+static uint64_t sgnic_mmio_read(void *opaque, hwaddr addr, unsigned size)
+{
+    SgnicState *s = opaque;
+    uint64_t val = 0;
+
+    SGNIC_STAT(s, SGNIC_REG_STAT_MMIO)++;
+    if (addr >= SGNIC_CHAN_BASE && addr < SGNIC_REGS_END) {
+        unsigned int c = (addr - SGNIC_CHAN_BASE) / SGNIC_CHAN_STRIDE;
+
+        val = c < 2 * s->queues ?
+              sgnic_chan_read(&s->chan[c], (addr - SGNIC_CHAN_BASE) % SGNIC_CHAN_STRIDE) : 0;
+        trace_sgnic_mmio_read(addr, val);
+        return val;
+    }
+    switch (addr) {
+    case SGNIC_REG_ID:
+        val = SGNIC_ID_MAGIC;
+        break;
+    case SGNIC_REG_VERSION:
+        val = SGNIC_VERSION_MAJOR << 16 | SGNIC_VERSION_MINOR;
+        break;
+    case SGNIC_REG_FEATURES:
+        val = SGNIC_FEAT_TX_CSUM | SGNIC_FEAT_RX_CSUM | SGNIC_FEAT_TSO |
+              SGNIC_FEAT_SG | SGNIC_FEAT_WRITEBACK | SGNIC_FEAT_MSIX |
+              SGNIC_FEAT_RX_MULTIBUF;
+        break;
+    case SGNIC_REG_QUEUES:
+        val = s->queues | (1 + s->queues) << SGNIC_QUEUES_VECTORS_SHIFT;
+        break;
+    case SGNIC_REG_MAX_XFER:
+        val = s->max_xfer;
+        break;
+    case SGNIC_REG_MAX_SG:
+        val = s->max_sg;
+        break;
+    case SGNIC_REG_MAX_SEG:
+        val = s->max_seg;
+        break;
+    case SGNIC_REG_SEG_BOUNDARY:
+        val = s->seg_boundary_shift;
+        break;
+    case SGNIC_REG_MAX_FRAME:
+        val = SGNIC_MAX_FRAME;
+        break;
+    case SGNIC_REG_CTRL:
+        val = s->ctrl;
+        break;
+    case SGNIC_REG_STATUS:
+        val = qemu_get_queue(s->nic)->link_down ? 0 : SGNIC_STATUS_LINK_UP;
+        break;
+    case SGNIC_REG_MAC_LO:
+        val = s->mac_lo;
+        break;
+    case SGNIC_REG_MAC_HI:
+        val = s->mac_hi;
+        break;
+    case SGNIC_REG_MISC_CAUSE:
+        val = s->misc_cause;
+        break;
+    case SGNIC_REG_MISC_MASK:
+        val = s->misc_mask;
+        break;
+    case SGNIC_REG_RX_QUEUES:
+        val = s->rx_queues;
+        break;
+    case SGNIC_REG_HALTED:
+        val = sgnic_halted_mask(s);
+        break;
+    default:
+        if (addr >= SGNIC_REG_STAT_RX_NOBUF &&
+            addr < SGNIC_REG_STAT_RX_NOBUF + 4 * SGNIC_NUM_STATS) {
+            val = s->stats[(addr - SGNIC_REG_STAT_RX_NOBUF) / 4];
+        }
+        break;
+    }
+    trace_sgnic_mmio_read(addr, val);
+    return val;
+}
+
+static void sgnic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
+                             unsigned size)
+{
+    SgnicState *s = opaque;
+
+    SGNIC_STAT(s, SGNIC_REG_STAT_MMIO)++;
+    trace_sgnic_mmio_write(addr, val);
+    if (addr >= SGNIC_CHAN_BASE && addr < SGNIC_REGS_END) {
+        unsigned int c = (addr - SGNIC_CHAN_BASE) / SGNIC_CHAN_STRIDE;
+
+        if (c < 2 * s->queues) {
+            sgnic_chan_write(&s->chan[c], (addr - SGNIC_CHAN_BASE) % SGNIC_CHAN_STRIDE, val);
+        }
+        return;
+    }
+    switch (addr) {
+    case SGNIC_REG_CTRL:
+        if (val & SGNIC_CTRL_RESET) {
+            sgnic_soft_reset(s);
+            return;
+        }
+        s->ctrl = val & (SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_PROMISC |
+                          SGNIC_CTRL_LOOPBACK);
+        if (s->ctrl & SGNIC_CTRL_RX_ENABLE) {
+            sgnic_rx_flush(s);
+        }
+        break;
+    case SGNIC_REG_MAC_LO:
+        s->mac_lo = val;
+        sgnic_update_mac(s);
+        break;
+    case SGNIC_REG_MAC_HI:
+        s->mac_hi = val & 0xffff;
+        sgnic_update_mac(s);
+        break;
+    case SGNIC_REG_MISC_CAUSE:
+        s->misc_cause &= ~val;
+        break;
+    case SGNIC_REG_MISC_MASK:
+        s->misc_mask = val;
+        break;
+    case SGNIC_REG_MISC_SET:
+        sgnic_raise_misc(s, val & SGNIC_MISC_TEST);
+        break;
+    case SGNIC_REG_RX_QUEUES:
+        s->rx_queues = MIN(MAX(val, 1), s->queues);
+        break;
+    case SGNIC_REG_IRQ_UNMASK: {
+        unsigned int c;
+
+        for (c = 0; c < 2 * s->queues; c++) {
+            if (val & (1u << c)) {
+                sgnic_chan_set_irq_en(&s->chan[c], 1);
+            }
+        }
+        break;
+    }
+    default:
+        qemu_log_mask(LOG_GUEST_ERROR, "sgnic: write 0x%" PRIx64 " to "
+                      "read-only or unknown register 0x%" HWADDR_PRIx "\n",
+                      val, addr);
+        break;
+    }
+}
+
+static const MemoryRegionOps sgnic_mmio_ops = {
+    .read = sgnic_mmio_read,
+    .write = sgnic_mmio_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 4,
+        .max_access_size = 4,
+    },
+};
+
+static void sgnic_set_link_status(NetClientState *nc)
+{
+    SgnicState *s = qemu_get_nic_opaque(nc);
+
+    trace_sgnic_link(!nc->link_down);
+    sgnic_raise_misc(s, SGNIC_MISC_LINK);
+}
+
+static NetClientInfo sgnic_net_info = {
+    .type = NET_CLIENT_DRIVER_NIC,
+    .size = sizeof(NICState),
+    .can_receive = sgnic_can_receive,
+    .receive = sgnic_receive,
+    .link_status_changed = sgnic_set_link_status,
+};
+
+/* Return every register and channel to its power-on value. */
+static void sgnic_soft_reset(SgnicState *s)
+{
+    unsigned int c;
+
+    qemu_bh_cancel(s->tx_bh);
+    for (c = 0; c < SGNIC_NUM_CHANS; c++) {
+        SgnicChannel *ch = &s->chan[c];
+
+        sgnic_chan_reset(ch);
+        ch->ring_base = 0;
+        ch->ring_size = 0;
+        ch->compl_addr = 0;
+        ch->irq_mod = 0;
+        ch->irq_en = 0;
+        ch->completed = 0;
+        ch->pkt_errs = 0;
+    }
+    s->ctrl = 0;
+    s->misc_cause = 0;
+    s->misc_mask = 0;
+    s->rx_queues = 1;
+    s->mac_lo = ldl_le_p(s->conf.macaddr.a);
+    s->mac_hi = lduw_le_p(s->conf.macaddr.a + 4);
+    memset(s->stats, 0, sizeof(s->stats));
+    s->dma_ops = s->tx_pkts_seen = s->irqs_seen = 0;
+}
+
+static void sgnic_reset_hold(Object *obj, ResetType type)
+{
+    sgnic_soft_reset(SGNIC(obj));
+}
+
+static void sgnic_write_config(PCIDevice *pdev, uint32_t addr, uint32_t val,
+                               int len)
+{
+    SgnicState *s = SGNIC(pdev);
+    bool was_master = sgnic_bus_master(s);
+
+    pci_default_write_config(pdev, addr, val, len);
+    if (!was_master && sgnic_bus_master(s)) {
+        /* Work that waited for bus mastering may run now. */
+        qemu_bh_schedule(s->tx_bh);
+        sgnic_rx_flush(s);
+    }
+}
+
+static void sgnic_realize(PCIDevice *pdev, Error **errp)
+{
+    SgnicState *s = SGNIC(pdev);
+    unsigned int c;
+    int ret;
+
+    if (s->queues < 1 || s->queues > SGNIC_MAX_QUEUE_PAIRS) {
+        error_setg(errp, "sgnic: queues must be 1..%d", SGNIC_MAX_QUEUE_PAIRS);
+        return;
+    }
+    pdev->config[PCI_INTERRUPT_PIN] = 1;
+    pci_config_set_class(pdev->config, SGNIC_PCI_CLASS);
+
+    memory_region_init_io(&s->mmio, OBJECT(s), &sgnic_mmio_ops, s,
+                          "sgnic-mmio", SGNIC_BAR_REGS_SIZE);
+    pci_register_bar(pdev, SGNIC_BAR_REGS, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64, &s->mmio);
+    memory_region_init(&s->msix, OBJECT(s), "sgnic-msix", SGNIC_BAR_MSIX_SIZE);
+    pci_register_bar(pdev, SGNIC_BAR_MSIX, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64, &s->msix);
+
+    ret = msix_init(pdev, 1 + s->queues, &s->msix, SGNIC_BAR_MSIX,
+                    SGNIC_MSIX_TABLE_OFFSET, &s->msix, SGNIC_BAR_MSIX,
+                    SGNIC_MSIX_PBA_OFFSET, SGNIC_MSIX_CAP_OFFSET, errp);
+    if (ret) {
+        return;
+    }
+    for (c = 0; c < 1 + s->queues; c++) {
+        msix_vector_use(pdev, c);
+    }
+    if (pcie_endpoint_cap_init(pdev, SGNIC_PCIE_CAP_OFFSET) < 0) {
+        error_setg(errp, "sgnic: cannot add the PCIe capability");
+        msix_uninit(pdev, &s->msix, &s->msix);
+        return;
+    }
+    pcie_cap_flr_init(pdev);
+
+    for (c = 0; c < SGNIC_NUM_CHANS; c++) {
+        s->chan[c].s = s;
+        s->chan[c].idx = c;
+        s->chan[c].mod_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
+                                            sgnic_mod_timer_cb, &s->chan[c]);
+    }
+    s->tx_bh = qemu_bh_new_guarded(sgnic_tx_bh, s, &s->mem_reentrancy_guard);
+    net_tx_pkt_init(&s->tx_pkt, SGNIC_HW_MAX_CHAIN);
+    net_rx_pkt_init(&s->rx_pkt);
+
+    qemu_macaddr_default_if_unset(&s->conf.macaddr);
+    s->nic = qemu_new_nic(&sgnic_net_info, &s->conf,
+                          object_get_typename(OBJECT(s)),
+                          DEVICE(s)->id, &s->mem_reentrancy_guard, s);
+    sgnic_soft_reset(s);
+    sgnic_update_mac(s);
+}
+
+static void sgnic_exit(PCIDevice *pdev)
+{
+    SgnicState *s = SGNIC(pdev);
+    unsigned int c;
+
+    qemu_del_nic(s->nic);
+    for (c = 0; c < SGNIC_NUM_CHANS; c++) {
+        timer_free(s->chan[c].mod_timer);
+    }
+    qemu_bh_delete(s->tx_bh);
+    net_tx_pkt_uninit(s->tx_pkt);
+    net_rx_pkt_uninit(s->rx_pkt);
+    pcie_cap_exit(pdev);
+    msix_unuse_all_vectors(pdev);
+    msix_uninit(pdev, &s->msix, &s->msix);
+}
+
+/*
+ * The DMA limits and fault injections are QOM properties with range
+ * checks, settable on the command line and with qom-set at run time.
+ */
+typedef struct SgnicTunable {
+    const char *name;
+    size_t offset;
+    uint32_t def;
+    uint32_t min;
+    uint32_t max;
+    const char *desc;
+} SgnicTunable;
+
+static const SgnicTunable sgnic_tunables[] = {
+    { "max-xfer", offsetof(SgnicState, max_xfer), SGNIC_DEF_MAX_XFER,
+      1, SGNIC_HW_MAX_PKT_LEN, "largest TX packet in bytes (MAX_XFER)" },
+    { "max-sg", offsetof(SgnicState, max_sg), SGNIC_DEF_MAX_SG,
+      1, SGNIC_HW_MAX_CHAIN, "elements per TX packet, 1 = single transfer" },
+    { "max-seg", offsetof(SgnicState, max_seg), SGNIC_DEF_MAX_SEG,
+      1, SGNIC_HW_MAX_BUF_LEN, "largest element in bytes (MAX_SEG)" },
+    { "seg-boundary-shift", offsetof(SgnicState, seg_boundary_shift),
+      SGNIC_DEF_SEG_BOUNDARY_SHIFT, 12, 63,
+      "log2 of the boundary no element may cross" },
+    { "inject-dma-error", offsetof(SgnicState, inject_dma_error), 0,
+      0, UINT32_MAX, "fail every Nth buffer DMA (0 = off)" },
+    { "inject-short", offsetof(SgnicState, inject_short), 0,
+      0, UINT32_MAX, "report every Nth TX packet one byte short (0 = off)" },
+    { "inject-lost-irq", offsetof(SgnicState, inject_lost_irq), 0,
+      0, UINT32_MAX, "drop every Nth interrupt (0 = off)" },
+};
+
+static void sgnic_tunable_get(Object *obj, Visitor *v, const char *name,
+                              void *opaque, Error **errp)
+{
+    const SgnicTunable *t = opaque;
+    uint32_t *field = (uint32_t *)((uint8_t *)obj + t->offset);
+
+    visit_type_uint32(v, name, field, errp);
+}
+
+static void sgnic_tunable_set(Object *obj, Visitor *v, const char *name,
+                              void *opaque, Error **errp)
+{
+    const SgnicTunable *t = opaque;
+    uint32_t *field = (uint32_t *)((uint8_t *)obj + t->offset);
+    uint32_t val;
+
+    if (!visit_type_uint32(v, name, &val, errp)) {
+        return;
+    }
+    if (val < t->min || val > t->max) {
+        error_setg(errp, "sgnic: %s must be in %u..%u", name, t->min, t->max);
+        return;
+    }
+    trace_sgnic_tunable(name, val);
+    *field = val;
+}
+
+static void sgnic_instance_init(Object *obj)
+{
+    SgnicState *s = SGNIC(obj);
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(sgnic_tunables); i++) {
+        const SgnicTunable *t = &sgnic_tunables[i];
+
+        *(uint32_t *)((uint8_t *)s + t->offset) = t->def;
+    }
+}
+
+static const VMStateDescription vmstate_sgnic_chan = {
+    .name = "sgnic-chan",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT64(ring_base, SgnicChannel),
+        VMSTATE_UINT32(ring_size, SgnicChannel),
+        VMSTATE_UINT32(tail, SgnicChannel),
+        VMSTATE_UINT32(head, SgnicChannel),
+        VMSTATE_UINT32(state, SgnicChannel),
+        VMSTATE_UINT32(err, SgnicChannel),
+        VMSTATE_UINT32(err_desc, SgnicChannel),
+        VMSTATE_UINT64(compl_addr, SgnicChannel),
+        VMSTATE_UINT32(irq_mod, SgnicChannel),
+        VMSTATE_UINT32(irq_en, SgnicChannel),
+        VMSTATE_UINT32(completed, SgnicChannel),
+        VMSTATE_UINT32(pkt_errs, SgnicChannel),
+        VMSTATE_UINT32(irq_count, SgnicChannel),
+        VMSTATE_BOOL(irq_deferred, SgnicChannel),
+        VMSTATE_BOOL(wb_pending, SgnicChannel),
+        VMSTATE_UINT64(wb_desc_addr, SgnicChannel),
+        VMSTATE_TIMER_PTR(mod_timer, SgnicChannel),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static int sgnic_post_load(void *opaque, int version_id)
+{
+    SgnicState *s = opaque;
+    unsigned int c;
+
+    for (c = 0; c < SGNIC_NUM_CHANS; c++) {
+        SgnicChannel *ch = &s->chan[c];
+
+        /* A stream that breaks the ring invariants halts, never overruns. */
+        if (ch->state != SGNIC_STATE_STOPPED &&
+            (!is_power_of_2(ch->ring_size) || ch->ring_size > SGNIC_RING_MAX ||
+             ch->head >= ch->ring_size || ch->tail >= ch->ring_size ||
+             ch->state > SGNIC_STATE_HALTED)) {
+            return -EINVAL;
+        }
+    }
+    if (s->rx_queues < 1 || s->rx_queues > s->queues) {
+        return -EINVAL;
+    }
+    qemu_bh_schedule(s->tx_bh);
+    return 0;
+}
+
+static const VMStateDescription vmstate_sgnic = {
+    .name = "sgnic",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = sgnic_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj, SgnicState),
+        VMSTATE_MSIX(parent_obj, SgnicState),
+        VMSTATE_UINT32(ctrl, SgnicState),
+        VMSTATE_UINT32(mac_lo, SgnicState),
+        VMSTATE_UINT32(mac_hi, SgnicState),
+        VMSTATE_UINT32(misc_cause, SgnicState),
+        VMSTATE_UINT32(misc_mask, SgnicState),
+        VMSTATE_UINT32(rx_queues, SgnicState),
+        VMSTATE_UINT32_ARRAY(stats, SgnicState, SGNIC_NUM_STATS),
+        VMSTATE_UINT32(dma_ops, SgnicState),
+        VMSTATE_UINT32(tx_pkts_seen, SgnicState),
+        VMSTATE_UINT32(irqs_seen, SgnicState),
+        VMSTATE_STRUCT_ARRAY(chan, SgnicState, SGNIC_NUM_CHANS, 1,
+                             vmstate_sgnic_chan, SgnicChannel),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const Property sgnic_properties[] = {
+    DEFINE_NIC_PROPERTIES(SgnicState, conf),
+    DEFINE_PROP_UINT32("queues", SgnicState, queues, 2),
+};
+
+static void sgnic_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+    ResettableClass *rc = RESETTABLE_CLASS(klass);
+    size_t i;
+
+    k->realize = sgnic_realize;
+    k->exit = sgnic_exit;
+    k->config_write = sgnic_write_config;
+    k->vendor_id = SGNIC_PCI_VENDOR_ID;
+    k->device_id = SGNIC_PCI_DEVICE_ID;
+    k->revision = SGNIC_PCI_REVISION;
+    k->class_id = PCI_CLASS_NETWORK_ETHERNET;
+    rc->phases.hold = sgnic_reset_hold;
+    dc->desc = "sgnic scatter/gather DMA NIC";
+    dc->vmsd = &vmstate_sgnic;
+    device_class_set_props(dc, sgnic_properties);
+    set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
+
+    for (i = 0; i < ARRAY_SIZE(sgnic_tunables); i++) {
+        const SgnicTunable *t = &sgnic_tunables[i];
+
+        object_class_property_add(klass, t->name, "uint32", sgnic_tunable_get,
+                                  sgnic_tunable_set, NULL, (void *)t);
+        object_class_property_set_description(klass, t->name, t->desc);
+    }
+}
+
+static const TypeInfo sgnic_info = {
+    .name = TYPE_SGNIC,
+    .parent = TYPE_PCI_DEVICE,
+    .instance_size = sizeof(SgnicState),
+    .instance_init = sgnic_instance_init,
+    .class_init = sgnic_class_init,
+    .interfaces = (InterfaceInfo[]) {
+        { INTERFACE_PCIE_DEVICE },
+        { },
+    },
+};
+
+static void sgnic_register_types(void)
+{
+    type_register_static(&sgnic_info);
+}
+
+type_init(sgnic_register_types)

@@ -1,0 +1,287 @@
+/*
+ * sgnic: the descriptor-ring DMA engine.
+ *
+ * Channel state machine, descriptor reads and status writeback, the
+ * completion value of seed 004 (last descriptor address | channel state)
+ * and interrupt moderation.  Every guest memory access checks its
+ * MemTxResult: a failed one halts the channel with an error code.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "hw/pci/msix.h"
+#include "system/dma.h"
+#include "sgnic_int.h"
+#include "trace.h"
+
+uint32_t sgnic_chan_status(const SgnicChannel *ch)
+{
+    return ch->state | (ch->err << SGNIC_STATUS_ERR_SHIFT);
+}
+
+bool sgnic_inject_dma_fault(SgnicState *s)
+{
+    if (!s->inject_dma_error) {
+        return false;
+    }
+    return ++s->dma_ops % s->inject_dma_error == 0;
+}
+
+static uint64_t sgnic_compl_value(const SgnicChannel *ch, uint64_t desc_addr)
+{
+    uint64_t v = (desc_addr & SGNIC_COMPL_ADDR_MASK) | ch->state;
+
+    if (ch->err) {
+        v |= SGNIC_COMPL_ERR;
+    }
+    return v;
+}
+
+/* Store the completion value; false (and halted) if the write failed. */
+static bool sgnic_chan_write_compl(SgnicChannel *ch, uint64_t desc_addr)
+{
+    SgnicState *s = ch->s;
+    uint64_t v = sgnic_compl_value(ch, desc_addr);
+    MemTxResult r;
+
+    ch->wb_pending = false;
+    if (!ch->compl_addr) {
+        return true;
+    }
+    r = stq_le_pci_dma(PCI_DEVICE(s), ch->compl_addr, v, MEMTXATTRS_UNSPECIFIED);
+    trace_sgnic_compl_write(ch->idx, ch->compl_addr, v, r);
+    if (r != MEMTX_OK) {
+        if (ch->state != SGNIC_STATE_HALTED) {
+            sgnic_chan_halt(ch, SGNIC_ERR_COMPL_WRITE, ch->head);
+        }
+        return false;
+    }
+    SGNIC_STAT(s, SGNIC_REG_STAT_WRITEBACKS)++;
+    return true;
+}
+
+static void sgnic_chan_send_irq(SgnicChannel *ch)
+{
+    ch->irq_count = 0;
+    timer_del(ch->mod_timer);
+    if (!ch->irq_en) {
+        ch->irq_deferred = true;
+        trace_sgnic_irq_deferred(ch->idx);
+        return;
+    }
+    ch->irq_deferred = false;
+    sgnic_raise_queue_vector(ch->s, SGNIC_CHAN_PAIR(ch->idx));
+}
+
+/* A completion asked for an interrupt: send it now or per IRQ_MOD. */
+static void sgnic_chan_request_irq(SgnicChannel *ch)
+{
+    uint32_t usecs = ch->irq_mod & SGNIC_IRQ_MOD_USECS_MASK;
+    uint32_t count = ch->irq_mod >> SGNIC_IRQ_MOD_COUNT_SHIFT;
+
+    ch->irq_count++;
+    if ((!usecs && count <= 1) || (count && ch->irq_count >= count)) {
+        sgnic_chan_send_irq(ch);
+    } else if (usecs && !timer_pending(ch->mod_timer)) {
+        timer_mod(ch->mod_timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                  (int64_t)usecs * SCALE_US);
+    } else if (!usecs && !timer_pending(ch->mod_timer)) {
+        /* Count-only moderation still flushes at the end of the pass. */
+        timer_mod(ch->mod_timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL));
+    }
+}
+
+void sgnic_mod_timer_cb(void *opaque)
+{
+    SgnicChannel *ch = opaque;
+
+    if (ch->irq_count) {
+        sgnic_chan_send_irq(ch);
+    }
+}
+
+void sgnic_chan_set_irq_en(SgnicChannel *ch, uint32_t val)
+{
+    ch->irq_en = val & 1;
+    if (ch->irq_en && ch->irq_deferred) {
+        sgnic_chan_send_irq(ch);
+    }
+}
+
+void sgnic_chan_halt(SgnicChannel *ch, uint32_t err, uint32_t desc)
+{
+    SgnicState *s = ch->s;
+
+    trace_sgnic_chan_halt(ch->idx, err, desc);
+    ch->state = SGNIC_STATE_HALTED;
+    ch->err = err;
+    ch->err_desc = desc;
+    ch->wb_pending = false;
+    if (ch->ring_size) {
+        sgnic_chan_write_compl(ch, sgnic_desc_addr(ch, desc & (ch->ring_size - 1)));
+    }
+    sgnic_raise_misc(s, SGNIC_MISC_CHAN_HALT);
+}
+
+void sgnic_chan_reset(SgnicChannel *ch)
+{
+    ch->head = 0;
+    ch->tail = 0;
+    ch->state = SGNIC_STATE_STOPPED;
+    ch->err = SGNIC_ERR_NONE;
+    ch->err_desc = 0;
+    ch->irq_count = 0;
+    ch->irq_deferred = false;
+    ch->wb_pending = false;
+    timer_del(ch->mod_timer);
+}
+
+static bool sgnic_ring_valid(const SgnicChannel *ch)
+{
+    return ch->ring_base && !(ch->ring_base % SGNIC_DESC_ALIGN) &&
+           is_power_of_2(ch->ring_size) &&
+           ch->ring_size >= SGNIC_RING_MIN && ch->ring_size <= SGNIC_RING_MAX;
+}
+
+/* Work may be waiting: TX runs its ring, RX lets QEMU redeliver frames. */
+static void sgnic_chan_kick(SgnicChannel *ch)
+{
+    if (SGNIC_CHAN_IS_RX(ch->idx)) {
+        sgnic_rx_flush(ch->s);
+    } else {
+        sgnic_tx_process(ch);
+    }
+}
+
+void sgnic_chan_command(SgnicChannel *ch, uint32_t cmd)
+{
+    trace_sgnic_chan_cmd(ch->idx, cmd, ch->state);
+    switch (cmd) {
+    case SGNIC_CMD_START:
+        if (ch->state != SGNIC_STATE_STOPPED) {
+            break;
+        }
+        if (!sgnic_ring_valid(ch)) {
+            qemu_log_mask(LOG_GUEST_ERROR, "sgnic: chan %u start with ring "
+                          "0x%" PRIx64 " size %u\n", ch->idx, ch->ring_base,
+                          ch->ring_size);
+            sgnic_chan_halt(ch, SGNIC_ERR_RING_CONFIG, 0);
+            break;
+        }
+        if (ch->tail >= ch->ring_size) {
+            sgnic_chan_halt(ch, SGNIC_ERR_TAIL_RANGE, ch->tail);
+            break;
+        }
+        ch->state = ch->head == ch->tail ? SGNIC_STATE_IDLE : SGNIC_STATE_ACTIVE;
+        sgnic_chan_kick(ch);
+        break;
+    case SGNIC_CMD_SUSPEND:
+        if (sgnic_chan_running(ch)) {
+            ch->state = SGNIC_STATE_SUSPENDED;
+        }
+        break;
+    case SGNIC_CMD_RESUME:
+        if (ch->state == SGNIC_STATE_SUSPENDED) {
+            ch->state = ch->head == ch->tail ? SGNIC_STATE_IDLE : SGNIC_STATE_ACTIVE;
+            sgnic_chan_kick(ch);
+        }
+        break;
+    case SGNIC_CMD_RESET:
+        sgnic_chan_reset(ch);
+        break;
+    default:
+        qemu_log_mask(LOG_GUEST_ERROR, "sgnic: chan %u unknown command %u\n",
+                      ch->idx, cmd);
+        break;
+    }
+}
+
+void sgnic_chan_write_tail(SgnicChannel *ch, uint32_t tail)
+{
+    SgnicState *s = ch->s;
+
+    SGNIC_STAT(s, SGNIC_REG_STAT_DOORBELLS)++;
+    trace_sgnic_doorbell(ch->idx, tail, ch->head);
+    if (!sgnic_chan_running(ch) && ch->state != SGNIC_STATE_SUSPENDED) {
+        /* Stopped or halted: remember it, START checks it. */
+        ch->tail = tail;
+        return;
+    }
+    if (tail >= ch->ring_size) {
+        qemu_log_mask(LOG_GUEST_ERROR, "sgnic: chan %u tail %u past ring of %u\n",
+                      ch->idx, tail, ch->ring_size);
+        sgnic_chan_halt(ch, SGNIC_ERR_TAIL_RANGE, tail);
+        return;
+    }
+    ch->tail = tail;
+    if (ch->state == SGNIC_STATE_SUSPENDED) {
+        return;
+    }
+    ch->state = ch->head == ch->tail ? SGNIC_STATE_IDLE : SGNIC_STATE_ACTIVE;
+    sgnic_chan_kick(ch);
+}
+
+bool sgnic_chan_read_desc(SgnicChannel *ch, uint32_t i, struct sgnic_desc *d)
+{
+    MemTxResult r;
+
+    r = pci_dma_read(PCI_DEVICE(ch->s), sgnic_desc_addr(ch, i), d, sizeof(*d));
+    if (r != MEMTX_OK) {
+        sgnic_chan_halt(ch, SGNIC_ERR_DESC_READ, i);
+        return false;
+    }
+    d->addr = le64_to_cpu(d->addr);
+    d->len = le32_to_cpu(d->len);
+    d->flags = le32_to_cpu(d->flags);
+    d->mss = le16_to_cpu(d->mss);
+    d->csum_start = le16_to_cpu(d->csum_start);
+    d->csum_offset = le16_to_cpu(d->csum_offset);
+    return true;
+}
+
+/*
+ * Write back descriptor i's status and length, then note the completion
+ * value and interrupt it asks for.  The value is written once per pass
+ * (sgnic_chan_end_pass) or before an interrupt, whichever comes first,
+ * which is all a driver can observe.
+ */
+bool sgnic_chan_complete(SgnicChannel *ch, uint32_t i, uint32_t flags,
+                         uint32_t status, uint32_t xfer_len)
+{
+    uint32_t wb[2] = { cpu_to_le32(status | SGNIC_DESC_S_DONE),
+                       cpu_to_le32(xfer_len) };
+    uint64_t addr = sgnic_desc_addr(ch, i);
+    MemTxResult r;
+
+    r = pci_dma_write(PCI_DEVICE(ch->s), addr + SGNIC_DESC_STATUS_OFFSET,
+                      wb, sizeof(wb));
+    trace_sgnic_desc_complete(ch->idx, i, flags, status, xfer_len);
+    if (r != MEMTX_OK) {
+        sgnic_chan_halt(ch, SGNIC_ERR_DESC_WRITE, i);
+        return false;
+    }
+    ch->completed++;
+    ch->head = (i + 1) & (ch->ring_size - 1);
+    if (flags & SGNIC_DESC_F_STATUS_UPDATE) {
+        ch->wb_pending = true;
+        ch->wb_desc_addr = addr;
+    }
+    if (flags & SGNIC_DESC_F_INTERRUPT) {
+        if (ch->wb_pending && !sgnic_chan_write_compl(ch, ch->wb_desc_addr)) {
+            return false;
+        }
+        sgnic_chan_request_irq(ch);
+    }
+    return true;
+}
+
+void sgnic_chan_end_pass(SgnicChannel *ch)
+{
+    if (sgnic_chan_running(ch)) {
+        ch->state = ch->head == ch->tail ? SGNIC_STATE_IDLE : SGNIC_STATE_ACTIVE;
+    }
+    if (ch->wb_pending) {
+        sgnic_chan_write_compl(ch, ch->wb_desc_addr);
+    }
+}

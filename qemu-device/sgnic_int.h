@@ -1,0 +1,134 @@
+/*
+ * sgnic: internal interfaces between the PCI glue (sgnic.c), the DMA
+ * channel engine (sgnic_dma.c) and the network side (sgnic_net.c).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef HW_NET_SGNIC_INT_H
+#define HW_NET_SGNIC_INT_H
+
+#include "hw/pci/pci_device.h"
+#include "net/net.h"
+#include "qemu/timer.h"
+#include "hw/net/sgnic_hw.h"
+
+#define TYPE_SGNIC "sgnic"
+OBJECT_DECLARE_SIMPLE_TYPE(SgnicState, SGNIC)
+
+/* Descriptors one doorbell processes before the rest move to a bottom half. */
+#define SGNIC_TX_BUDGET 256
+
+typedef struct SgnicChannel {
+    SgnicState *s;              /* not migrated: set at realize */
+    QEMUTimer *mod_timer;       /* interrupt moderation hold-off */
+    uint32_t idx;
+
+    uint64_t ring_base;
+    uint32_t ring_size;
+    uint32_t tail;
+    uint32_t head;
+    uint32_t state;             /* SGNIC_STATE_* */
+    uint32_t err;               /* SGNIC_ERR_* while halted */
+    uint32_t err_desc;
+    uint64_t compl_addr;
+    uint32_t irq_mod;
+    uint32_t irq_en;
+    uint32_t completed;
+    uint32_t pkt_errs;
+
+    /* Interrupt requests seen since the last interrupt was sent. */
+    uint32_t irq_count;
+    /* An interrupt is due but IRQ_EN is clear: send it on unmask. */
+    bool irq_deferred;
+    /* A completion value waits to be written (at most one per pass). */
+    bool wb_pending;
+    uint64_t wb_desc_addr;
+} SgnicChannel;
+
+struct SgnicState {
+    PCIDevice parent_obj;
+
+    MemoryRegion mmio;
+    MemoryRegion msix;
+    NICState *nic;
+    NICConf conf;
+    MemReentrancyGuard mem_reentrancy_guard;
+    QEMUBH *tx_bh;
+    struct NetTxPkt *tx_pkt;
+    struct NetRxPkt *rx_pkt;
+
+    /* Properties. */
+    uint32_t queues;
+    uint32_t max_xfer;
+    uint32_t max_sg;
+    uint32_t max_seg;
+    uint32_t seg_boundary_shift;
+    uint32_t inject_dma_error;
+    uint32_t inject_short;
+    uint32_t inject_lost_irq;
+
+    /* Global registers. */
+    uint32_t ctrl;
+    uint32_t mac_lo;
+    uint32_t mac_hi;
+    uint32_t misc_cause;
+    uint32_t misc_mask;
+    uint32_t rx_queues;
+    uint32_t stats[SGNIC_NUM_STATS];
+
+    /* Counters behind the fault injections. */
+    uint32_t dma_ops;
+    uint32_t tx_pkts_seen;
+    uint32_t irqs_seen;
+
+    SgnicChannel chan[SGNIC_NUM_CHANS];
+
+    /* Scratch for the packet being gathered or placed (not migrated). */
+    struct sgnic_desc scratch[SGNIC_HW_MAX_CHAIN];
+    uint8_t lb_frame[SGNIC_MAX_FRAME];
+};
+
+#define SGNIC_STAT(s, reg) ((s)->stats[((reg) - SGNIC_REG_STAT_RX_NOBUF) / 4])
+
+static inline bool sgnic_chan_running(const SgnicChannel *ch)
+{
+    return ch->state == SGNIC_STATE_ACTIVE || ch->state == SGNIC_STATE_IDLE;
+}
+
+static inline uint32_t sgnic_ring_used(const SgnicChannel *ch)
+{
+    return (ch->tail - ch->head) & (ch->ring_size - 1);
+}
+
+static inline uint64_t sgnic_desc_addr(const SgnicChannel *ch, uint32_t i)
+{
+    return ch->ring_base + (uint64_t)i * SGNIC_DESC_SIZE;
+}
+
+bool sgnic_bus_master(SgnicState *s);
+void sgnic_raise_misc(SgnicState *s, uint32_t cause);
+void sgnic_raise_vector(SgnicState *s, unsigned int vec);
+void sgnic_raise_queue_vector(SgnicState *s, unsigned int pair);
+
+/* sgnic_dma.c: channel engine */
+void sgnic_chan_reset(SgnicChannel *ch);
+void sgnic_chan_command(SgnicChannel *ch, uint32_t cmd);
+void sgnic_chan_write_tail(SgnicChannel *ch, uint32_t tail);
+void sgnic_chan_set_irq_en(SgnicChannel *ch, uint32_t val);
+void sgnic_chan_halt(SgnicChannel *ch, uint32_t err, uint32_t desc);
+bool sgnic_chan_read_desc(SgnicChannel *ch, uint32_t i, struct sgnic_desc *d);
+bool sgnic_chan_complete(SgnicChannel *ch, uint32_t i, uint32_t flags,
+                         uint32_t status, uint32_t xfer_len);
+void sgnic_chan_end_pass(SgnicChannel *ch);
+void sgnic_mod_timer_cb(void *opaque);
+bool sgnic_inject_dma_fault(SgnicState *s);
+uint32_t sgnic_chan_status(const SgnicChannel *ch);
+
+/* sgnic_net.c: transmit and receive */
+void sgnic_tx_process(SgnicChannel *ch);
+void sgnic_tx_bh(void *opaque);
+bool sgnic_can_receive(NetClientState *nc);
+ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size);
+void sgnic_rx_flush(SgnicState *s);
+
+#endif

@@ -1,0 +1,429 @@
+/*
+ * sgnic: the network side of the DMA engine.
+ *
+ * TX gathers a SOP..EOP descriptor chain, checks it against the advertised
+ * limits in the order of seed 000, and hands it to QEMU's net_tx_pkt
+ * helpers for checksum and TSO.  RX places a frame across as many posted
+ * buffers as it needs and lets QEMU queue frames while buffers are short.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "net/eth.h"
+#include "system/dma.h"
+#include "hw/net/net_tx_pkt.h"
+#include "hw/net/net_rx_pkt.h"
+#include "sgnic_int.h"
+#include "trace.h"
+
+/* ---- Transmit ------------------------------------------------------------ */
+
+/* Per-packet policy checks, seed 000's order: length, elements' size, count. */
+static uint32_t sgnic_tx_check(SgnicState *s, const struct sgnic_desc *d,
+                               unsigned int n, uint64_t total)
+{
+    uint64_t boundary = s->seg_boundary_shift < 64 ?
+                        1ULL << s->seg_boundary_shift : 0;
+    unsigned int i;
+
+    if (total > s->max_xfer) {
+        return SGNIC_RES_TOO_MANY_TRANSFERS;
+    }
+    for (i = 0; i < n; i++) {
+        if (d[i].len > s->max_seg) {
+            return SGNIC_RES_TOO_MANY_TRANSFERS;
+        }
+    }
+    for (i = 0; i < n && boundary; i++) {
+        if ((d[i].addr ^ (d[i].addr + d[i].len - 1)) & ~(boundary - 1)) {
+            return SGNIC_RES_BOUNDARY;
+        }
+    }
+    if (n > s->max_sg || (n > 1 && (d[0].flags & SGNIC_DESC_F_SINGLE_XFER))) {
+        return SGNIC_RES_TOO_FRAGMENTED;
+    }
+    return SGNIC_RES_OK;
+}
+
+/* Internal loopback: each (segmented) frame goes to our own receive path. */
+static void sgnic_tx_loopback(void *opaque, const struct iovec *iov, int iovcnt,
+                              const struct iovec *virt_iov, int virt_iovcnt)
+{
+    SgnicState *s = opaque;
+    size_t len = iov_size(iov, iovcnt);
+
+    if (len > sizeof(s->lb_frame)) {
+        SGNIC_STAT(s, SGNIC_REG_STAT_RX_OVERSIZE)++;
+        return;
+    }
+    iov_to_buf(iov, iovcnt, 0, s->lb_frame, len);
+    if (!sgnic_receive(qemu_get_queue(s->nic), s->lb_frame, len)) {
+        SGNIC_STAT(s, SGNIC_REG_STAT_RX_NOBUF)++;
+    }
+}
+
+/*
+ * Map the chain's buffers and send the packet.  Returns a per-packet
+ * result, or a halting error as the negated SGNIC_ERR_* code.
+ */
+static int sgnic_tx_send(SgnicState *s, const struct sgnic_desc *d,
+                         unsigned int n)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+    NetClientState *nc = qemu_get_queue(s->nic);
+    bool tso = d[0].flags & SGNIC_DESC_F_TSO;
+    bool csum = tso || (d[0].flags & SGNIC_DESC_F_CSUM);
+    int ret = SGNIC_RES_OK;
+    unsigned int i;
+
+    for (i = 0; i < n; i++) {
+        if (sgnic_inject_dma_fault(s)) {
+            ret = -SGNIC_ERR_INJECTED;
+            goto out;
+        }
+        if (!net_tx_pkt_add_raw_fragment_pci(s->tx_pkt, pdev, d[i].addr,
+                                             d[i].len)) {
+            ret = -SGNIC_ERR_BUF_READ;
+            goto out;
+        }
+    }
+    if (!net_tx_pkt_parse(s->tx_pkt) ||
+        !net_tx_pkt_build_vheader(s->tx_pkt, tso, csum, d[0].mss)) {
+        ret = SGNIC_RES_BAD_OFFLOAD;
+        goto out;
+    }
+    if (tso && !d[0].mss) {
+        ret = SGNIC_RES_BAD_OFFLOAD;
+        goto out;
+    }
+    if (s->ctrl & SGNIC_CTRL_LOOPBACK) {
+        net_tx_pkt_send_custom(s->tx_pkt, false, sgnic_tx_loopback, s);
+        SGNIC_STAT(s, SGNIC_REG_STAT_TX_PKTS)++;
+    } else if (!nc->link_down) {
+        net_tx_pkt_send(s->tx_pkt, nc);
+        SGNIC_STAT(s, SGNIC_REG_STAT_TX_PKTS)++;
+    }
+out:
+    net_tx_pkt_reset(s->tx_pkt, net_tx_pkt_unmap_frag_pci, pdev);
+    return ret;
+}
+
+/*
+ * Read the chain starting at the channel's head into s->scratch.  Returns
+ * its length, 0 if it is not complete yet (no EOP before TAIL), or -1 if
+ * the channel halted on a malformed descriptor.
+ */
+static int sgnic_tx_gather(SgnicChannel *ch, uint64_t *total)
+{
+    SgnicState *s = ch->s;
+    uint32_t avail = sgnic_ring_used(ch);
+    uint32_t i = ch->head;
+    unsigned int n;
+
+    *total = 0;
+    for (n = 0; n < avail; n++) {
+        struct sgnic_desc *d = &s->scratch[n];
+
+        if (n == SGNIC_HW_MAX_CHAIN) {
+            sgnic_chan_halt(ch, SGNIC_ERR_CHAIN, ch->head);
+            return -1;
+        }
+        if (!sgnic_chan_read_desc(ch, i, d)) {
+            return -1;
+        }
+        if ((d->flags & SGNIC_DESC_F_RESERVED) ||
+            (n == 0) != !!(d->flags & SGNIC_DESC_F_SOP)) {
+            sgnic_chan_halt(ch, SGNIC_ERR_DESC_FLAGS, i);
+            return -1;
+        }
+        if (!d->len || d->len > SGNIC_HW_MAX_BUF_LEN) {
+            sgnic_chan_halt(ch, SGNIC_ERR_DESC_LEN, i);
+            return -1;
+        }
+        *total += d->len;
+        if (*total > SGNIC_HW_MAX_PKT_LEN) {
+            sgnic_chan_halt(ch, SGNIC_ERR_CHAIN, i);
+            return -1;
+        }
+        if (d->flags & SGNIC_DESC_F_EOP) {
+            return n + 1;
+        }
+        i = (i + 1) & (ch->ring_size - 1);
+    }
+    /* A chain filling the whole ring without EOP can never complete. */
+    if (avail == ch->ring_size - 1) {
+        sgnic_chan_halt(ch, SGNIC_ERR_CHAIN, ch->head);
+        return -1;
+    }
+    return 0;
+}
+
+static bool sgnic_tx_one(SgnicChannel *ch)
+{
+    SgnicState *s = ch->s;
+    uint32_t first = ch->head;
+    uint64_t total;
+    int n, res;
+    unsigned int k;
+    bool inject_short;
+
+    n = sgnic_tx_gather(ch, &total);
+    if (n <= 0) {
+        return false;
+    }
+    res = sgnic_tx_check(s, s->scratch, n, total);
+    if (res == SGNIC_RES_OK) {
+        res = sgnic_tx_send(s, s->scratch, n);
+        if (res < 0) {
+            sgnic_chan_halt(ch, -res, first);
+            return false;
+        }
+    }
+    trace_sgnic_tx_packet(ch->idx, first, n, total, res);
+    if (res != SGNIC_RES_OK) {
+        ch->pkt_errs++;
+        qemu_log_mask(LOG_GUEST_ERROR, "sgnic: chan %u packet at %u refused, "
+                      "result %d\n", ch->idx, first, res);
+    }
+    inject_short = res == SGNIC_RES_OK && s->inject_short &&
+                   ++s->tx_pkts_seen % s->inject_short == 0;
+    for (k = 0; k < n; k++) {
+        const struct sgnic_desc *d = &s->scratch[k];
+        uint32_t len = res == SGNIC_RES_OK ? d->len : 0;
+
+        if (inject_short && k == n - 1) {
+            len--;
+        }
+        if (!sgnic_chan_complete(ch, (first + k) & (ch->ring_size - 1),
+                                 d->flags, res, len)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void sgnic_tx_process(SgnicChannel *ch)
+{
+    SgnicState *s = ch->s;
+    unsigned int done = 0;
+
+    if (!sgnic_bus_master(s)) {
+        return;
+    }
+    while (ch->state == SGNIC_STATE_ACTIVE && ch->head != ch->tail) {
+        uint32_t before = ch->head;
+
+        if (done >= SGNIC_TX_BUDGET) {
+            qemu_bh_schedule(s->tx_bh);
+            break;
+        }
+        if (!sgnic_tx_one(ch)) {
+            break;
+        }
+        done += (ch->head - before) & (ch->ring_size - 1);
+    }
+    trace_sgnic_tx_pass(ch->idx, done, ch->head, ch->tail);
+    sgnic_chan_end_pass(ch);
+}
+
+void sgnic_tx_bh(void *opaque)
+{
+    SgnicState *s = opaque;
+    unsigned int q;
+
+    for (q = 0; q < s->queues; q++) {
+        sgnic_tx_process(&s->chan[SGNIC_CHAN_TX(q)]);
+    }
+}
+
+/* ---- Receive ------------------------------------------------------------- */
+
+static uint32_t sgnic_rx_hash_mix(uint32_t h, uint32_t v)
+{
+    h ^= v;
+    h *= 0x9e3779b1u;
+    return h ^ (h >> 15);
+}
+
+/* Pick an RX pair from the IP addresses and TCP/UDP ports; 0 otherwise. */
+static unsigned int sgnic_rx_pick_queue(SgnicState *s, const uint8_t *buf,
+                                        size_t size)
+{
+    uint32_t nq = MIN(MAX(s->rx_queues, 1), s->queues);
+    size_t l3 = ETH_HLEN, l4;
+    uint32_t h = 0;
+    uint16_t type;
+    uint8_t proto;
+    unsigned int i;
+
+    if (nq == 1 || size < ETH_HLEN) {
+        return 0;
+    }
+    type = lduw_be_p(buf + 12);
+    if (type == ETH_P_IP && size >= l3 + 20) {
+        proto = buf[l3 + 9];
+        l4 = l3 + (buf[l3] & 0xf) * 4;
+        h = sgnic_rx_hash_mix(sgnic_rx_hash_mix(h, ldl_be_p(buf + l3 + 12)),
+                              ldl_be_p(buf + l3 + 16));
+    } else if (type == ETH_P_IPV6 && size >= l3 + 40) {
+        proto = buf[l3 + 6];
+        l4 = l3 + 40;
+        for (i = 0; i < 8; i++) {
+            h = sgnic_rx_hash_mix(h, ldl_be_p(buf + l3 + 8 + 4 * i));
+        }
+    } else {
+        return 0;
+    }
+    if ((proto == IP_PROTO_TCP || proto == IP_PROTO_UDP) && size >= l4 + 4) {
+        h = sgnic_rx_hash_mix(h, ldl_be_p(buf + l4));
+    }
+    return h % nq;
+}
+
+static uint32_t sgnic_rx_csum_status(SgnicState *s, const uint8_t *buf,
+                                     size_t size)
+{
+    struct iovec iov = { .iov_base = (void *)buf, .iov_len = size };
+    bool valid;
+
+    net_rx_pkt_attach_data(s->rx_pkt, buf, size, false);
+    net_rx_pkt_set_protocols(s->rx_pkt, &iov, 1, 0);
+    if (!net_rx_pkt_validate_l4_csum(s->rx_pkt, &valid)) {
+        return 0;
+    }
+    return valid ? SGNIC_DESC_S_L4_CSUM_OK : SGNIC_DESC_S_L4_CSUM_BAD;
+}
+
+static bool sgnic_rx_accept_addr(SgnicState *s, const uint8_t *buf, size_t size)
+{
+    uint8_t mac[ETH_ALEN];
+
+    if (size < ETH_HLEN || (s->ctrl & SGNIC_CTRL_PROMISC) || (buf[0] & 1)) {
+        return true;
+    }
+    stl_le_p(mac, s->mac_lo);
+    stw_le_p(mac + 4, s->mac_hi);
+    return !memcmp(buf, mac, ETH_ALEN);
+}
+
+bool sgnic_can_receive(NetClientState *nc)
+{
+    SgnicState *s = qemu_get_nic_opaque(nc);
+
+    return (s->ctrl & SGNIC_CTRL_RX_ENABLE) && sgnic_bus_master(s);
+}
+
+/*
+ * Find posted buffers for size bytes from the channel's head.  Returns the
+ * number of descriptors in s->scratch, 0 if the ring lacks buffers for now,
+ * -1 if the channel halted, -2 if the frame can never fit.
+ */
+static int sgnic_rx_reserve(SgnicChannel *ch, size_t size)
+{
+    SgnicState *s = ch->s;
+    uint32_t avail = sgnic_ring_used(ch);
+    uint32_t i = ch->head;
+    size_t room = 0;
+    unsigned int n;
+
+    for (n = 0; n < avail && room < size; n++) {
+        struct sgnic_desc *d = &s->scratch[n];
+
+        if (n == SGNIC_HW_MAX_CHAIN) {
+            return -2;
+        }
+        if (!sgnic_chan_read_desc(ch, i, d)) {
+            return -1;
+        }
+        if (d->flags & SGNIC_DESC_F_RESERVED) {
+            sgnic_chan_halt(ch, SGNIC_ERR_DESC_FLAGS, i);
+            return -1;
+        }
+        if (!d->len || d->len > SGNIC_HW_MAX_BUF_LEN) {
+            sgnic_chan_halt(ch, SGNIC_ERR_DESC_LEN, i);
+            return -1;
+        }
+        room += d->len;
+        i = (i + 1) & (ch->ring_size - 1);
+    }
+    if (room >= size) {
+        return n;
+    }
+    return avail == ch->ring_size - 1 ? -2 : 0;
+}
+
+ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
+{
+    SgnicState *s = qemu_get_nic_opaque(nc);
+    PCIDevice *pdev = PCI_DEVICE(s);
+    SgnicChannel *ch;
+    uint32_t first, csum, status;
+    size_t off = 0;
+    int n, k;
+
+    if (!(s->ctrl & SGNIC_CTRL_RX_ENABLE) || !sgnic_bus_master(s)) {
+        return 0;
+    }
+    if (!sgnic_rx_accept_addr(s, buf, size)) {
+        SGNIC_STAT(s, SGNIC_REG_STAT_RX_FILTERED)++;
+        return size;
+    }
+    if (size > SGNIC_MAX_FRAME) {
+        SGNIC_STAT(s, SGNIC_REG_STAT_RX_OVERSIZE)++;
+        return size;
+    }
+    ch = &s->chan[SGNIC_CHAN_RX(sgnic_rx_pick_queue(s, buf, size))];
+    if (ch->state == SGNIC_STATE_STOPPED) {
+        /* The driver has not started this queue: nobody to deliver to. */
+        SGNIC_STAT(s, SGNIC_REG_STAT_RX_NOBUF)++;
+        return size;
+    }
+    if (!sgnic_chan_running(ch)) {
+        return 0;       /* suspended or halted: wait for resume or reset */
+    }
+    n = sgnic_rx_reserve(ch, size);
+    if (n == 0) {
+        trace_sgnic_rx_no_buffers(ch->idx, size);
+        return 0;
+    }
+    if (n < 0) {
+        if (n == -2) {
+            SGNIC_STAT(s, SGNIC_REG_STAT_RX_OVERSIZE)++;
+        }
+        return size;
+    }
+    csum = sgnic_rx_csum_status(s, buf, size);
+    first = ch->head;
+    for (k = 0; k < n; k++) {
+        const struct sgnic_desc *d = &s->scratch[k];
+        uint32_t idx = (first + k) & (ch->ring_size - 1);
+        uint32_t len = MIN(d->len, size - off);
+
+        if (sgnic_inject_dma_fault(s)) {
+            sgnic_chan_halt(ch, SGNIC_ERR_INJECTED, idx);
+            return size;
+        }
+        if (pci_dma_write(pdev, d->addr, buf + off, len) != MEMTX_OK) {
+            sgnic_chan_halt(ch, SGNIC_ERR_BUF_WRITE, idx);
+            return size;
+        }
+        off += len;
+        status = (k == 0 ? SGNIC_DESC_S_SOP : 0) |
+                 (k == n - 1 ? SGNIC_DESC_S_EOP | csum : 0);
+        if (!sgnic_chan_complete(ch, idx, d->flags, status, len)) {
+            return size;
+        }
+    }
+    trace_sgnic_rx_frame(ch->idx, first, n, size, csum);
+    SGNIC_STAT(s, SGNIC_REG_STAT_RX_PKTS)++;
+    sgnic_chan_end_pass(ch);
+    return size;
+}
+
+void sgnic_rx_flush(SgnicState *s)
+{
+    if (s->nic) {
+        qemu_flush_queued_packets(qemu_get_queue(s->nic));
+    }
+}

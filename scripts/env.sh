@@ -1,0 +1,13 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared settings for sgnic's scripts; every knob can be overridden from the
+# environment.  Sourced, not run.
+SGNIC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SGNIC_CACHE=${SGNIC_CACHE:-$HOME/.cache/sgnic}
+GUEST_KERNEL=${GUEST_KERNEL:-6.12.95+deb12-amd64}
+QEMU_DEB_SPEC=${QEMU_DEB_SPEC:-qemu/trixie}
+SGNIC_QEMU_TREE=${QEMU_SRC:-$SGNIC_CACHE/qemu-10.0}
+SGNIC_QEMU_BUILD=${SGNIC_QEMU_BUILD:-$SGNIC_CACHE/qemu-build}
+SGNIC_BUILD=${SGNIC_BUILD:-$SGNIC_ROOT/build}
+QEMU_BIN=$SGNIC_QEMU_BUILD/qemu-system-x86_64
+KDIR=${KDIR:-/usr/src/linux-headers-$GUEST_KERNEL}
+export SGNIC_ROOT SGNIC_CACHE GUEST_KERNEL SGNIC_QEMU_TREE SGNIC_QEMU_BUILD SGNIC_BUILD QEMU_BIN KDIR

@@ -1,0 +1,356 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Boot the sgnic test guest (Debian's guest kernel; the host's own userspace,
+# read-only over virtio-9p; the repository read-write on /sgnic) and run one
+# command in it, or give a shell on the serial console.  The guest's only
+# network is QEMU hub ports: nothing it sends can leave the host.
+set -euo pipefail
+
+# shellcheck disable=SC1091 # sourced relative to the script
+. "$(dirname "$0")/env.sh"
+
+vmdir=$SGNIC_BUILD/vm
+log=$vmdir/console.log
+fw=$SGNIC_CACHE/firmware
+kernel=$SGNIC_CACHE/kernel/$GUEST_KERNEL/vmlinuz
+moddir=$SGNIC_CACHE/kernel/$GUEST_KERNEL/root/lib/modules
+
+usage() {
+	cat <<EOF
+Usage: scripts/vm.sh [options] [-- CMD [ARG...]]
+
+Boot the guest, run CMD with /sgnic (this repository, read-write) as the
+working directory, print its output and exit with its status.  Without CMD,
+open a shell on the serial console (Ctrl-D powers off; Ctrl-A x kills QEMU).
+
+CMD runs under bash with PATH starting at /sgnic/build/bin and stdin from
+/dev/null; its stdout and stderr both arrive on stdout.  A single word is a
+shell command line ('ip link; ls'); several words are run as given, each
+argument preserved (-- sh -c 'ip link; ls').
+
+Options:
+  --nic MODEL         NIC model: sgnic (default), e1000e, igb, virtio-net-pci
+  --ports N           number of NICs, each on its own port of hub 0 (default 2)
+  --no-module         do not insmod kernel-driver/sgnic.ko
+  --mem MIB           guest memory in MiB (default 1024)
+  --smp N             guest CPUs (default 2)
+  --timeout SECONDS   stop the guest after this long; 0 = never
+                      (default 600 with CMD, none for the shell)
+  --monitor PATH      QMP socket for host-side tools such as scripts/qmp.sh
+                      (default \$SGNIC_BUILD/vm/qmp.sock); CMD sees it as SGNIC_QMP
+  --append "ARGS"     extra kernel command line (repeatable)
+  --qemu-args "ARGS"  extra QEMU arguments, split at blanks (repeatable)
+  --verbose           kernel messages and the whole console on stdout
+  -h, --help          this text
+
+Environment: ACCEL=kvm|tcg skips the accelerator probe (verdict cached in
+\$SGNIC_CACHE/accel).  Other settings: scripts/env.sh.
+
+Exit status: CMD's status; 124 timeout; 125 the guest crashed or could not
+start; 126 sgnic.ko failed to load.  The whole console is kept in
+$log (the previous run's in console.log.1).
+EOF
+}
+
+die() {
+	echo "vm: error: $*" >&2
+	exit 125
+}
+usage_error() {
+	echo "vm: $*" >&2
+	echo "Try 'scripts/vm.sh --help'." >&2
+	exit 2
+}
+note() { echo "vm: $*" >&2; }
+
+# Quote one word for a POSIX shell.
+shquote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+
+nic=sgnic ports=2 load_module=1 mem=1024 smp=2 timeout='' verbose=0
+qmp=$vmdir/qmp.sock
+extra_append='' extra_qemu=()
+have_cmd=0
+while [ $# -gt 0 ]; do
+	opt=$1
+	val=
+	case "$opt" in
+	--*=*) val=${opt#*=} opt=${opt%%=*} ;;
+	--nic | --ports | --mem | --smp | --timeout | --monitor | --append | --qemu-args)
+		[ $# -ge 2 ] || usage_error "option $opt needs a value"
+		val=$2
+		shift
+		;;
+	esac
+	shift
+	case "$opt" in
+	--nic) nic=$val ;;
+	--ports) ports=$val ;;
+	--no-module) load_module=0 ;;
+	--mem) mem=$val ;;
+	--smp) smp=$val ;;
+	--timeout) timeout=$val ;;
+	--monitor) qmp=$val ;;
+	--append) extra_append+=" $val" ;;
+	--qemu-args)
+		read -r -a words <<<"$val"
+		extra_qemu+=("${words[@]}")
+		;;
+	--verbose) verbose=1 ;;
+	-h | --help) usage; exit 0 ;;
+	--) have_cmd=1; break ;;
+	*) usage_error "unknown option '$opt'" ;;
+	esac
+done
+[ "$have_cmd" = 0 ] || [ $# -gt 0 ] || usage_error "'--' must be followed by a command"
+
+isnum() { [[ $2 =~ ^[0-9]+$ ]] || usage_error "$1 wants a number, got '$2'"; }
+isnum --ports "$ports"
+isnum --mem "$mem"
+isnum --smp "$smp"
+[ -z "$timeout" ] || isnum --timeout "$timeout"
+[ "$ports" -le 16 ] || usage_error "--ports: at most 16"
+[[ $nic =~ ^[a-z0-9-]+$ ]] || usage_error "--nic: bad model name '$nic'"
+if [ "$have_cmd" = 1 ]; then
+	timeout=${timeout:-600}
+else
+	timeout=${timeout:-0}
+fi
+case "$qmp" in /*) ;; *) qmp=$PWD/$qmp ;; esac
+
+# Say which make target produces what is missing.
+[ -x "$QEMU_BIN" ] || die "no QEMU at $QEMU_BIN: run 'make qemu' (after 'make setup')"
+if [ ! -f "$kernel" ] || [ ! -d "$moddir/$GUEST_KERNEL/kernel" ]; then
+	die "guest kernel $GUEST_KERNEL not unpacked in $SGNIC_CACHE/kernel: run 'make setup'"
+fi
+if [ ! -e "$fw/bios-256k.bin" ] || [ ! -e "$fw/linuxboot_dma.bin" ]; then
+	die "firmware directory $fw incomplete: run 'make qemu' (it links seabios and qemu-system-data there)"
+fi
+if [ "$nic" = sgnic ] && ! "$QEMU_BIN" -device sgnic,help >/dev/null 2>&1; then
+	die "$QEMU_BIN has no sgnic device: run 'make qemu' (or pick a baseline with --nic e1000e)"
+fi
+
+mkdir -p "$vmdir"
+# One guest per build directory: the log and QMP socket paths are fixed.
+exec 9>"$vmdir/lock"
+flock -n 9 || die "another scripts/vm.sh is using $vmdir (set SGNIC_BUILD to run guests in parallel)"
+
+base_initrd=$("$SGNIC_ROOT/scripts/mkinitramfs.sh") || die "building the initramfs failed"
+
+# --- accelerator ------------------------------------------------------------
+# A KVM that cannot run this kernel tends to hang rather than fail, so the
+# verdict comes from a real boot with a time limit, cached per kernel and
+# QEMU binary.
+probe_kvm() {
+	local plog=$vmdir/accel-probe.log
+	note "probing KVM with a test boot (up to 60 s; once per kernel and QEMU build)"
+	local rc=0
+	timeout -k 5 60 "$QEMU_BIN" -M q35 -accel kvm -cpu max -m 256 -smp 1 \
+		-nodefaults -nographic -no-reboot -L "$fw" -serial stdio \
+		-kernel "$kernel" -initrd "$base_initrd" \
+		-append "console=ttyS0 quiet panic=-1 sgnic.probe" \
+		</dev/null >"$plog" 2>&1 || rc=$?
+	# 126/127: QEMU itself did not start (e.g. being relinked); not a verdict.
+	if [ "$rc" = 126 ] || [ "$rc" = 127 ]; then
+		echo "vm: error: cannot run $QEMU_BIN: $(tail -1 "$plog")" >&2
+		return 1
+	fi
+	if grep -q SGNIC_PROBE_OK "$plog"; then
+		echo kvm
+	else
+		echo tcg
+	fi
+}
+
+if [ -n "${ACCEL:-}" ]; then
+	case "$ACCEL" in kvm | tcg) ;; *) usage_error "ACCEL must be kvm or tcg, not '$ACCEL'" ;; esac
+	accel=$ACCEL why="from ACCEL"
+elif [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+	accel=tcg why="no usable /dev/kvm"
+else
+	cache=$SGNIC_CACHE/accel
+	key="$GUEST_KERNEL $(stat -c %Y "$QEMU_BIN")"
+	cached_key='' accel=''
+	if [ -f "$cache" ]; then
+		{ read -r cached_key; read -r accel; } <"$cache" || true
+	fi
+	if [ "$cached_key" = "$key" ] && [[ $accel =~ ^(kvm|tcg)$ ]]; then
+		why="cached probe verdict, $cache"
+	else
+		accel=$(probe_kvm) || exit 125
+		printf '%s\n%s\n' "$key" "$accel" >"$cache.tmp" && mv "$cache.tmp" "$cache"
+		why="probe verdict, see $vmdir/accel-probe.log"
+	fi
+fi
+note "accel=$accel ($why)"
+
+# --- per-run files ----------------------------------------------------------
+run=$(mktemp -d "${TMPDIR:-/tmp}/sgnic-vm.XXXXXX")
+qpid=''
+# shellcheck disable=SC2317 # called from the EXIT trap
+cleanup() {
+	[ -z "$qpid" ] || kill "$qpid" 2>/dev/null || true
+	rm -rf "$run"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+nonce=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+mode=shell rows='' cols=''
+if [ "$have_cmd" = 1 ]; then
+	mode=cmd
+elif [ -t 0 ]; then
+	read -r rows cols < <(stty size 2>/dev/null) || true
+fi
+mkdir -p "$run/cpio/sgnic-run"
+{
+	echo "SGNIC_MODDIR=$(shquote "$moddir")"
+	echo "SGNIC_NONCE=$nonce"
+	echo "SGNIC_MODE=$mode"
+	echo "SGNIC_LOAD_MODULE=$load_module"
+	echo "SGNIC_QMP=$(shquote "$qmp")"
+	echo "SGNIC_NIC=$(shquote "$nic")"
+	echo "SGNIC_PORTS=$ports"
+	echo "SGNIC_ACCEL=$accel"
+	echo "SGNIC_TERM=$(shquote "${TERM:-linux}")"
+	echo "SGNIC_ROWS=${rows:-24}"
+	echo "SGNIC_COLS=${cols:-80}"
+} >"$run/cpio/sgnic-run/config"
+if [ "$have_cmd" = 1 ]; then
+	if [ $# -eq 1 ]; then
+		cmd=$1
+	else
+		cmd=
+		for a in "$@"; do cmd+="$(shquote "$a") "; done
+	fi
+	printf '%s\n' "$cmd" >"$run/cpio/sgnic-run/cmd"
+fi
+# The kernel unpacks concatenated archives in turn: the per-run one first,
+# then the cached base, so the base is never rebuilt for a new command.
+(cd "$run/cpio" && find sgnic-run | cpio -o -H newc -R 0:0 --quiet) >"$run/initrd"
+cat "$base_initrd" >>"$run/initrd"
+
+# --- QEMU command line ------------------------------------------------------
+# panic=-1 with -no-reboot: a guest panic ends QEMU at once.  The last three
+# only save boot time under TCG (self-tests, zeroing, speculation fixes).
+cmdline="console=ttyS0 net.ifnames=0 panic=-1 cryptomgr.notests init_on_alloc=0 mitigations=off"
+if [ "$verbose" = 0 ]; then
+	cmdline+=" quiet loglevel=3"
+fi
+cmdline+=$extra_append
+
+[ ! -f "$log" ] || mv -f "$log" "$log.1"
+rm -f "$qmp"
+
+# shellcheck disable=SC2054 # the commas belong to QEMU option values
+qargs=(
+	-M q35 -accel "$accel" -cpu max -m "$mem" -smp "$smp"
+	-nodefaults -nographic -no-reboot -L "$fw"
+	-kernel "$kernel" -initrd "$run/initrd" -append "$cmdline"
+	-qmp "unix:$qmp,server=on,wait=off"
+	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
+	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+	-fsdev "local,id=sgnic,path=$SGNIC_ROOT,security_model=none,multidevs=remap"
+	-device virtio-9p-pci,fsdev=sgnic,mount_tag=sgnic
+)
+# Hub ports only: never user-mode networking, tap or a bridge.
+romfile=''
+[ "$nic" = sgnic ] || romfile=,romfile= # no option ROMs are installed
+for ((i = 0; i < ports; i++)); do
+	qargs+=(-netdev "hubport,id=h$i,hubid=0"
+		-device "$nic,netdev=h$i,mac=52:54:00:12:34:$(printf %02x $((0x56 + i)))$romfile")
+done
+
+# A hub with no host-side port is the point here, not a mistake.
+quiet_qemu() { grep --line-buffered -v 'hub 0 is not connected to host network' >&2 || true; }
+
+# --- interactive shell ------------------------------------------------------
+if [ "$mode" = shell ]; then
+	# mux: the serial line and the QEMU monitor share the terminal (Ctrl-A c).
+	# shellcheck disable=SC2054
+	qargs+=(-chardev "stdio,id=con,mux=on,signal=off,logfile=$log"
+		-serial chardev:con -mon chardev=con,mode=readline)
+	tcmd=()
+	[ "$timeout" = 0 ] || tcmd=(timeout --foreground -k 10 "$timeout")
+	set +e
+	"${tcmd[@]}" "$QEMU_BIN" "${qargs[@]}" "${extra_qemu[@]}" 2> >(quiet_qemu)
+	qrc=$?
+	set -e
+	rc=$(tr -d '\r' <"$log" | sed -n "s/.*SGNIC_EXIT=\([0-9]*\) $nonce\$/\1/p" | tail -1)
+	[ -z "$rc" ] || exit "$rc"
+	[ "$qrc" != 124 ] || die "timed out after $timeout s; console log: $log"
+	exit "$qrc"
+fi
+
+# --- one command ------------------------------------------------------------
+qargs+=(-chardev "stdio,id=con,signal=off,logfile=$log" -serial chardev:con)
+mkfifo "$run/out"
+tcmd=()
+[ "$timeout" = 0 ] || tcmd=(timeout -k 10 "$timeout")
+"${tcmd[@]}" "$QEMU_BIN" "${qargs[@]}" "${extra_qemu[@]}" </dev/null >"$run/out" 2> >(quiet_qemu) &
+qpid=$!
+
+# Show what CMD prints (between the markers), "sgnic-vm:" notes from the
+# guest's init on stderr, and keep the exit status.
+awk -v nonce="$nonce" -v verbose="$verbose" -v rcfile="$run/rc" -v startfile="$run/started" '
+	{ sub(/\r$/, "") }
+	# Console resets can leave escape sequences in front of a line.
+	substr($0, length($0) - 27) == "SGNIC_BEGIN " nonce {
+		started = 1
+		printf "" > startfile
+		if (!verbose) next
+	}
+	(i = index($0, "SGNIC_EXIT=")) && substr($0, i) ~ ("^SGNIC_EXIT=[0-9]+ " nonce "$") {
+		rc = substr($0, i + 11)
+		sub(/ .*/, "", rc)
+		print rc > rcfile
+		close(rcfile)
+		if (verbose)
+			print
+		else if (started && i > 1)
+			printf "%s", substr($0, 1, i - 1)
+		fflush()
+		finished = 1
+		next
+	}
+	verbose { print; fflush(); next }
+	(i = index($0, "sgnic-vm: ")) { print substr($0, i) > "/dev/stderr"; fflush("/dev/stderr"); next }
+	started && !finished { print; fflush() }
+' <"$run/out" || true
+
+set +e
+wait "$qpid"
+qrc=$?
+set -e
+qpid=''
+
+if [ -s "$run/rc" ]; then
+	exit "$(cat "$run/rc")"
+fi
+# The end of the boot, unless the user has already seen it on stdout.
+tail_log() {
+	if [ -e "$run/started" ] || [ "$verbose" = 1 ]; then
+		return 0
+	fi
+	if [ -s "$log" ]; then
+		echo "vm: last console lines ($log):"
+		tr -d '\r' <"$log" | tail -n 15 | sed 's/^/  | /'
+	else
+		echo "vm: the console log $log is empty"
+	fi
+}
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	{
+		echo "vm: error: no exit status after $timeout s: the guest timed out (console log: $log)"
+		tail_log
+	} >&2
+	exit 124
+fi
+panic=$(tr -d '\r' <"$log" 2>/dev/null | grep -m1 -o 'Kernel panic - .*' || true)
+{
+	echo "vm: error: the guest stopped without reporting an exit status (QEMU exit status $qrc${panic:+; $panic})"
+	echo "vm: console log: $log"
+	tail_log
+} >&2
+exit 125

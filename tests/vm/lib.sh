@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Guest-side helpers shared by the in-VM tests, the demo and the benchmark.
+# Sourced inside the guest (bash).  The two ports of a QEMU hub become a
+# local side (eth0, 10.99.0.1) and a remote side in netns "peer" (eth1,
+# 10.99.0.2), the topology upstream net selftests call a netns remote.
+
+IP=/usr/sbin/ip		# iproute2: busybox's ip has no netns
+PEER_NS=peer
+LOCAL_IF=${LOCAL_IF:-eth0}
+REMOTE_IF=${REMOTE_IF:-eth1}
+LOCAL_V4=10.99.0.1
+REMOTE_V4=10.99.0.2
+
+peer() { $IP netns exec "$PEER_NS" "$@"; }
+
+pair_setup() {
+	local mtu=${1:-1500}
+
+	if ! $IP netns list | grep -qw "$PEER_NS"; then
+		$IP netns add "$PEER_NS"
+		$IP link set "$REMOTE_IF" netns "$PEER_NS"
+		$IP -n "$PEER_NS" link set lo up
+		$IP addr add "$LOCAL_V4/24" dev "$LOCAL_IF"
+		$IP -n "$PEER_NS" addr add "$REMOTE_V4/24" dev "$REMOTE_IF"
+	fi
+	$IP link set "$LOCAL_IF" mtu "$mtu" up
+	$IP -n "$PEER_NS" link set "$REMOTE_IF" mtu "$mtu" up
+	wait_link
+}
+
+pair_teardown() {
+	$IP netns del "$PEER_NS" 2>/dev/null
+	sleep 0.5
+}
+
+# Wait until both ends report carrier and can reach each other.
+wait_link() {
+	local i
+	for i in $(seq 1 50); do
+		if [ "$(cat /sys/class/net/$LOCAL_IF/carrier 2>/dev/null)" = 1 ] &&
+		   ping -q -c 1 -W 1 "$REMOTE_V4" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	return 1
+}
+
+# Set one private flag on both ports: both_flags NAME on|off
+both_flags() {
+	ethtool --set-priv-flags "$LOCAL_IF" "$1" "$2" &&
+		peer ethtool --set-priv-flags "$REMOTE_IF" "$1" "$2"
+}
+
+# Mapping mode (sg|single) and completion mode (writeback|interrupt).
+set_mode() {
+	local single=off wb=off
+	[ "$1" = single ] && single=on
+	[ "$2" = writeback ] && wb=on
+	both_flags single-transfer "$single" && both_flags completion-writeback "$wb" &&
+		wait_link
+}
+
+# One ethtool -S counter of a local port.
+stat_of() {
+	ethtool -S "${2:-$LOCAL_IF}" | awk -v k="$1:" '$1 == k { print $2 }'
+}
+
+peer_stat_of() {
+	peer ethtool -S "$REMOTE_IF" | awk -v k="$1:" '$1 == k { print $2 }'
+}
+
+# iperf3 for SECONDS (local -> remote, or remote -> local with -R): Mbit/s.
+iperf_mbps() {
+	local secs=$1 dir=${2:-}
+	peer iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
+	sleep 0.3
+	iperf3 -c "$REMOTE_V4" -p 5201 -t "$secs" $dir -J 2>/dev/null |
+		jq -r '.end.sum_received.bits_per_second / 1e6 | floor'
+}
+
+# Send BYTES of pseudo-random data over TCP and compare SHA-256 at both ends.
+# A fifo, not process substitution: the guest has no /dev/fd.
+tcp_integrity() {
+	local bytes=$1 port=${2:-5300} want got lpid spid
+	rm -f /tmp/recv.sum /tmp/send.sum /tmp/send.fifo
+	mkfifo /tmp/send.fifo
+	peer sh -c "socat -u TCP-LISTEN:$port,reuseaddr STDOUT | sha256sum > /tmp/recv.sum" &
+	lpid=$!
+	sleep 0.5
+	sha256sum < /tmp/send.fifo > /tmp/send.sum &
+	spid=$!
+	head -c "$bytes" /dev/urandom | tee /tmp/send.fifo | socat -u STDIN "TCP:$REMOTE_V4:$port"
+	wait "$spid" "$lpid"
+	want=$(cat /tmp/send.sum)
+	got=$(cat /tmp/recv.sum)
+	[ -n "$want" ] && [ "$want" = "$got" ]
+}
