@@ -90,7 +90,11 @@ tcp_integrity() {
 	sleep 0.5
 	sha256sum < /tmp/send.fifo > /tmp/send.sum &
 	spid=$!
-	head -c "$bytes" /dev/urandom | tee /tmp/send.fifo | socat -u STDIN "TCP:$REMOTE_V4:$port"
+	# A 16 MiB random block repeated: urandom is slow under TCG, and TCP
+	# would have to misplace data by exactly 16 MiB to go unnoticed.
+	[ -f /tmp/rand16m ] || head -c $((16 << 20)) /dev/urandom > /tmp/rand16m
+	while :; do cat /tmp/rand16m || break; done 2>/dev/null | head -c "$bytes" |
+		tee /tmp/send.fifo | socat -u STDIN "TCP:$REMOTE_V4:$port"
 	wait "$spid" "$lpid"
 	want=$(cat /tmp/send.sum)
 	got=$(cat /tmp/recv.sum)
