@@ -12,6 +12,7 @@
 #include <linux/dim.h>
 #include <linux/version.h>
 
+#include "sgnic_compat.h"
 #include "sgnic_hw.h"
 #include "sgnic_plan.h"
 
@@ -220,6 +221,9 @@ static inline u32 sgnic_ring_free(const struct sgnic_ring *ring)
 
 /* sgnic_netdev.c */
 extern const struct net_device_ops sgnic_netdev_ops;
+#if SGNIC_HAVE_QSTATS
+extern const struct netdev_stat_ops sgnic_stat_ops;
+#endif
 int sgnic_up(struct sgnic_priv *priv);
 void sgnic_down(struct sgnic_priv *priv);
 int sgnic_reconfigure(struct sgnic_priv *priv, u32 pairs, u32 tx_size,

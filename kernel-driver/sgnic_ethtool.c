@@ -10,6 +10,10 @@
 
 #include "sgnic.h"
 
+/* The netlink messages below spell these limits out. */
+static_assert(SGNIC_RING_MIN == 8 && SGNIC_RING_MAX == 4096 && 2 * SGNIC_HW_MAX_CHAIN == 128);
+static_assert(SGNIC_IRQ_MOD_MAX_USECS == 65535 && SGNIC_IRQ_MOD_MAX_COUNT == 65535);
+
 static const char sgnic_pflag_names[SGNIC_PFLAG_NR][ETH_GSTRING_LEN] = {
 	[SGNIC_PFLAG_SINGLE_XFER] = "single-transfer",
 	[SGNIC_PFLAG_WRITEBACK] = "completion-writeback",
@@ -127,9 +131,9 @@ static void sgnic_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 	switch (sset) {
 	case ETH_SS_STATS:
 		for (i = 0; i < SGNIC_N_DEV; i++)
-			ethtool_puts(&data, sgnic_dev_stat_descs[i].name);
+			ethtool_sprintf(&data, "%s", sgnic_dev_stat_descs[i].name);
 		for (i = 0; i < SGNIC_NUM_STATS; i++)
-			ethtool_puts(&data, sgnic_hw_stat_names[i]);
+			ethtool_sprintf(&data, "%s", sgnic_hw_stat_names[i]);
 		/* Totals, including rings freed by earlier reconfigurations. */
 		for (i = 0; i < SGNIC_N_TX; i++)
 			ethtool_sprintf(&data, "tx_%s", sgnic_tx_stat_descs[i].name);
@@ -229,9 +233,7 @@ static int sgnic_set_ringparam(struct net_device *netdev,
 	if (tx < max_t(u32, SGNIC_RING_MIN, 2 * SGNIC_HW_MAX_CHAIN) ||
 	    rx < SGNIC_RING_MIN || tx > SGNIC_RING_MAX || rx > SGNIC_RING_MAX ||
 	    !is_power_of_2(tx) || !is_power_of_2(rx)) {
-		NL_SET_ERR_MSG_FMT_MOD(extack, "ring sizes must be powers of two, tx %u..%u, rx %u..%u",
-				       2 * SGNIC_HW_MAX_CHAIN, SGNIC_RING_MAX,
-				       SGNIC_RING_MIN, SGNIC_RING_MAX);
+		NL_SET_ERR_MSG_MOD(extack, "ring sizes must be powers of two, tx 128..4096, rx 8..4096");
 		return -EINVAL;
 	}
 	if (tx == priv->tx_ring_size && rx == priv->rx_ring_size)
@@ -291,8 +293,7 @@ static int sgnic_set_coalesce(struct net_device *netdev,
 	    ec->tx_coalesce_usecs > SGNIC_IRQ_MOD_MAX_USECS ||
 	    ec->rx_max_coalesced_frames > SGNIC_IRQ_MOD_MAX_COUNT ||
 	    ec->tx_max_coalesced_frames > SGNIC_IRQ_MOD_MAX_COUNT) {
-		NL_SET_ERR_MSG_FMT_MOD(extack, "usecs at most %u, frames at most %u",
-				       SGNIC_IRQ_MOD_MAX_USECS, SGNIC_IRQ_MOD_MAX_COUNT);
+		NL_SET_ERR_MSG_MOD(extack, "usecs and frames must be at most 65535");
 		return -EINVAL;
 	}
 	priv->rx_usecs = ec->rx_coalesce_usecs;

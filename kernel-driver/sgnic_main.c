@@ -173,6 +173,9 @@ static void sgnic_init_netdev(struct sgnic_priv *priv)
 	u8 mac[ETH_ALEN] = { lo, lo >> 8, lo >> 16, lo >> 24, hi, hi >> 8 };
 
 	netdev->netdev_ops = &sgnic_netdev_ops;
+#if SGNIC_HAVE_QSTATS
+	netdev->stat_ops = &sgnic_stat_ops;
+#endif
 	sgnic_set_ethtool_ops(netdev);
 	netdev->watchdog_timeo = 5 * HZ;
 	netdev->min_mtu = SGNIC_MIN_MTU;

@@ -4,7 +4,10 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/interrupt.h>
+#include <linux/version.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 #include <net/netdev_queues.h>
+#endif
 
 #include "sgnic.h"
 
@@ -275,6 +278,80 @@ static void sgnic_tx_timeout(struct net_device *netdev, unsigned int txq)
 	netdev_warn(netdev, "TX queue %u timed out, resetting its channels\n", txq);
 	schedule_work(&priv->reset_work);
 }
+
+#if SGNIC_HAVE_QSTATS
+/* Per-queue counters through the netdev netlink family (qstats). */
+static void sgnic_get_queue_stats_rx(struct net_device *netdev, int idx,
+				     struct netdev_queue_stats_rx *qs)
+{
+	struct sgnic_priv *priv = netdev_priv(netdev);
+	struct sgnic_ring *rx;
+	struct sgnic_rx_stats rs;
+
+	rcu_read_lock();
+	rx = READ_ONCE(priv->rx[idx]);
+	if (rx) {
+		sgnic_get_rx_stats(rx, &rs);
+		qs->packets = rs.packets;
+		qs->bytes = rs.bytes;
+		qs->alloc_fail = rs.alloc_fail;
+		qs->csum_unnecessary = rs.csum_ok;
+		qs->csum_bad = rs.csum_bad;
+	}
+	rcu_read_unlock();
+}
+
+static void sgnic_get_queue_stats_tx(struct net_device *netdev, int idx,
+				     struct netdev_queue_stats_tx *qs)
+{
+	struct sgnic_priv *priv = netdev_priv(netdev);
+	struct sgnic_ring *tx;
+	struct sgnic_tx_stats ts;
+
+	rcu_read_lock();
+	tx = READ_ONCE(priv->tx[idx]);
+	if (tx) {
+		sgnic_get_tx_stats(tx, &ts);
+		qs->packets = ts.packets;
+		qs->bytes = ts.bytes;
+		qs->stop = ts.stop;
+		qs->wake = ts.wake;
+		qs->needs_csum = ts.csum;
+		qs->hw_gso_packets = ts.tso;
+		qs->hw_drops = ts.dev_refused;
+		qs->hw_drop_errors = ts.dev_refused;
+	}
+	rcu_read_unlock();
+}
+
+/* Everything the freed rings counted, so per-queue plus base is the total. */
+static void sgnic_get_base_stats(struct net_device *netdev,
+				 struct netdev_queue_stats_rx *rx,
+				 struct netdev_queue_stats_tx *tx)
+{
+	struct sgnic_priv *priv = netdev_priv(netdev);
+
+	rx->packets = priv->rx_base.packets;
+	rx->bytes = priv->rx_base.bytes;
+	rx->alloc_fail = priv->rx_base.alloc_fail;
+	rx->csum_unnecessary = priv->rx_base.csum_ok;
+	rx->csum_bad = priv->rx_base.csum_bad;
+	tx->packets = priv->tx_base.packets;
+	tx->bytes = priv->tx_base.bytes;
+	tx->stop = priv->tx_base.stop;
+	tx->wake = priv->tx_base.wake;
+	tx->needs_csum = priv->tx_base.csum;
+	tx->hw_gso_packets = priv->tx_base.tso;
+	tx->hw_drops = priv->tx_base.dev_refused;
+	tx->hw_drop_errors = priv->tx_base.dev_refused;
+}
+
+const struct netdev_stat_ops sgnic_stat_ops = {
+	.get_queue_stats_rx	= sgnic_get_queue_stats_rx,
+	.get_queue_stats_tx	= sgnic_get_queue_stats_tx,
+	.get_base_stats		= sgnic_get_base_stats,
+};
+#endif
 
 const struct net_device_ops sgnic_netdev_ops = {
 	.ndo_open		= sgnic_open,

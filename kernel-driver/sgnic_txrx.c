@@ -10,7 +10,6 @@
 #include <linux/dma-mapping.h>
 #include <linux/etherdevice.h>
 #include <linux/skbuff.h>
-#include <net/page_pool/helpers.h>
 
 #include "sgnic.h"
 
@@ -144,16 +143,24 @@ void sgnic_free_rings(struct sgnic_priv *priv)
 {
 	u32 q;
 
+	struct sgnic_ring *tx[SGNIC_MAX_QUEUE_PAIRS], *rx[SGNIC_MAX_QUEUE_PAIRS];
+
+	/* Readers of the stats hold RCU: unpublish, wait, then free. */
 	sgnic_fold_ring_stats(priv);
 	for (q = 0; q < SGNIC_MAX_QUEUE_PAIRS; q++) {
-		if (priv->tx[q])
-			sgnic_ring_free_mem(priv->tx[q], false);
-		if (priv->rx[q])
-			sgnic_ring_free_mem(priv->rx[q], true);
-		priv->tx[q] = NULL;
-		priv->rx[q] = NULL;
+		tx[q] = priv->tx[q];
+		rx[q] = priv->rx[q];
+		WRITE_ONCE(priv->tx[q], NULL);
+		WRITE_ONCE(priv->rx[q], NULL);
 		priv->qv[q].tx = NULL;
 		priv->qv[q].rx = NULL;
+	}
+	synchronize_net();
+	for (q = 0; q < SGNIC_MAX_QUEUE_PAIRS; q++) {
+		if (tx[q])
+			sgnic_ring_free_mem(tx[q], false);
+		if (rx[q])
+			sgnic_ring_free_mem(rx[q], true);
 	}
 }
 

@@ -63,7 +63,10 @@ for dev in /sys/bus/pci/devices/* /sys/bus/virtio/devices/*; do
 done
 
 mark "drivers loaded"
-cd /sgnic || finish 125
+if ! cd /sgnic; then
+	note "error: /sgnic (the repository share) is missing"
+	finish 125
+fi
 
 if [ "$SGNIC_MODE" = shell ]; then
 	tty=/dev/ttyS0

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sgnic: the few kernel API differences between the 6.1 and 6.12 kernels
+ * the driver builds against.  Each entry names the release that added the
+ * interface; older kernels get a no-op or the older spelling.
+ */
+#ifndef SGNIC_COMPAT_H
+#define SGNIC_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/netdevice.h>
+
+/* netdev_stat_ops (qstats over netlink): 6.10 */
+#define SGNIC_HAVE_QSTATS	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0))
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#include <net/page_pool/helpers.h>
+#else
+#include <net/page_pool.h>
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+/* NAPI-to-queue and NAPI-to-IRQ links for netlink: 6.8 */
+enum netdev_queue_type { NETDEV_QUEUE_TYPE_RX, NETDEV_QUEUE_TYPE_TX };
+static inline void netif_queue_set_napi(struct net_device *dev, unsigned int q,
+					enum netdev_queue_type type,
+					struct napi_struct *napi)
+{
+}
+
+static inline void netif_napi_set_irq(struct napi_struct *napi, int irq)
+{
+}
+#endif
+
+#endif /* SGNIC_COMPAT_H */
