@@ -11,7 +11,12 @@
 #include <linux/netdevice.h>
 
 /* netdev_stat_ops (qstats over netlink): 6.10 */
-#define SGNIC_HAVE_QSTATS	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0))
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define SGNIC_HAVE_QSTATS	1
+#include <net/netdev_queues.h>
+#else
+#define SGNIC_HAVE_QSTATS	0
+#endif
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 #include <net/page_pool/helpers.h>
@@ -30,6 +35,15 @@ static inline void netif_queue_set_napi(struct net_device *dev, unsigned int q,
 
 static inline void netif_napi_set_irq(struct napi_struct *napi, int irq)
 {
+}
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+/* ethtool_puts: 6.8 */
+#include <linux/ethtool.h>
+static inline void ethtool_puts(u8 **data, const char *str)
+{
+	ethtool_sprintf(data, "%s", str);
 }
 #endif
 

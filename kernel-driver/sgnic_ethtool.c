@@ -131,9 +131,9 @@ static void sgnic_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 	switch (sset) {
 	case ETH_SS_STATS:
 		for (i = 0; i < SGNIC_N_DEV; i++)
-			ethtool_sprintf(&data, "%s", sgnic_dev_stat_descs[i].name);
+			ethtool_puts(&data, sgnic_dev_stat_descs[i].name);
 		for (i = 0; i < SGNIC_NUM_STATS; i++)
-			ethtool_sprintf(&data, "%s", sgnic_hw_stat_names[i]);
+			ethtool_puts(&data, sgnic_hw_stat_names[i]);
 		/* Totals, including rings freed by earlier reconfigurations. */
 		for (i = 0; i < SGNIC_N_TX; i++)
 			ethtool_sprintf(&data, "tx_%s", sgnic_tx_stat_descs[i].name);
@@ -233,7 +233,7 @@ static int sgnic_set_ringparam(struct net_device *netdev,
 	if (tx < max_t(u32, SGNIC_RING_MIN, 2 * SGNIC_HW_MAX_CHAIN) ||
 	    rx < SGNIC_RING_MIN || tx > SGNIC_RING_MAX || rx > SGNIC_RING_MAX ||
 	    !is_power_of_2(tx) || !is_power_of_2(rx)) {
-		NL_SET_ERR_MSG_MOD(extack, "ring sizes must be powers of two, tx 128..4096, rx 8..4096");
+		NL_SET_ERR_MSG_MOD(extack, "sizes: powers of two, tx 128..4096, rx 8..4096");
 		return -EINVAL;
 	}
 	if (tx == priv->tx_ring_size && rx == priv->rx_ring_size)
@@ -428,7 +428,7 @@ static bool sgnic_test_irq(struct sgnic_priv *priv)
 	for (i = 0; i < 100; i++) {
 		if (atomic_read(&priv->test_irqs) != before)
 			return true;
-		msleep(1);
+		usleep_range(1000, 2000);
 	}
 	return false;
 }

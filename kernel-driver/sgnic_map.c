@@ -18,12 +18,12 @@
 
 #include "sgnic.h"
 
-#define sgnic_tx_count(ring, field)				\
-	do {							\
-		u64_stats_update_begin(&(ring)->syncp);		\
-		(ring)->tx_stats.field++;			\
-		u64_stats_update_end(&(ring)->syncp);		\
-	} while (0)
+static void sgnic_tx_inc(struct sgnic_ring *ring, u64 *counter)
+{
+	u64_stats_update_begin(&ring->syncp);
+	(*counter)++;
+	u64_stats_update_end(&ring->syncp);
+}
 
 void sgnic_plan_limits(struct sgnic_priv *priv, bool single,
 		       struct sgnic_plan_limits *lim)
@@ -219,11 +219,11 @@ static void sgnic_tx_count_refusal(struct sgnic_ring *ring,
 				   enum sgnic_plan_err err)
 {
 	if (err == SGNIC_PLAN_E_FRAGMENTED)
-		sgnic_tx_count(ring, drop_too_fragmented);
+		sgnic_tx_inc(ring, &ring->tx_stats.drop_too_fragmented);
 	else if (err == SGNIC_PLAN_E_XFER_LEN || err == SGNIC_PLAN_E_MAP_UNITS)
-		sgnic_tx_count(ring, drop_too_many_transfers);
+		sgnic_tx_inc(ring, &ring->tx_stats.drop_too_many_transfers);
 	else
-		sgnic_tx_count(ring, drop_no_resources);
+		sgnic_tx_inc(ring, &ring->tx_stats.drop_no_resources);
 }
 
 static bool sgnic_tx_maybe_stop(struct sgnic_ring *ring, struct netdev_queue *txq,
@@ -232,7 +232,7 @@ static bool sgnic_tx_maybe_stop(struct sgnic_ring *ring, struct netdev_queue *tx
 	if (likely(sgnic_ring_free(ring) >= needed))
 		return false;
 	netif_tx_stop_queue(txq);
-	sgnic_tx_count(ring, stop);
+	sgnic_tx_inc(ring, &ring->tx_stats.stop);
 	/* Completion may have freed space meanwhile: look again. */
 	smp_mb();
 	if (sgnic_ring_free(ring) < needed)
@@ -257,7 +257,7 @@ netdev_tx_t sgnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 	u16 segs_out;
 
 	if (sgnic_tx_maybe_stop(ring, txq, SGNIC_HW_MAX_CHAIN + 1)) {
-		sgnic_tx_count(ring, busy);
+		sgnic_tx_inc(ring, &ring->tx_stats.busy);
 		return NETDEV_TX_BUSY;
 	}
 
@@ -275,7 +275,7 @@ netdev_tx_t sgnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 		nelems = sgnic_tx_copybreak(ring, skb);
 		if (!nelems)
 			goto drop_no_resources;
-		sgnic_tx_count(ring, copybreak);
+		sgnic_tx_inc(ring, &ring->tx_stats.copybreak);
 		sgnic_tx_write_descs(ring, skb, ring->elems, 1, single);
 		last = ring->next_to_use;
 		ring->tx_buf[last].skb = NULL;
@@ -291,7 +291,7 @@ netdev_tx_t sgnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 		/* Rearrange and retry, as seed 000 allows. */
 		if (skb_linearize(skb))
 			goto drop_no_resources;
-		sgnic_tx_count(ring, linearized);
+		sgnic_tx_inc(ring, &ring->tx_stats.linearized);
 		nsegs = sgnic_skb_layout(skb, segs);
 		err = sgnic_plan_transfer(segs, nsegs, 0, skb->len, &lim, &plan, NULL);
 	}
@@ -301,7 +301,7 @@ netdev_tx_t sgnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 	}
 
 	if (sgnic_tx_map_skb(ring, skb, mapped, &nmapped)) {
-		sgnic_tx_count(ring, map_err);
+		sgnic_tx_inc(ring, &ring->tx_stats.map_err);
 		goto drop;
 	}
 	/* Split the mapped ranges at the device's segment limits. */
@@ -322,16 +322,16 @@ post:
 	ring->tx_buf[last].gso_segs = segs_out;
 	ring->next_to_use = (last + 1) & (ring->size - 1);
 	if (skb && skb_is_gso(skb))
-		sgnic_tx_count(ring, tso);
+		sgnic_tx_inc(ring, &ring->tx_stats.tso);
 	else if (skb && skb->ip_summed == CHECKSUM_PARTIAL)
-		sgnic_tx_count(ring, csum);
+		sgnic_tx_inc(ring, &ring->tx_stats.csum);
 
 	sgnic_tx_maybe_stop(ring, txq, SGNIC_HW_MAX_CHAIN + 1);
 	if (__netdev_tx_sent_queue(txq, bytes, netdev_xmit_more())) {
 		/* Descriptors must be visible before the doorbell. */
 		dma_wmb();
 		writel(ring->next_to_use, ring->regs + SGNIC_CH_TAIL);
-		sgnic_tx_count(ring, doorbells);
+		sgnic_tx_inc(ring, &ring->tx_stats.doorbells);
 	}
 	return NETDEV_TX_OK;
 
@@ -339,7 +339,7 @@ unmap:
 	sgnic_tx_unmap_list(ring, skb, mapped, nmapped);
 	goto drop;
 drop_no_resources:
-	sgnic_tx_count(ring, drop_no_resources);
+	sgnic_tx_inc(ring, &ring->tx_stats.drop_no_resources);
 drop:
 	dev_kfree_skb_any(skb);
 	/* A dropped packet still ends the batch: ring what is queued. */

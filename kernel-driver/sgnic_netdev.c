@@ -4,10 +4,6 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/interrupt.h>
-#include <linux/version.h>
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
-#include <net/netdev_queues.h>
-#endif
 
 #include "sgnic.h"
 

@@ -39,6 +39,11 @@ Options:
                       (default 600 with CMD, none for the shell)
   --monitor PATH      QMP socket for host-side tools such as scripts/qmp.sh
                       (default \$SGNIC_BUILD/vm/qmp.sock); CMD sees it as SGNIC_QMP
+  --no-guest-qmp      do not give the guest its own QMP channel on /dev/ttyS1
+                      (tests/selftests/qmp-guest.sh speaks QMP over it)
+  --kernel VERSION    boot \$SGNIC_CACHE/kernel/VERSION (vmlinuz and root/lib/modules,
+                      as scripts/debug-kernel.sh lays them out) instead of
+                      \$GUEST_KERNEL; same as GUEST_KERNEL=VERSION
   --append "ARGS"     extra kernel command line (repeatable)
   --qemu-args "ARGS"  extra QEMU arguments, split at blanks (repeatable)
   --verbose           kernel messages and the whole console on stdout
@@ -46,6 +51,9 @@ Options:
 
 Environment: ACCEL=kvm|tcg skips the accelerator probe (verdict cached in
 \$SGNIC_CACHE/accel).  Other settings: scripts/env.sh.
+
+NICs have QOM ids nic0, nic1, ... (qom-set /machine/peripheral/nic0 max-sg 2)
+and netdev ids h0, h1, ... (set_link h0 off).
 
 Exit status: CMD's status; 124 timeout; 125 the guest crashed or could not
 start; 126 sgnic.ko failed to load.  The whole console is kept in
@@ -67,7 +75,7 @@ note() { echo "vm: $*" >&2; }
 # Quote one word for a POSIX shell.
 shquote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
-nic=sgnic ports=2 load_module=1 mem=1024 smp=2 timeout='' verbose=0
+nic=sgnic ports=2 load_module=1 mem=1024 smp=2 timeout='' verbose=0 guest_qmp=1
 qmp=$vmdir/qmp.sock
 extra_append='' extra_qemu=()
 have_cmd=0
@@ -76,7 +84,7 @@ while [ $# -gt 0 ]; do
 	val=
 	case "$opt" in
 	--*=*) val=${opt#*=} opt=${opt%%=*} ;;
-	--nic | --ports | --mem | --smp | --timeout | --monitor | --append | --qemu-args)
+	--nic | --ports | --mem | --smp | --timeout | --monitor | --append | --qemu-args | --kernel)
 		[ $# -ge 2 ] || usage_error "option $opt needs a value"
 		val=$2
 		shift
@@ -87,6 +95,14 @@ while [ $# -gt 0 ]; do
 	--nic) nic=$val ;;
 	--ports) ports=$val ;;
 	--no-module) load_module=0 ;;
+	--no-guest-qmp) guest_qmp=0 ;;
+	--kernel)
+		[[ $val =~ ^[A-Za-z0-9.+_-]+$ ]] || usage_error "--kernel: bad version '$val'"
+		GUEST_KERNEL=$val
+		export GUEST_KERNEL
+		kernel=$SGNIC_CACHE/kernel/$GUEST_KERNEL/vmlinuz
+		moddir=$SGNIC_CACHE/kernel/$GUEST_KERNEL/root/lib/modules
+		;;
 	--mem) mem=$val ;;
 	--smp) smp=$val ;;
 	--timeout) timeout=$val ;;
@@ -225,6 +241,7 @@ qpid=''
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
 	[ -z "$qpid" ] || kill "$qpid" 2>/dev/null || true
+	[ -z "${relay_pid:-}" ] || kill "$relay_pid" 2>/dev/null || true
 	rm -rf "$run"
 }
 trap cleanup EXIT
@@ -297,8 +314,32 @@ romfile=''
 [ "$nic" = sgnic ] || romfile=,romfile= # no option ROMs are installed
 for ((i = 0; i < ports; i++)); do
 	qargs+=(-netdev "hubport,id=h$i,hubid=0"
-		-device "$nic,netdev=h$i,mac=52:54:00:12:34:$(printf %02x $((0x56 + i)))$romfile")
+		-device "$nic,id=nic$i,netdev=h$i,mac=52:54:00:12:34:$(printf %02x $((0x56 + i)))$romfile")
 done
+
+# The guest's own QMP channel: a second UART (ttyS1 in the guest) on a
+# socket, relayed by socat to a QMP monitor that only the guest uses, so
+# tests can change link state and device properties from inside.  Host
+# tools keep --monitor to themselves.
+relay_pid=''
+if [ "$guest_qmp" = 1 ]; then
+	command -v socat >/dev/null || die "socat not installed (run 'make setup'), or use --no-guest-qmp"
+	gser=$run/guest-serial.sock gqmp=$run/guest-qmp.sock
+	# shellcheck disable=SC2054
+	qargs+=(-chardev "socket,id=gqmp,path=$(optval "$gqmp"),server=on,wait=off"
+		-mon chardev=gqmp,mode=control
+		-chardev "socket,id=gser,path=$(optval "$gser"),server=on,wait=off"
+		-device isa-serial,chardev=gser,index=1)
+	# QEMU creates both sockets before the guest runs; wait for them, then
+	# splice them together for the rest of the boot.
+	(
+		for _ in $(seq 1 300); do
+			[ -S "$gser" ] && [ -S "$gqmp" ] && exec socat "UNIX-CONNECT:$gser" "UNIX-CONNECT:$gqmp"
+			sleep 0.1
+		done
+	) >/dev/null 2>&1 &
+	relay_pid=$!
+fi
 
 # A hub with no host-side port is the point here, not a mistake.
 quiet_qemu() { grep --line-buffered -v 'hub 0 is not connected to host network' >&2 || true; }

@@ -5,15 +5,16 @@
 # "N passed, N failed[, N skipped]" as its last such line; a suite that
 # exits non-zero without one counts as one failure.
 #
-# Usage: tests/run-all.sh [unit] [qtest] [vm]   (default: all three)
+# Usage: tests/run-all.sh [build] [unit] [qtest] [vm]   (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(unit qtest vm)
+[ ${#suites[@]} -gt 0 ] || suites=(build unit qtest vm)
 
 run_suite() {
 	case "$1" in
+	build) tests/build-checks.sh ;;
 	unit) make -s -C tests/unit check O="$PWD/build" ;;
 	qtest) scripts/run-qtests.sh ;;
 	vm) tests/vm/run.sh ;;

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Run the kernel's checkpatch.pl --strict over kernel-driver/.  The script
+# comes from Debian's linux-source-6.12 package, extracted into the cache
+# (never copied into the repository).
+#
+# sgnic_plan.[ch] are shared with userspace and use <stdint.h> types on
+# purpose, so checkpatch's "prefer u32" advice is switched off for them.
+# CAMELCASE is off because the kernel's own link-mode names (10000baseT_Full)
+# trip it.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -1 || true)
+if [ -z "$tarball" ]; then
+	[ "$(id -u)" -eq 0 ] && SUDO= || SUDO=sudo
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
+		linux-source-6.12 >&2 || { echo "checkpatch: cannot install linux-source-6.12" >&2; exit 1; }
+	tarball=$(ls /usr/src/linux-source-6.12.tar.* | head -1)
+fi
+dir=$SGNIC_CACHE/checkpatch
+if [ ! -x "$dir/scripts/checkpatch.pl" ] || [ "$tarball" -nt "$dir/scripts/checkpatch.pl" ]; then
+	rm -rf "$dir" && mkdir -p "$dir"
+	tar -xf "$tarball" -C "$dir" --strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
+fi
+
+cd "$SGNIC_ROOT"
+rc=0
+for f in kernel-driver/*.[ch]; do
+	extra=()
+	case "$f" in
+	*.mod.c) continue ;;
+	*/sgnic_plan.[ch]) extra=(--ignore PREFER_KERNEL_TYPES) ;;
+	# The one place that spans kernel versions (6.1 and 6.12).
+	*/sgnic_compat.h) extra=(--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON,PREFER_ETHTOOL_PUTS) ;;
+	esac
+	"$dir/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,CAMELCASE "${extra[@]}" -f "$f" || rc=1
+done
+[ $rc -eq 0 ] && echo "checkpatch: kernel-driver/ is clean (--strict)"
+exit $rc
