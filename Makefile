@@ -54,6 +54,9 @@ qtest: qemu ## QEMU qtests only
 vmtest: qemu module tools ## in-VM tests only
 	@tests/run-all.sh vm
 
+bench: qemu module ## NIC benchmark vs igb, e1000e, virtio-net, veth (QUICK=1 REPS=n SECS=s)
+	@QUICK="$(QUICK)" REPS="$(REPS)" SECS="$(SECS)" CONFIGS="$(CONFIGS)" scripts/bench.sh
+
 stress: setup ## randomized device stress under AddressSanitizer (100k operations)
 	@scripts/stress-asan.sh
 
@@ -70,4 +73,4 @@ clean: ## remove build/ and module objects (the cache stays)
 distclean: clean ## also remove the QEMU build in the cache
 	@$(ENV); rm -rf "$$SGNIC_QEMU_BUILD"
 
-.PHONY: help setup qemu module tools all demo vm test unit qtest vmtest stress install checkpatch clean distclean
+.PHONY: help setup qemu module tools all demo vm test unit qtest vmtest bench stress install checkpatch clean distclean

@@ -11,6 +11,10 @@
 
 #include "sgnic.h"
 
+static bool dma32;
+module_param(dma32, bool, 0444);
+MODULE_PARM_DESC(dma32, "Use a 32-bit DMA mask even if 64 bits work (testing)");
+
 static irqreturn_t sgnic_misc_irq(int irq, void *data)
 {
 	struct sgnic_priv *priv = data;
@@ -145,7 +149,7 @@ static int sgnic_set_dma_limits(struct sgnic_priv *priv)
 	size_t max_map;
 	int err;
 
-	err = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	err = dma32 ? -EIO : dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
 	if (err) {
 		err = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
 		if (err) {

@@ -347,6 +347,7 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 {
 	u32 done = sgnic_ring_done_index(ring);
 	u64 bytes = 0, csum_ok = 0, csum_bad = 0, multi = 0, frame_err = 0;
+	u64 alloc_fail = 0;
 	int packets = 0;
 
 	while (ring->next_to_clean != done && packets < budget) {
@@ -375,7 +376,7 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 			continue;	/* the page is reused by the refill */
 		}
 		if (!sgnic_rx_add_buf(ring, buf, len, sop, eop)) {
-			ring->rx_stats.alloc_fail++;
+			alloc_fail++;
 			if (ring->skb) {
 				dev_kfree_skb_any(ring->skb);
 				ring->skb = NULL;
@@ -410,6 +411,7 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 	ring->rx_stats.csum_bad += csum_bad;
 	ring->rx_stats.multi_buf += multi;
 	ring->rx_stats.frame_err += frame_err;
+	ring->rx_stats.alloc_fail += alloc_fail;
 	u64_stats_update_end(&ring->syncp);
 
 	sgnic_rx_refill(ring);
@@ -439,7 +441,8 @@ static void sgnic_tx_clean(struct sgnic_ring *ring, int napi_budget)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(ring->priv->netdev, ring->qid);
 	u32 done = sgnic_ring_done_index(ring);
-	u32 pkts = 0, bytes = 0, residual = 0, refused = 0;
+	u32 pkts = 0, bytes = 0, bql_pkts = 0, bql_bytes = 0;
+	u32 residual = 0, refused = 0, result = 0;
 
 	while (ring->next_to_clean != done) {
 		u32 i = ring->next_to_clean;
@@ -450,25 +453,31 @@ static void sgnic_tx_clean(struct sgnic_ring *ring, int napi_budget)
 		if (!(status & SGNIC_DESC_S_DONE))
 			break;
 		dma_rmb();
-		if (status & SGNIC_DESC_S_RESULT_MASK)
-			refused += !!buf->skb;
-		else if (le32_to_cpu(d->xfer_len) < buf->desc_len)
+		/* Any descriptor of the chain carries the packet's result. */
+		result |= status & SGNIC_DESC_S_RESULT_MASK;
+		if (!result && le32_to_cpu(d->xfer_len) < buf->desc_len)
 			residual++;
 		sgnic_tx_unmap_slot(ring, buf);
 		if (buf->skb) {
-			pkts += buf->gso_segs;
-			bytes += buf->bytecount;
 			napi_consume_skb(buf->skb, napi_budget);
 			buf->skb = NULL;
-		} else if (buf->bytecount) {
-			/* a copybreak packet: its skb was freed at xmit */
-			pkts += buf->gso_segs;
-			bytes += buf->bytecount;
 		}
-		buf->bytecount = 0;
+		/* bytecount marks a packet's last slot (copybreak or mapped). */
+		if (buf->bytecount) {
+			bql_pkts += buf->gso_segs;
+			bql_bytes += buf->bytecount;
+			if (result) {
+				refused++;
+			} else {
+				pkts += buf->gso_segs;
+				bytes += buf->bytecount;
+			}
+			result = 0;
+			buf->bytecount = 0;
+		}
 		ring->next_to_clean = (i + 1) & (ring->size - 1);
 	}
-	if (!pkts && !residual && !refused)
+	if (!bql_pkts && !residual)
 		return;
 
 	u64_stats_update_begin(&ring->syncp);
@@ -478,7 +487,7 @@ static void sgnic_tx_clean(struct sgnic_ring *ring, int napi_budget)
 	ring->tx_stats.dev_refused += refused;
 	u64_stats_update_end(&ring->syncp);
 
-	netdev_tx_completed_queue(txq, pkts, bytes);
+	netdev_tx_completed_queue(txq, bql_pkts, bql_bytes);
 	if (unlikely(netif_tx_queue_stopped(txq)) &&
 	    sgnic_ring_free(ring) >= SGNIC_HW_MAX_CHAIN + 1 &&
 	    netif_carrier_ok(ring->priv->netdev)) {

@@ -36,13 +36,13 @@ failed=$(grep -cE '^not ok [0-9]+' "$tap" | head -1)
 passed=$((passed - skipped))
 planned=$(sed -nE 's/^1\.\.([0-9]+).*/\1/p' "$tap" | head -1)
 ran=$((passed + skipped + failed))
-if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-	# A crash or abort before the TAP result line of the running test.
-	echo "run-qtests: test binary exited with status $rc" >&2
-	failed=1
+if [ -n "$planned" ] && [ "$ran" -lt "$planned" ]; then
+	# A failed assertion aborts the binary: the tests after it never ran.
+	echo "run-qtests: only $ran of $planned planned tests reported; the rest count as failed" >&2
+	failed=$((failed + planned - ran))
 fi
-if [ -n "$planned" ] && [ "$ran" -lt "$planned" ] && [ "$failed" -eq 0 ]; then
-	echo "run-qtests: only $ran of $planned planned tests reported" >&2
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+	echo "run-qtests: test binary exited with status $rc" >&2
 	failed=1
 fi
 echo "# qtest duration: $((SECONDS - start)) s"

@@ -482,7 +482,7 @@ static size_t make_udp(uint8_t *f, const uint8_t *dst, size_t payload,
 
         stw_be_p(udp + 6, c ? c : 0xffff);
     }
-    return ETH_HDR + l4_len;
+    return ETH_HDR + IP_HDR + l4_len;
 }
 
 /* An IPv4/TCP frame (checksum left zero). */
@@ -525,20 +525,164 @@ static bool l4_csum_ok(const uint8_t *f, size_t len)
 
 /* ---- test cases ---------------------------------------------------------------- */
 
+#define F_PKT   (SGNIC_DESC_F_SOP | SGNIC_DESC_F_EOP)
+
+/* Wait for the device to set DONE on descriptor i (frames arrive async). */
+static uint32_t wait_done(Sg *t, Ring *r, uint32_t i)
+{
+    gint64 end = g_get_monotonic_time() + 5 * G_TIME_SPAN_SECOND;
+    uint32_t st;
+
+    while (!((st = desc_status(t, r, i)) & SGNIC_DESC_S_DONE)) {
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        g_usleep(1000);
+    }
+    return st;
+}
+
+/* Give QEMU time to read the socket, then check descriptor i is untouched. */
+static void assert_not_done(Sg *t, Ring *r, uint32_t i)
+{
+    g_usleep(100 * 1000);
+    g_assert_cmphex(desc_status(t, r, i), ==, 0);
+}
+
+/* Transmit one frame from one descriptor and ring the doorbell. */
+static uint32_t tx_frame(Sg *t, Ring *r, const void *f, size_t len,
+                         uint32_t flags)
+{
+    uint32_t i = ring_push(t, r, guest_buf(t, f, len), len, F_PKT | flags, 0);
+
+    ring_doorbell(t, r);
+    return i;
+}
+
+/* Receive a frame from the wire and compare it with the expected bytes. */
+static void wire_expect(Sg *t, const void *f, size_t len)
+{
+    g_autofree uint8_t *got = g_malloc(SGNIC_HW_MAX_PKT_LEN);
+
+    g_assert_cmpint(wire_recv(t, got, SGNIC_HW_MAX_PKT_LEN, 2000), ==, len);
+    g_assert(!memcmp(got, f, len));
+}
+
+static void check_identity(Sg *t, unsigned queues, uint32_t max_xfer,
+                           uint32_t max_sg, uint32_t max_seg, uint32_t shift)
+{
+    g_assert_cmphex(rd(t, SGNIC_REG_ID), ==, SGNIC_ID_MAGIC);
+    g_assert_cmphex(rd(t, SGNIC_REG_VERSION), ==,
+                    SGNIC_VERSION_MAJOR << 16 | SGNIC_VERSION_MINOR);
+    g_assert_cmphex(rd(t, SGNIC_REG_FEATURES), ==,
+                    SGNIC_FEAT_TX_CSUM | SGNIC_FEAT_RX_CSUM | SGNIC_FEAT_TSO |
+                    SGNIC_FEAT_SG | SGNIC_FEAT_WRITEBACK | SGNIC_FEAT_MSIX |
+                    SGNIC_FEAT_RX_MULTIBUF);
+    g_assert_cmphex(rd(t, SGNIC_REG_QUEUES), ==,
+                    queues | (queues + 1) << SGNIC_QUEUES_VECTORS_SHIFT);
+    g_assert_cmpuint(qpci_msix_table_size(t->dev), ==, queues + 1);
+    g_assert_cmpuint(rd(t, SGNIC_REG_MAX_XFER), ==, max_xfer);
+    g_assert_cmpuint(rd(t, SGNIC_REG_MAX_SG), ==, max_sg);
+    g_assert_cmpuint(rd(t, SGNIC_REG_MAX_SEG), ==, max_seg);
+    g_assert_cmpuint(rd(t, SGNIC_REG_SEG_BOUNDARY), ==, shift);
+    g_assert_cmpuint(rd(t, SGNIC_REG_MAX_FRAME), ==, SGNIC_MAX_FRAME);
+}
+
 static void test_identity(void)
 {
     Sg t;
+    unsigned c;
 
     sg_boot(&t, NULL);
-    g_assert_cmphex(rd(&t, SGNIC_REG_ID), ==, SGNIC_ID_MAGIC);
-    g_assert_cmphex(rd(&t, SGNIC_REG_VERSION), ==,
-                    SGNIC_VERSION_MAJOR << 16 | SGNIC_VERSION_MINOR);
-    g_assert_cmphex(rd(&t, SGNIC_REG_QUEUES), ==, 2 | 3 << 8);
-    g_assert_cmpuint(rd(&t, SGNIC_REG_MAX_XFER), ==, SGNIC_DEF_MAX_XFER);
-    g_assert_cmpuint(rd(&t, SGNIC_REG_MAX_SG), ==, SGNIC_DEF_MAX_SG);
-    g_assert_cmpuint(rd(&t, SGNIC_REG_MAX_SEG), ==, SGNIC_DEF_MAX_SEG);
-    g_assert_cmpuint(rd(&t, SGNIC_REG_SEG_BOUNDARY), ==,
-                     SGNIC_DEF_SEG_BOUNDARY_SHIFT);
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_VENDOR_ID), ==,
+                    SGNIC_PCI_VENDOR_ID);
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_DEVICE_ID), ==,
+                    SGNIC_PCI_DEVICE_ID);
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_CLASS_DEVICE), ==,
+                    SGNIC_PCI_CLASS);
+    check_identity(&t, 2, SGNIC_DEF_MAX_XFER, SGNIC_DEF_MAX_SG,
+                   SGNIC_DEF_MAX_SEG, SGNIC_DEF_SEG_BOUNDARY_SHIFT);
+    g_assert_cmphex(rd(&t, SGNIC_REG_STATUS), ==, SGNIC_STATUS_LINK_UP);
+    g_assert_cmphex(rd(&t, SGNIC_REG_MAC_LO), ==, ldl_le_p(sg_mac));
+    g_assert_cmphex(rd(&t, SGNIC_REG_MAC_HI), ==, lduw_le_p(sg_mac + 4));
+    g_assert_cmphex(rd(&t, SGNIC_REG_RX_QUEUES), ==, 1);
+    g_assert_cmphex(rd(&t, SGNIC_REG_HALTED), ==, 0);
+    for (c = 0; c < 4; c++) {
+        g_assert_cmphex(crd(&t, c, SGNIC_CH_STATUS), ==, SGNIC_STATE_STOPPED);
+    }
+    /* Undefined offsets read 0. */
+    g_assert_cmphex(rd(&t, 0x0fc), ==, 0);
+    g_assert_cmphex(rd(&t, SGNIC_CHAN_REG(4, SGNIC_CH_STATUS)), ==, 0);
+    g_assert_cmphex(rd(&t, SGNIC_BAR_REGS_SIZE - 4), ==, 0);
+    sg_shutdown(&t);
+}
+
+static void test_identity_queues1(void)
+{
+    Sg t;
+
+    sg_boot(&t, "queues=1");
+    check_identity(&t, 1, SGNIC_DEF_MAX_XFER, SGNIC_DEF_MAX_SG,
+                   SGNIC_DEF_MAX_SEG, SGNIC_DEF_SEG_BOUNDARY_SHIFT);
+    /* Channel 2 does not exist: reads 0, writes ignored. */
+    cwr(&t, 2, SGNIC_CH_RING_SIZE, 64);
+    g_assert_cmphex(crd(&t, 2, SGNIC_CH_RING_SIZE), ==, 0);
+    sg_shutdown(&t);
+}
+
+static void test_identity_queues4(void)
+{
+    Sg t;
+
+    sg_boot(&t, "queues=4");
+    check_identity(&t, 4, SGNIC_DEF_MAX_XFER, SGNIC_DEF_MAX_SG,
+                   SGNIC_DEF_MAX_SEG, SGNIC_DEF_SEG_BOUNDARY_SHIFT);
+    cwr(&t, 7, SGNIC_CH_RING_SIZE, 64);
+    g_assert_cmphex(crd(&t, 7, SGNIC_CH_RING_SIZE), ==, 64);
+    g_assert_cmphex(crd(&t, 8, SGNIC_CH_RING_SIZE), ==, 0);
+    sg_shutdown(&t);
+}
+
+static void test_identity_props(void)
+{
+    Sg t;
+
+    sg_boot(&t, "max-xfer=9000,max-sg=4,max-seg=2048,seg-boundary-shift=12");
+    check_identity(&t, 2, 9000, 4, 2048, 12);
+    sg_shutdown(&t);
+}
+
+static void test_identity_qom_set(void)
+{
+    static const struct {
+        const char *prop;
+        uint32_t reg;
+        uint32_t good;
+        uint64_t bad[2];
+    } cases[] = {
+        { "max-xfer", SGNIC_REG_MAX_XFER, 1500, { 0, SGNIC_HW_MAX_PKT_LEN + 1 } },
+        { "max-sg", SGNIC_REG_MAX_SG, 1, { 0, SGNIC_HW_MAX_CHAIN + 1 } },
+        { "max-seg", SGNIC_REG_MAX_SEG, 512, { 0, SGNIC_HW_MAX_BUF_LEN + 1 } },
+        { "seg-boundary-shift", SGNIC_REG_SEG_BOUNDARY, 16, { 11, 64 } },
+    };
+    Sg t;
+    size_t i, k;
+
+    sg_boot(&t, NULL);
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_assert(qom_set_u32(&t, cases[i].prop, cases[i].good));
+        g_assert_cmpuint(rd(&t, cases[i].reg), ==, cases[i].good);
+        g_assert_cmpuint(qom_get_u32(&t, cases[i].prop), ==, cases[i].good);
+        for (k = 0; k < 2; k++) {
+            g_assert(!qom_set_u32(&t, cases[i].prop, cases[i].bad[k]));
+            g_assert_cmpuint(rd(&t, cases[i].reg), ==, cases[i].good);
+            g_assert_cmpuint(qom_get_u32(&t, cases[i].prop), ==, cases[i].good);
+        }
+    }
+    /* Not a uint32 at all. */
+    g_assert(!qom_set_u32(&t, "max-sg", 1ULL << 32));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_MAX_SG), ==, 1);
+    g_assert(qom_set_u32(&t, "inject-short", 7));
+    g_assert_cmpuint(qom_get_u32(&t, "inject-short"), ==, 7);
+    assert_alive(&t);
     sg_shutdown(&t);
 }
 
@@ -546,29 +690,1433 @@ static void test_tx_single(void)
 {
     Sg t;
     Ring r;
-    uint8_t f[128], got[256];
-    uint64_t buf;
+    uint8_t f[128];
     uint32_t i;
 
     sg_boot(&t, NULL);
     ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, false, true);
     make_raw(f, sizeof(f), peer_mac, 1);
-    buf = guest_buf(&t, f, sizeof(f));
-    i = ring_push(&t, &r, buf, sizeof(f), SGNIC_DESC_F_SOP | SGNIC_DESC_F_EOP, 0);
-    ring_doorbell(&t, &r);
-    g_assert_cmpint(wire_recv(&t, got, sizeof(got), 2000), ==, sizeof(f));
-    g_assert(!memcmp(got, f, sizeof(f)));
+    i = tx_frame(&t, &r, f, sizeof(f), 0);
+    wire_expect(&t, f, sizeof(f));
     g_assert_cmphex(desc_status(&t, &r, i), ==, SGNIC_DESC_S_DONE);
     g_assert_cmpuint(desc_xfer(&t, &r, i), ==, sizeof(f));
     g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 1);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_COMPLETED), ==, 1);
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_IDLE);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_TX_PKTS), ==, 1);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_DOORBELLS), ==, 1);
     wire_assert_empty(&t);
+
+    /* Wrap around a ring of 8 with one frame per doorbell. */
+    ring_init(&t, &r, SGNIC_CHAN_TX(1), 8, false, true);
+    for (i = 0; i < 20; i++) {
+        make_raw(f, 60 + i, peer_mac, i);
+        tx_frame(&t, &r, f, 60 + i, 0);
+        wire_expect(&t, f, 60 + i);
+        g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, (i + 1) % 8);
+    }
+    sg_shutdown(&t);
+}
+
+static void test_tx_sg(void)
+{
+    static const uint32_t lens[] = { 14, 1, 300, 64, 4096, 7 };
+    Sg t;
+    Ring r;
+    uint8_t f[4482];
+    size_t off = 0;
+    unsigned k, n = G_N_ELEMENTS(lens);
+
+    sg_boot(&t, NULL);
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, false, true);
+    make_raw(f, sizeof(f), peer_mac, 3);
+    for (k = 0; k < n; k++) {
+        uint32_t flags = (k == 0 ? SGNIC_DESC_F_SOP : 0) |
+                         (k == n - 1 ? SGNIC_DESC_F_EOP : 0);
+
+        ring_push(&t, &r, guest_buf(&t, f + off, lens[k]), lens[k], flags, 0);
+        off += lens[k];
+    }
+    g_assert_cmpuint(off, ==, sizeof(f));
+    /* A doorbell before EOP is posted sends nothing. */
+    cwr(&t, r.chan, SGNIC_CH_TAIL, n - 1);
+    wire_assert_empty(&t);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 0);
+    ring_doorbell(&t, &r);
+    wire_expect(&t, f, sizeof(f));
+    for (k = 0; k < n; k++) {
+        g_assert_cmphex(desc_status(&t, &r, k), ==, SGNIC_DESC_S_DONE);
+        g_assert_cmpuint(desc_xfer(&t, &r, k), ==, lens[k]);
+    }
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, n);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_COMPLETED), ==, n);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_TX_PKTS), ==, 1);
+    wire_assert_empty(&t);
+    sg_shutdown(&t);
+}
+
+static void test_tx_csum(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[1024], got[2048];
+    size_t len;
+    uint32_t i;
+
+    sg_boot(&t, NULL);
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, false, true);
+    len = make_udp(f, peer_mac, 333, 5, false);
+    /* Header and payload in separate descriptors. */
+    ring_push(&t, &r, guest_buf(&t, f, 42), 42,
+              SGNIC_DESC_F_SOP | SGNIC_DESC_F_CSUM, 0);
+    i = ring_push(&t, &r, guest_buf(&t, f + 42, len - 42), len - 42,
+                  SGNIC_DESC_F_EOP, 0);
+    ring_doorbell(&t, &r);
+    g_assert_cmpint(wire_recv(&t, got, sizeof(got), 2000), ==, len);
+    g_assert_cmphex(lduw_be_p(got + 40), !=, 0);
+    g_assert(l4_csum_ok(got, len));
+    /* Everything but the checksum is unchanged. */
+    g_assert(!memcmp(got, f, 40));
+    g_assert(!memcmp(got + 42, f + 42, len - 42));
+    g_assert_cmphex(desc_status(&t, &r, i), ==, SGNIC_DESC_S_DONE);
+
+    /* Without CSUM the zero checksum goes out as it is. */
+    tx_frame(&t, &r, f, len, 0);
+    wire_expect(&t, f, len);
+    sg_shutdown(&t);
+}
+
+static void test_tx_tso(void)
+{
+    enum { MSS = 500, SEGS = 3 };
+    Sg t;
+    Ring r;
+    g_autofree uint8_t *f = g_malloc(4096);
+    uint8_t got[2048];
+    size_t len, hdr = ETH_HDR + IP_HDR + TCP_HDR;
+    uint16_t first_id = 0;
+    uint32_t i;
+    int k;
+
+    sg_boot(&t, NULL);
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, false, true);
+    len = make_tcp(f, peer_mac, SEGS * MSS, 1000, 9);
+    ring_push(&t, &r, guest_buf(&t, f, hdr), hdr,
+              SGNIC_DESC_F_SOP | SGNIC_DESC_F_TSO, MSS);
+    i = ring_push(&t, &r, guest_buf(&t, f + hdr, len - hdr), len - hdr,
+                  SGNIC_DESC_F_EOP, 0);
+    ring_doorbell(&t, &r);
+    for (k = 0; k < SEGS; k++) {
+        g_assert_cmpint(wire_recv(&t, got, sizeof(got), 2000), ==, hdr + MSS);
+        g_assert(!memcmp(got, f, ETH_HDR));
+        g_assert_cmpuint(lduw_be_p(got + ETH_HDR + 2), ==, IP_HDR + TCP_HDR + MSS);
+        if (k == 0) {
+            first_id = lduw_be_p(got + ETH_HDR + 4);
+        } else {
+            g_assert_cmpuint(lduw_be_p(got + ETH_HDR + 4), ==,
+                             (uint16_t)(first_id + k));
+        }
+        g_assert(ip_csum_ok(got));
+        g_assert(l4_csum_ok(got, hdr + MSS));
+        g_assert_cmpuint(ldl_be_p(got + ETH_HDR + IP_HDR + 4), ==, 1000 + k * MSS);
+        g_assert(!memcmp(got + hdr, f + hdr + k * MSS, MSS));
+    }
+    wire_assert_empty(&t);
+    g_assert_cmphex(desc_status(&t, &r, i), ==, SGNIC_DESC_S_DONE);
+    g_assert_cmpuint(desc_xfer(&t, &r, i), ==, len - hdr);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_TX_PKTS), ==, 1);
+
+    /* TSO without an mss is an offload the device refuses. */
+    ring_push(&t, &r, guest_buf(&t, f, len), len, F_PKT | SGNIC_DESC_F_TSO, 0);
+    ring_doorbell(&t, &r);
+    i = r.tail - 1;
+    g_assert_cmphex(desc_status(&t, &r, i), ==,
+                    SGNIC_DESC_S_DONE | SGNIC_RES_BAD_OFFLOAD);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_PKT_ERRS), ==, 1);
+    wire_assert_empty(&t);
+    sg_shutdown(&t);
+}
+
+/* Post n RX buffers of len bytes each with the given flags. */
+static uint64_t rx_post(Sg *t, Ring *r, unsigned n, uint32_t len,
+                        uint32_t flags, bool doorbell)
+{
+    uint64_t mem = guest_alloc(&t->alloc, n * len);
+    unsigned k;
+
+    qtest_memset(t->qts, mem, 0xee, n * len);
+    for (k = 0; k < n; k++) {
+        ring_push(t, r, mem + k * len, len, flags, 0);
+    }
+    if (doorbell) {
+        ring_doorbell(t, r);
+    }
+    return mem;
+}
+
+static void rx_setup(Sg *t, Ring *r, unsigned size)
+{
+    wr(t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
+    ring_init(t, r, SGNIC_CHAN_RX(0), size, false, true);
+}
+
+static void test_rx_single(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[200], got[256];
+    uint64_t mem;
+    uint32_t st;
+
+    sg_boot(&t, NULL);
+    rx_setup(&t, &r, 16);
+    mem = rx_post(&t, &r, 4, 2048, 0, true);
+    make_raw(f, sizeof(f), sg_mac, 11);
+    wire_send(&t, f, sizeof(f));
+    st = wait_done(&t, &r, 0);
+    g_assert_cmphex(st, ==, SGNIC_DESC_S_DONE | SGNIC_DESC_S_SOP |
+                    SGNIC_DESC_S_EOP);
+    g_assert_cmpuint(desc_xfer(&t, &r, 0), ==, sizeof(f));
+    qtest_memread(t.qts, mem, got, sizeof(got));
+    g_assert(!memcmp(got, f, sizeof(f)));
+    g_assert_cmphex(got[sizeof(f)], ==, 0xee);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 1);
+    g_assert_cmphex(desc_status(&t, &r, 1), ==, 0);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_PKTS), ==, 1);
+
+    /* Broadcast is accepted, another unicast address is filtered. */
+    make_raw(f, sizeof(f), peer_mac, 12);
+    wire_send(&t, f, sizeof(f));
+    memset(f, 0xff, 6);
+    wire_send(&t, f, sizeof(f));
+    wait_done(&t, &r, 1);
+    qtest_memread(t.qts, mem + 2048, got, sizeof(f));
+    g_assert(!memcmp(got, f, sizeof(f)));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_FILTERED), ==, 1);
+    g_assert_cmphex(desc_status(&t, &r, 2), ==, 0);
+    sg_shutdown(&t);
+}
+
+static void test_rx_multibuf(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[600], got[768];
+    uint64_t mem;
+    unsigned k;
+
+    sg_boot(&t, NULL);
+    rx_setup(&t, &r, 16);
+    mem = rx_post(&t, &r, 8, 256, 0, true);
+    make_raw(f, sizeof(f), sg_mac, 21);
+    wire_send(&t, f, sizeof(f));
+    wait_done(&t, &r, 2);
+    g_assert_cmphex(desc_status(&t, &r, 0), ==,
+                    SGNIC_DESC_S_DONE | SGNIC_DESC_S_SOP);
+    g_assert_cmphex(desc_status(&t, &r, 1), ==, SGNIC_DESC_S_DONE);
+    g_assert_cmphex(desc_status(&t, &r, 2), ==,
+                    SGNIC_DESC_S_DONE | SGNIC_DESC_S_EOP);
+    g_assert_cmpuint(desc_xfer(&t, &r, 0), ==, 256);
+    g_assert_cmpuint(desc_xfer(&t, &r, 1), ==, 256);
+    g_assert_cmpuint(desc_xfer(&t, &r, 2), ==, 88);
+    g_assert_cmphex(desc_status(&t, &r, 3), ==, 0);
+    qtest_memread(t.qts, mem, got, sizeof(got));
+    g_assert(!memcmp(got, f, sizeof(f)));
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 3);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_COMPLETED), ==, 3);
+
+    /*
+     * With every slot posted (15 of 16) a jumbo frame still needs more
+     * buffers than the ring holds: dropped, not queued.  So is a frame
+     * above MAX_FRAME.
+     */
+    rx_post(&t, &r, 10, 256, 0, true);
+    g_assert_cmpuint(r.tail, ==, 2);
+    {
+        g_autofree uint8_t *big = g_malloc(SGNIC_MAX_FRAME + 1);
+
+        make_raw(big, SGNIC_MAX_FRAME + 1, sg_mac, 22);
+        wire_send(&t, big, SGNIC_MAX_FRAME);
+        wire_send(&t, big, SGNIC_MAX_FRAME + 1);
+    }
+    for (k = 0; k < 2500 && rd(&t, SGNIC_REG_STAT_RX_OVERSIZE) < 2; k++) {
+        g_usleep(2000);
+    }
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_OVERSIZE), ==, 2);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 3);
+    g_assert_cmphex(desc_status(&t, &r, 3), ==, 0);
+    /* The ring still works. */
+    wire_send(&t, f, 100);
+    wait_done(&t, &r, 3);
+    g_assert_cmpuint(desc_xfer(&t, &r, 3), ==, 100);
+    sg_shutdown(&t);
+}
+
+static void test_rx_csum(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[512];
+    size_t len;
+
+    sg_boot(&t, NULL);
+    rx_setup(&t, &r, 16);
+    rx_post(&t, &r, 4, 256, 0, true);
+    len = make_udp(f, sg_mac, 300, 1, true);
+    wire_send(&t, f, len);
+    /* Two buffers: the checksum status is on the EOP one. */
+    g_assert_cmphex(wait_done(&t, &r, 1), ==, SGNIC_DESC_S_DONE |
+                    SGNIC_DESC_S_EOP | SGNIC_DESC_S_L4_CSUM_OK);
+    g_assert_cmphex(desc_status(&t, &r, 0), ==,
+                    SGNIC_DESC_S_DONE | SGNIC_DESC_S_SOP);
+    f[len - 1] ^= 0x5a;
+    wire_send(&t, f, len);
+    g_assert_cmphex(wait_done(&t, &r, 3), ==, SGNIC_DESC_S_DONE |
+                    SGNIC_DESC_S_EOP | SGNIC_DESC_S_L4_CSUM_BAD);
+    /* Not TCP/UDP: neither bit. */
+    rx_post(&t, &r, 1, 2048, 0, true);
+    make_raw(f, 100, sg_mac, 3);
+    wire_send(&t, f, 100);
+    g_assert_cmphex(wait_done(&t, &r, 4), ==, SGNIC_DESC_S_DONE |
+                    SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP);
+    sg_shutdown(&t);
+}
+
+static void test_rx_backpressure(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[300], got[300];
+    uint64_t mem;
+
+    sg_boot(&t, NULL);
+    rx_setup(&t, &r, 16);
+    make_raw(f, sizeof(f), sg_mac, 31);
+    wire_send(&t, f, sizeof(f));
+    /* The buffer is in memory but not posted: the frame waits. */
+    mem = rx_post(&t, &r, 1, 2048, 0, false);
+    assert_not_done(&t, &r, 0);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_NOBUF), ==, 0);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_PKTS), ==, 0);
+    ring_doorbell(&t, &r);
+    wait_done(&t, &r, 0);
+    g_assert_cmpuint(desc_xfer(&t, &r, 0), ==, sizeof(f));
+    qtest_memread(t.qts, mem, got, sizeof(got));
+    g_assert(!memcmp(got, f, sizeof(f)));
+
+    /* A frame that needs two buffers waits while only one is posted. */
+    make_raw(f, sizeof(f), sg_mac, 32);
+    mem = rx_post(&t, &r, 2, 200, 0, false);
+    cwr(&t, r.chan, SGNIC_CH_TAIL, 2);
+    wire_send(&t, f, sizeof(f));
+    assert_not_done(&t, &r, 1);
+    ring_doorbell(&t, &r);
+    wait_done(&t, &r, 2);
+    qtest_memread(t.qts, mem, got, sizeof(got));
+    g_assert(!memcmp(got, f, sizeof(f)));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_PKTS), ==, 2);
+    sg_shutdown(&t);
+}
+
+/* ---- completion modes ------------------------------------------------------------ */
+
+#define VEC_Q0  SGNIC_VEC_QUEUE(0)
+
+/* A TX ring on pair 0 with a completion address and its interrupt enabled. */
+static void tx_setup_irq(Sg *t, Ring *r)
+{
+    ring_init(t, r, SGNIC_CHAN_TX(0), 16, true, true);
+    cwr(t, r->chan, SGNIC_CH_IRQ_EN, 1);
+    g_assert(!irq_pending(t, VEC_Q0));
+}
+
+static uint64_t compl_value(Sg *t, Ring *r)
+{
+    return qtest_readq(t->qts, r->compl);
+}
+
+static void test_compl_writeback(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[100];
+    uint32_t i;
+
+    sg_boot(&t, NULL);
+    tx_setup_irq(&t, &r);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    i = tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_STATUS_UPDATE);
+    wire_expect(&t, f, sizeof(f));
+    g_assert_cmphex(compl_value(&t, &r), ==, desc_addr(&r, i) | SGNIC_STATE_IDLE);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_WRITEBACKS), ==, 1);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 0);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_IRQ_EN), ==, 1);
+
+    /* Three packets in one pass, only the middle one asks: its address. */
+    ring_push(&t, &r, guest_buf(&t, f, sizeof(f)), sizeof(f), F_PKT, 0);
+    i = ring_push(&t, &r, guest_buf(&t, f, sizeof(f)), sizeof(f),
+                  F_PKT | SGNIC_DESC_F_STATUS_UPDATE, 0);
+    ring_push(&t, &r, guest_buf(&t, f, sizeof(f)), sizeof(f), F_PKT, 0);
+    ring_doorbell(&t, &r);
+    wire_expect(&t, f, sizeof(f));
+    wire_expect(&t, f, sizeof(f));
+    wire_expect(&t, f, sizeof(f));
+    g_assert_cmphex(compl_value(&t, &r), ==, desc_addr(&r, i) | SGNIC_STATE_IDLE);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 4);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    sg_shutdown(&t);
+}
+
+static void test_compl_interrupt(void)
+{
+    Sg t;
+    Ring r, rx;
+    uint8_t f[100];
+    uint32_t i;
+
+    sg_boot(&t, NULL);
+    tx_setup_irq(&t, &r);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    i = tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    wire_expect(&t, f, sizeof(f));
+    g_assert(irq_pending(&t, VEC_Q0));
+    g_assert(!irq_pending(&t, SGNIC_VEC_MISC));
+    g_assert(!irq_pending(&t, SGNIC_VEC_QUEUE(1)));
+    g_assert_cmphex(desc_status(&t, &r, i), ==, SGNIC_DESC_S_DONE);
+    g_assert_cmphex(compl_value(&t, &r), ==, 0);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 1);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_WRITEBACKS), ==, 0);
+    irq_clear(&t, VEC_Q0);
+
+    /* RX of pair 1 raises vector 2. */
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
+    wr(&t, SGNIC_REG_RX_QUEUES, 1);
+    ring_init(&t, &rx, SGNIC_CHAN_RX(0), 8, false, true);
+    cwr(&t, rx.chan, SGNIC_CH_IRQ_EN, 1);
+    rx_post(&t, &rx, 2, 2048, SGNIC_DESC_F_INTERRUPT, true);
+    make_raw(f, sizeof(f), sg_mac, 2);
+    wire_send(&t, f, sizeof(f));
+    wait_done(&t, &rx, 0);
+    g_assert(irq_pending(&t, VEC_Q0));
+    g_assert(!irq_pending(&t, SGNIC_VEC_QUEUE(1)));
+    sg_shutdown(&t);
+}
+
+static void test_compl_both(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[100];
+    uint32_t i;
+    uint64_t v;
+
+    sg_boot(&t, NULL);
+    tx_setup_irq(&t, &r);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    i = tx_frame(&t, &r, f, sizeof(f),
+                 SGNIC_DESC_F_INTERRUPT | SGNIC_DESC_F_STATUS_UPDATE);
+    wire_expect(&t, f, sizeof(f));
+    g_assert(irq_pending(&t, VEC_Q0));
+    v = compl_value(&t, &r);
+    g_assert_cmphex(v & SGNIC_COMPL_ADDR_MASK, ==, desc_addr(&r, i));
+    g_assert_cmphex(v & SGNIC_COMPL_ERR, ==, 0);
+    /* Written with the interrupt, while the channel was still working. */
+    g_assert(SGNIC_CH_STATE(v) == SGNIC_STATE_ACTIVE ||
+             SGNIC_CH_STATE(v) == SGNIC_STATE_IDLE);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 1);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_WRITEBACKS), >=, 1);
+    sg_shutdown(&t);
+}
+
+static void test_compl_neither(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[100];
+    uint32_t k;
+
+    sg_boot(&t, NULL);
+    tx_setup_irq(&t, &r);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    for (k = 0; k < 3; k++) {
+        tx_frame(&t, &r, f, sizeof(f), 0);
+        wire_expect(&t, f, sizeof(f));
+        g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, k + 1);
+        g_assert_cmphex(desc_status(&t, &r, k), ==, SGNIC_DESC_S_DONE);
+    }
+    g_assert_cmphex(compl_value(&t, &r), ==, 0);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 0);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_WRITEBACKS), ==, 0);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_IRQ_EN), ==, 1);
+    sg_shutdown(&t);
+}
+
+/* ---- interrupt moderation ------------------------------------------------------- */
+
+/* Poll for a vector without moving the virtual clock. */
+static bool irq_wait(Sg *t, unsigned vec, int timeout_ms)
+{
+    gint64 end = g_get_monotonic_time() + timeout_ms * 1000;
+
+    do {
+        if (irq_pending(t, vec)) {
+            return true;
+        }
+        g_usleep(1000);
+    } while (g_get_monotonic_time() < end);
+    return false;
+}
+
+static void test_irq_mod_count(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[80];
+    unsigned k;
+
+    sg_boot(&t, NULL);
+    tx_setup_irq(&t, &r);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    /* count 3, with a long hold-off that the clock never reaches here */
+    cwr(&t, r.chan, SGNIC_CH_IRQ_MOD, 3 << SGNIC_IRQ_MOD_COUNT_SHIFT | 10000);
+    for (k = 0; k < 3; k++) {
+        tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+        wire_expect(&t, f, sizeof(f));
+        g_assert_cmpint(irq_pending(&t, VEC_Q0), ==, k == 2);
+    }
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 1);
+    irq_clear(&t, VEC_Q0);
+
+    /* Completions without INTERRUPT do not count. */
+    wr(&t, SGNIC_REG_IRQ_UNMASK, 1 << r.chan);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    tx_frame(&t, &r, f, sizeof(f), 0);
+    tx_frame(&t, &r, f, sizeof(f), 0);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    g_assert(irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 2);
+    irq_clear(&t, VEC_Q0);
+
+    /* Count only: three in one pass make one interrupt. */
+    cwr(&t, r.chan, SGNIC_CH_IRQ_MOD, 3 << SGNIC_IRQ_MOD_COUNT_SHIFT);
+    wr(&t, SGNIC_REG_IRQ_UNMASK, 1 << r.chan);
+    for (k = 0; k < 3; k++) {
+        ring_push(&t, &r, guest_buf(&t, f, sizeof(f)), sizeof(f),
+                  F_PKT | SGNIC_DESC_F_INTERRUPT, 0);
+    }
+    ring_doorbell(&t, &r);
+    g_assert(irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 3);
+    irq_clear(&t, VEC_Q0);
+    while (wire_recv(&t, f, sizeof(f), 100) >= 0) {
+        continue;
+    }
+    sg_shutdown(&t);
+}
+
+static void test_irq_mod_usecs(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[80];
+
+    sg_boot(&t, NULL);
+    tx_setup_irq(&t, &r);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    cwr(&t, r.chan, SGNIC_CH_IRQ_MOD, 100);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    qtest_clock_step(t.qts, 50 * 1000);
+    /* A second completion inside the window joins the first. */
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    qtest_clock_step(t.qts, 49 * 1000);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    qtest_clock_step(t.qts, 2 * 1000);
+    g_assert(irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 1);
+    irq_clear(&t, VEC_Q0);
+    /* Nothing more comes. */
+    qtest_clock_step(t.qts, 1000 * 1000);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 1);
+
+    /* Count 0, usecs 0: at once. */
+    cwr(&t, r.chan, SGNIC_CH_IRQ_MOD, 0);
+    wr(&t, SGNIC_REG_IRQ_UNMASK, 1 << r.chan);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    g_assert(irq_pending(&t, VEC_Q0));
+    sg_shutdown(&t);
+}
+
+static void test_irq_mod_count_flush(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[80];
+
+    /*
+     * Count-only moderation (usecs 0) does not hold a lone completion
+     * forever: it is flushed after the pass, without the clock moving.
+     */
+    sg_boot(&t, NULL);
+    tx_setup_irq(&t, &r);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    cwr(&t, r.chan, SGNIC_CH_IRQ_MOD, 4 << SGNIC_IRQ_MOD_COUNT_SHIFT);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    g_assert(irq_wait(&t, VEC_Q0, 2000));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 1);
+    sg_shutdown(&t);
+}
+
+static void test_irq_deferred(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[80];
+
+    sg_boot(&t, NULL);
+    tx_setup_irq(&t, &r);
+    cwr(&t, r.chan, SGNIC_CH_IRQ_EN, 0);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    qtest_clock_step(t.qts, 1000 * 1000);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 0);
+    /* Unmasking the other channel of the pair does not send TX's. */
+    wr(&t, SGNIC_REG_IRQ_UNMASK, 1 << SGNIC_CHAN_RX(0));
+    g_assert(!irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(crd(&t, SGNIC_CHAN_RX(0), SGNIC_CH_IRQ_EN), ==, 1);
+    wr(&t, SGNIC_REG_IRQ_UNMASK, 1 << r.chan);
+    g_assert(irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 1);
+    /* Sent, so the pair is masked again. */
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_IRQ_EN), ==, 0);
+    g_assert_cmpuint(crd(&t, SGNIC_CHAN_RX(0), SGNIC_CH_IRQ_EN), ==, 0);
+    irq_clear(&t, VEC_Q0);
+    /* Only one was due. */
+    wr(&t, SGNIC_REG_IRQ_UNMASK, 3);
+    g_assert(!irq_pending(&t, VEC_Q0));
+
+    /* Writing IRQ_EN directly re-arms and delivers too. */
+    cwr(&t, r.chan, SGNIC_CH_IRQ_EN, 0);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    cwr(&t, r.chan, SGNIC_CH_IRQ_EN, 1);
+    g_assert(irq_pending(&t, VEC_Q0));
+    while (wire_recv(&t, f, sizeof(f), 100) >= 0) {
+        continue;
+    }
+    sg_shutdown(&t);
+}
+
+static void test_irq_automask(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[80];
+
+    sg_boot(&t, NULL);
+    tx_setup_irq(&t, &r);
+    cwr(&t, SGNIC_CHAN_RX(0), SGNIC_CH_IRQ_EN, 1);
+    cwr(&t, SGNIC_CHAN_TX(1), SGNIC_CH_IRQ_EN, 1);
+    cwr(&t, SGNIC_CHAN_RX(1), SGNIC_CH_IRQ_EN, 1);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    g_assert(irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(crd(&t, SGNIC_CHAN_TX(0), SGNIC_CH_IRQ_EN), ==, 0);
+    g_assert_cmpuint(crd(&t, SGNIC_CHAN_RX(0), SGNIC_CH_IRQ_EN), ==, 0);
+    /* The other pair is untouched. */
+    g_assert_cmpuint(crd(&t, SGNIC_CHAN_TX(1), SGNIC_CH_IRQ_EN), ==, 1);
+    g_assert_cmpuint(crd(&t, SGNIC_CHAN_RX(1), SGNIC_CH_IRQ_EN), ==, 1);
+    irq_clear(&t, VEC_Q0);
+
+    /* Masked: completions meanwhile raise nothing... */
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 1);
+    /* ...until one IRQ_UNMASK write re-arms the pair. */
+    wr(&t, SGNIC_REG_IRQ_UNMASK, 1 << SGNIC_CHAN_TX(0) | 1 << SGNIC_CHAN_RX(0));
+    g_assert(irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 2);
+    irq_clear(&t, VEC_Q0);
+    wr(&t, SGNIC_REG_IRQ_UNMASK, 1 << SGNIC_CHAN_TX(0) | 1 << SGNIC_CHAN_RX(0));
+    g_assert_cmpuint(crd(&t, SGNIC_CHAN_TX(0), SGNIC_CH_IRQ_EN), ==, 1);
+    g_assert_cmpuint(crd(&t, SGNIC_CHAN_RX(0), SGNIC_CH_IRQ_EN), ==, 1);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    g_assert(irq_pending(&t, VEC_Q0));
+    while (wire_recv(&t, f, sizeof(f), 100) >= 0) {
+        continue;
+    }
+    sg_shutdown(&t);
+}
+
+/* ---- channel commands and states -------------------------------------------------- */
+
+static void ring_regs(Sg *t, unsigned c, uint64_t base, uint32_t size)
+{
+    cwr(t, c, SGNIC_CH_RING_LO, (uint32_t)base);
+    cwr(t, c, SGNIC_CH_RING_HI, base >> 32);
+    cwr(t, c, SGNIC_CH_RING_SIZE, size);
+}
+
+static void chan_reset(Sg *t, unsigned c)
+{
+    cwr(t, c, SGNIC_CH_CMD, SGNIC_CMD_RESET);
+    g_assert_cmphex(crd(t, c, SGNIC_CH_STATUS), ==, SGNIC_STATE_STOPPED);
+    g_assert_cmphex(rd(t, SGNIC_REG_HALTED) & (1u << c), ==, 0);
+}
+
+static void test_chan_bad_ring(void)
+{
+    static const struct {
+        uint64_t off;       /* added to a good base; ~0 = base 0 */
+        uint32_t size;
+    } bad[] = {
+        { 32, 16 }, { 8, 16 }, { 1, 16 }, { ~0ULL, 16 },
+        { 0, 12 }, { 0, 0 }, { 0, 4 }, { 0, 1 }, { 0, 8192 }, { 0, 0x80000000 },
+        { 0, 4097 },
+    };
+    Sg t;
+    uint64_t base;
+    size_t k;
+    unsigned c;
+
+    sg_boot(&t, NULL);
+    base = guest_alloc(&t.alloc, SGNIC_RING_MAX * SGNIC_DESC_SIZE + 64);
+    wr(&t, SGNIC_REG_MISC_MASK, SGNIC_MISC_CHAN_HALT);
+    for (k = 0; k < G_N_ELEMENTS(bad); k++) {
+        for (c = 0; c < 4; c++) {
+            ring_regs(&t, c, bad[k].off == ~0ULL ? 0 : base + bad[k].off,
+                      bad[k].size);
+            cwr(&t, c, SGNIC_CH_CMD, SGNIC_CMD_START);
+            g_assert_cmpuint(cstate(&t, c), ==, SGNIC_STATE_HALTED);
+            g_assert_cmpuint(cerr(&t, c), ==, SGNIC_ERR_RING_CONFIG);
+            g_assert_cmphex(rd(&t, SGNIC_REG_HALTED), ==, 1u << c);
+            g_assert(rd(&t, SGNIC_REG_MISC_CAUSE) & SGNIC_MISC_CHAN_HALT);
+            g_assert(irq_pending(&t, SGNIC_VEC_MISC));
+            /* START does not leave HALTED, only RESET does. */
+            cwr(&t, c, SGNIC_CH_CMD, SGNIC_CMD_START);
+            g_assert_cmpuint(cstate(&t, c), ==, SGNIC_STATE_HALTED);
+            chan_reset(&t, c);
+            g_assert_cmpuint(crd(&t, c, SGNIC_CH_RING_SIZE), ==, bad[k].size);
+            wr(&t, SGNIC_REG_MISC_CAUSE, SGNIC_MISC_CHAN_HALT);
+            g_assert_cmphex(rd(&t, SGNIC_REG_MISC_CAUSE), ==, 0);
+            irq_clear(&t, SGNIC_VEC_MISC);
+        }
+    }
+    /* The extremes that are allowed. */
+    ring_regs(&t, 0, base, SGNIC_RING_MIN);
+    cwr(&t, 0, SGNIC_CH_CMD, SGNIC_CMD_START);
+    g_assert_cmpuint(cstate(&t, 0), ==, SGNIC_STATE_IDLE);
+    ring_regs(&t, 1, base + 64, SGNIC_RING_MAX);
+    cwr(&t, 1, SGNIC_CH_CMD, SGNIC_CMD_START);
+    g_assert_cmpuint(cstate(&t, 1), ==, SGNIC_STATE_IDLE);
+    /* Ring registers are read-only while not stopped. */
+    ring_regs(&t, 0, base + 4096, 64);
+    g_assert_cmphex(crd(&t, 0, SGNIC_CH_RING_LO), ==, (uint32_t)base);
+    g_assert_cmpuint(crd(&t, 0, SGNIC_CH_RING_SIZE), ==, SGNIC_RING_MIN);
+    /* A tail stored while stopped is checked at START. */
+    chan_reset(&t, 2);
+    ring_regs(&t, 2, base, 8);
+    cwr(&t, 2, SGNIC_CH_TAIL, 8);
+    g_assert_cmpuint(crd(&t, 2, SGNIC_CH_TAIL), ==, 8);
+    cwr(&t, 2, SGNIC_CH_CMD, SGNIC_CMD_START);
+    g_assert_cmpuint(cstate(&t, 2), ==, SGNIC_STATE_HALTED);
+    g_assert_cmpuint(cerr(&t, 2), ==, SGNIC_ERR_TAIL_RANGE);
+    /* Unknown commands change nothing. */
+    cwr(&t, 0, SGNIC_CH_CMD, 0);
+    cwr(&t, 0, SGNIC_CH_CMD, 5);
+    cwr(&t, 0, SGNIC_CH_CMD, 0xffffffff);
+    g_assert_cmpuint(cstate(&t, 0), ==, SGNIC_STATE_IDLE);
+    assert_alive(&t);
+    sg_shutdown(&t);
+}
+
+static void test_chan_suspend_resume(void)
+{
+    Sg t;
+    Ring r, rx;
+    uint8_t f[100], got[100];
+    uint64_t mem;
+
+    sg_boot(&t, NULL);
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, false, true);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    /* SUSPEND and RESUME mean nothing to a stopped channel. */
+    cwr(&t, SGNIC_CHAN_TX(1), SGNIC_CH_CMD, SGNIC_CMD_SUSPEND);
+    g_assert_cmpuint(cstate(&t, SGNIC_CHAN_TX(1)), ==, SGNIC_STATE_STOPPED);
+    cwr(&t, SGNIC_CHAN_TX(1), SGNIC_CH_CMD, SGNIC_CMD_RESUME);
+    g_assert_cmpuint(cstate(&t, SGNIC_CHAN_TX(1)), ==, SGNIC_STATE_STOPPED);
+    /* RESUME of a running channel is ignored. */
+    cwr(&t, r.chan, SGNIC_CH_CMD, SGNIC_CMD_RESUME);
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_IDLE);
+
+    cwr(&t, r.chan, SGNIC_CH_CMD, SGNIC_CMD_SUSPEND);
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_SUSPENDED);
+    tx_frame(&t, &r, f, sizeof(f), 0);
+    tx_frame(&t, &r, f, sizeof(f), 0);
+    wire_assert_empty(&t);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_TAIL), ==, 2);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 0);
+    g_assert_cmphex(desc_status(&t, &r, 0), ==, 0);
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_SUSPENDED);
+    /* A bad tail halts a suspended channel too. */
+    cwr(&t, r.chan, SGNIC_CH_CMD, SGNIC_CMD_RESUME);
+    wire_expect(&t, f, sizeof(f));
+    wire_expect(&t, f, sizeof(f));
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 2);
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_IDLE);
+
+    /* A suspended RX channel receives nothing; frames wait. */
+    rx_setup(&t, &rx, 16);
+    mem = rx_post(&t, &rx, 2, 2048, 0, true);
+    cwr(&t, rx.chan, SGNIC_CH_CMD, SGNIC_CMD_SUSPEND);
+    make_raw(f, sizeof(f), sg_mac, 2);
+    wire_send(&t, f, sizeof(f));
+    assert_not_done(&t, &rx, 0);
+    cwr(&t, rx.chan, SGNIC_CH_CMD, SGNIC_CMD_RESUME);
+    wait_done(&t, &rx, 0);
+    qtest_memread(t.qts, mem, got, sizeof(got));
+    g_assert(!memcmp(got, f, sizeof(f)));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_NOBUF), ==, 0);
+    sg_shutdown(&t);
+}
+
+static void test_chan_reset(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[100];
+
+    sg_boot(&t, NULL);
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, true, true);
+    cwr(&t, r.chan, SGNIC_CH_IRQ_MOD, 7);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    tx_frame(&t, &r, f, sizeof(f), 0);
+    wire_expect(&t, f, sizeof(f));
+    cwr(&t, r.chan, SGNIC_CH_TAIL, 16);
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_HALTED);
+    g_assert_cmpuint(cerr(&t, r.chan), ==, SGNIC_ERR_TAIL_RANGE);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_ERR_DESC), ==, 16);
+    /* Halted: a doorbell only stores the tail. */
+    cwr(&t, r.chan, SGNIC_CH_TAIL, 3);
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_HALTED);
+
+    cwr(&t, r.chan, SGNIC_CH_CMD, SGNIC_CMD_RESET);
+    g_assert_cmphex(crd(&t, r.chan, SGNIC_CH_STATUS), ==, SGNIC_STATE_STOPPED);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 0);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_TAIL), ==, 0);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_ERR_DESC), ==, 0);
+    g_assert_cmphex(rd(&t, SGNIC_REG_HALTED), ==, 0);
+    /* Ring, completion and moderation registers keep their values. */
+    g_assert_cmphex(crd(&t, r.chan, SGNIC_CH_RING_LO), ==, (uint32_t)r.base);
+    g_assert_cmphex(crd(&t, r.chan, SGNIC_CH_RING_HI), ==, r.base >> 32);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_RING_SIZE), ==, 16);
+    g_assert_cmphex(crd(&t, r.chan, SGNIC_CH_COMPL_LO), ==, (uint32_t)r.compl);
+    g_assert_cmphex(crd(&t, r.chan, SGNIC_CH_IRQ_MOD), ==, 7);
+
+    /* It starts again from descriptor 0. */
+    r.tail = 0;
+    cwr(&t, r.chan, SGNIC_CH_CMD, SGNIC_CMD_START);
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_IDLE);
+    make_raw(f, sizeof(f), peer_mac, 2);
+    tx_frame(&t, &r, f, sizeof(f), 0);
+    wire_expect(&t, f, sizeof(f));
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 1);
+
+    /* RESET drops a deferred interrupt and a running moderation timer. */
+    cwr(&t, r.chan, SGNIC_CH_IRQ_EN, 0);
+    cwr(&t, r.chan, SGNIC_CH_IRQ_MOD, 0);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    cwr(&t, SGNIC_CHAN_TX(1), SGNIC_CH_CMD, SGNIC_CMD_RESET);
+    cwr(&t, r.chan, SGNIC_CH_CMD, SGNIC_CMD_RESET);
+    wr(&t, SGNIC_REG_IRQ_UNMASK, 3);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    r.tail = 0;
+    cwr(&t, r.chan, SGNIC_CH_CMD, SGNIC_CMD_START);
+    cwr(&t, r.chan, SGNIC_CH_IRQ_MOD, 100);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    cwr(&t, r.chan, SGNIC_CH_CMD, SGNIC_CMD_RESET);
+    qtest_clock_step(t.qts, 1000 * 1000);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 0);
+    while (wire_recv(&t, f, sizeof(f), 100) >= 0) {
+        continue;
+    }
+    sg_shutdown(&t);
+}
+
+static void test_chan_start_running(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[100];
+
+    sg_boot(&t, NULL);
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, false, true);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    tx_frame(&t, &r, f, sizeof(f), 0);
+    wire_expect(&t, f, sizeof(f));
+    cwr(&t, r.chan, SGNIC_CH_CMD, SGNIC_CMD_START);
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_IDLE);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 1);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_TAIL), ==, 1);
+    /* Suspended: START is ignored as well. */
+    cwr(&t, r.chan, SGNIC_CH_CMD, SGNIC_CMD_SUSPEND);
+    cwr(&t, r.chan, SGNIC_CH_CMD, SGNIC_CMD_START);
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_SUSPENDED);
+    cwr(&t, r.chan, SGNIC_CH_CMD, SGNIC_CMD_RESUME);
+    tx_frame(&t, &r, f, sizeof(f), 0);
+    wire_expect(&t, f, sizeof(f));
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 2);
+    sg_shutdown(&t);
+}
+
+/* ---- per-packet results ------------------------------------------------------------ */
+
+/*
+ * Queue a packet of n elements with the given lengths, each from its own
+ * buffer at addrs[k] (0 = allocate), filled from frame f.  Returns the
+ * index of the first descriptor.
+ */
+static uint32_t tx_chain(Sg *t, Ring *r, const uint8_t *f, unsigned n,
+                         const uint32_t *lens, const uint64_t *addrs,
+                         uint32_t sop_flags)
+{
+    uint32_t first = r->tail;
+    size_t off = 0;
+    unsigned k;
+
+    for (k = 0; k < n; k++) {
+        uint64_t a = addrs && addrs[k] ? addrs[k] : guest_alloc(&t->alloc, lens[k]);
+        uint32_t flags = (k == 0 ? SGNIC_DESC_F_SOP | sop_flags : 0) |
+                         (k == n - 1 ? SGNIC_DESC_F_EOP : 0);
+
+        qtest_memwrite(t->qts, a, f + off, lens[k]);
+        ring_push(t, r, a, lens[k], flags, 0);
+        off += lens[k];
+    }
+    return first;
+}
+
+/* Every descriptor of the chain completed with result res and no bytes. */
+static void assert_refused(Sg *t, Ring *r, uint32_t first, unsigned n,
+                           uint32_t res)
+{
+    unsigned k;
+
+    for (k = 0; k < n; k++) {
+        g_assert_cmphex(desc_status(t, r, first + k), ==, SGNIC_DESC_S_DONE | res);
+        g_assert_cmpuint(desc_xfer(t, r, first + k), ==, 0);
+    }
+}
+
+/* The channel goes on: a good packet after the refused ones is sent. */
+static void assert_goes_on(Sg *t, Ring *r, uint32_t pkt_errs)
+{
+    uint8_t f[90];
+    uint32_t i;
+
+    g_assert_cmpuint(cstate(t, r->chan), ==, SGNIC_STATE_IDLE);
+    g_assert_cmpuint(crd(t, r->chan, SGNIC_CH_PKT_ERRS), ==, pkt_errs);
+    g_assert_cmphex(rd(t, SGNIC_REG_HALTED), ==, 0);
+    make_raw(f, sizeof(f), peer_mac, 77);
+    i = tx_frame(t, r, f, sizeof(f), 0);
+    wire_expect(t, f, sizeof(f));
+    g_assert_cmphex(desc_status(t, r, i), ==, SGNIC_DESC_S_DONE);
+    wire_assert_empty(t);
+}
+
+static void test_pkt_too_many_transfers(void)
+{
+    static const uint32_t long_pkt[] = { 400, 400, 400 };  /* 1200 > 1000 */
+    static const uint32_t long_seg[] = { 100, 600 };        /* 600 > 512 */
+    static const uint32_t ok_pkt[] = { 500, 500 };          /* exactly max */
+    Sg t;
+    Ring r;
+    uint8_t f[1200];
+    uint32_t i;
+
+    sg_boot(&t, "max-xfer=1000,max-seg=512");
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 32, false, true);
+    make_raw(f, sizeof(f), peer_mac, 4);
+    i = tx_chain(&t, &r, f, 3, long_pkt, NULL, 0);
+    ring_doorbell(&t, &r);
+    assert_refused(&t, &r, i, 3, SGNIC_RES_TOO_MANY_TRANSFERS);
+    i = tx_chain(&t, &r, f, 2, long_seg, NULL, 0);
+    ring_doorbell(&t, &r);
+    assert_refused(&t, &r, i, 2, SGNIC_RES_TOO_MANY_TRANSFERS);
+    wire_assert_empty(&t);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_TX_PKTS), ==, 0);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 5);
+    assert_goes_on(&t, &r, 2);
+    /* Exactly at the limits is fine, */
+    i = tx_chain(&t, &r, f, 2, ok_pkt, NULL, 0);
+    ring_doorbell(&t, &r);
+    wire_expect(&t, f, 1000);
+    /* and a lower limit set with qom-set applies to the next packet. */
+    g_assert(qom_set_u32(&t, "max-xfer", 999));
+    i = tx_chain(&t, &r, f, 2, ok_pkt, NULL, 0);
+    ring_doorbell(&t, &r);
+    assert_refused(&t, &r, i, 2, SGNIC_RES_TOO_MANY_TRANSFERS);
+    assert_goes_on(&t, &r, 3);
+    sg_shutdown(&t);
+}
+
+static void test_pkt_boundary(void)
+{
+    static const uint32_t lens[] = { 64, 64 };
+    Sg t;
+    Ring r;
+    uint8_t f[128];
+    uint64_t pages, addrs[2];
+    uint32_t i;
+
+    sg_boot(&t, "seg-boundary-shift=12");
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, false, true);
+    pages = guest_alloc(&t.alloc, 3 * 4096);
+    g_assert_cmphex(pages % 4096, ==, 0);
+    make_raw(f, sizeof(f), peer_mac, 5);
+    /* The second element crosses 4 KiB. */
+    addrs[0] = pages + 100;
+    addrs[1] = pages + 2 * 4096 - 32;
+    i = tx_chain(&t, &r, f, 2, lens, addrs, 0);
+    ring_doorbell(&t, &r);
+    assert_refused(&t, &r, i, 2, SGNIC_RES_BOUNDARY);
+    wire_assert_empty(&t);
+    assert_goes_on(&t, &r, 1);
+    /* Ending exactly at the boundary, or starting on it, is fine. */
+    addrs[0] = pages + 4096 - 64;
+    addrs[1] = pages + 4096;
+    tx_chain(&t, &r, f, 2, lens, addrs, 0);
+    ring_doorbell(&t, &r);
+    wire_expect(&t, f, sizeof(f));
+    /* With the default 4 GiB boundary the first chain is fine. */
+    g_assert(qom_set_u32(&t, "seg-boundary-shift", 32));
+    addrs[0] = pages + 100;
+    addrs[1] = pages + 2 * 4096 - 32;
+    tx_chain(&t, &r, f, 2, lens, addrs, 0);
+    ring_doorbell(&t, &r);
+    wire_expect(&t, f, sizeof(f));
+    assert_goes_on(&t, &r, 1);
+    sg_shutdown(&t);
+}
+
+static void test_pkt_too_fragmented(void)
+{
+    static const uint32_t three[] = { 30, 30, 40 };
+    static const uint32_t two[] = { 50, 50 };
+    static const uint32_t one[] = { 100 };
+    Sg t;
+    Ring r;
+    uint8_t f[100];
+    uint64_t pages, addrs[3] = { 0 };
+    uint32_t i;
+
+    sg_boot(&t, "max-sg=2,seg-boundary-shift=12,max-xfer=80");
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 32, false, true);
+    make_raw(f, sizeof(f), peer_mac, 6);
+    /* Three elements, and too long: the length is checked first. */
+    i = tx_chain(&t, &r, f, 3, three, NULL, 0);
+    ring_doorbell(&t, &r);
+    assert_refused(&t, &r, i, 3, SGNIC_RES_TOO_MANY_TRANSFERS);
+    g_assert(qom_set_u32(&t, "max-xfer", 65536));
+    /* Three elements and one crossing 4 KiB: the boundary comes second. */
+    pages = guest_alloc(&t.alloc, 2 * 4096);
+    addrs[2] = pages + 4096 - 8;
+    i = tx_chain(&t, &r, f, 3, three, addrs, 0);
+    ring_doorbell(&t, &r);
+    assert_refused(&t, &r, i, 3, SGNIC_RES_BOUNDARY);
+    /* Only too many elements. */
+    i = tx_chain(&t, &r, f, 3, three, NULL, 0);
+    ring_doorbell(&t, &r);
+    assert_refused(&t, &r, i, 3, SGNIC_RES_TOO_FRAGMENTED);
+    /* Two are allowed... */
+    tx_chain(&t, &r, f, 2, two, NULL, 0);
+    ring_doorbell(&t, &r);
+    wire_expect(&t, f, sizeof(f));
+    /* ...unless SOP asks for a single transfer. */
+    i = tx_chain(&t, &r, f, 2, two, NULL, SGNIC_DESC_F_SINGLE_XFER);
+    ring_doorbell(&t, &r);
+    assert_refused(&t, &r, i, 2, SGNIC_RES_TOO_FRAGMENTED);
+    tx_chain(&t, &r, f, 1, one, NULL, SGNIC_DESC_F_SINGLE_XFER);
+    ring_doorbell(&t, &r);
+    wire_expect(&t, f, sizeof(f));
+    wire_assert_empty(&t);
+    assert_goes_on(&t, &r, 4);
+    /* max-sg=1 is the packet profile: every packet a single transfer. */
+    g_assert(qom_set_u32(&t, "max-sg", 1));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_MAX_SG), ==, 1);
+    i = tx_chain(&t, &r, f, 2, two, NULL, 0);
+    ring_doorbell(&t, &r);
+    assert_refused(&t, &r, i, 2, SGNIC_RES_TOO_FRAGMENTED);
+    assert_goes_on(&t, &r, 5);
+    sg_shutdown(&t);
+}
+
+/* ---- malformed input halts ---------------------------------------------------------- */
+
+#define BAD_ADDR    (1ULL << 40)    /* nothing is mapped there */
+
+/*
+ * The channel halted with code err at descriptor err_desc: STATUS, ERR_DESC,
+ * HALTED, MISC_CAUSE and vector 0, the completion value (if the ring has
+ * one), and QEMU still answers.  Then RESET clears it.
+ */
+static void assert_halted(Sg *t, Ring *r, uint32_t err, uint32_t err_desc)
+{
+    g_assert_cmpuint(cstate(t, r->chan), ==, SGNIC_STATE_HALTED);
+    g_assert_cmphex(cerr(t, r->chan), ==, err);
+    g_assert_cmpuint(crd(t, r->chan, SGNIC_CH_ERR_DESC), ==, err_desc);
+    g_assert_cmphex(rd(t, SGNIC_REG_HALTED), ==, 1u << r->chan);
+    g_assert(rd(t, SGNIC_REG_MISC_CAUSE) & SGNIC_MISC_CHAN_HALT);
+    g_assert(irq_pending(t, SGNIC_VEC_MISC));
+    if (r->compl && err != SGNIC_ERR_COMPL_WRITE) {
+        g_assert_cmphex(qtest_readq(t->qts, r->compl), ==,
+                        desc_addr(r, err_desc) | SGNIC_STATE_HALTED |
+                        SGNIC_COMPL_ERR);
+    }
+    assert_alive(t);
+    /* Halted: doorbells and START change nothing. */
+    cwr(t, r->chan, SGNIC_CH_TAIL, 0);
+    cwr(t, r->chan, SGNIC_CH_CMD, SGNIC_CMD_START);
+    cwr(t, r->chan, SGNIC_CH_CMD, SGNIC_CMD_RESUME);
+    g_assert_cmphex(crd(t, r->chan, SGNIC_CH_STATUS), ==,
+                    SGNIC_STATE_HALTED | err << SGNIC_STATUS_ERR_SHIFT);
+    chan_reset(t, r->chan);
+    g_assert_cmphex(rd(t, SGNIC_REG_HALTED), ==, 0);
+}
+
+/*
+ * Boot, start a TX ring with a completion address and send one good
+ * packet at descriptor 0, so the bad one is descriptor 1.
+ */
+static void halt_setup(Sg *t, Ring *r, uint32_t size)
+{
+    uint8_t f[64];
+
+    sg_boot(t, NULL);
+    wr(t, SGNIC_REG_MISC_MASK, SGNIC_MISC_CHAN_HALT);
+    ring_init(t, r, SGNIC_CHAN_TX(0), size, true, true);
+    make_raw(f, sizeof(f), peer_mac, 8);
+    tx_frame(t, r, f, sizeof(f), 0);
+    wire_expect(t, f, sizeof(f));
+}
+
+static void halt_one_desc(uint64_t addr, uint32_t len, uint32_t flags,
+                          uint32_t err)
+{
+    Sg t;
+    Ring r;
+    uint32_t i;
+
+    halt_setup(&t, &r, 16);
+    if (!addr) {
+        addr = guest_alloc(&t.alloc, 4096);
+    }
+    i = ring_push(&t, &r, addr, len, flags, 0);
+    ring_doorbell(&t, &r);
+    assert_halted(&t, &r, err, i);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 0);
+    g_assert_cmphex(desc_status(&t, &r, i), ==, 0);
+    wire_assert_empty(&t);
+    sg_shutdown(&t);
+}
+
+static void test_halt_len_zero(void)
+{
+    halt_one_desc(0, 0, F_PKT, SGNIC_ERR_DESC_LEN);
+}
+
+static void test_halt_len_long(void)
+{
+    halt_one_desc(0, SGNIC_HW_MAX_BUF_LEN + 1, F_PKT, SGNIC_ERR_DESC_LEN);
+}
+
+static void test_halt_flags_reserved(void)
+{
+    unsigned bit;
+
+    for (bit = 7; bit < 32; bit += 8) {
+        halt_one_desc(0, 64, F_PKT | 1u << bit, SGNIC_ERR_DESC_FLAGS);
+    }
+}
+
+static void test_halt_flags_no_sop(void)
+{
+    halt_one_desc(0, 64, SGNIC_DESC_F_EOP, SGNIC_ERR_DESC_FLAGS);
+}
+
+static void test_halt_buf_read(void)
+{
+    halt_one_desc(BAD_ADDR, 64, F_PKT, SGNIC_ERR_BUF_READ);
+}
+
+static void test_halt_sop_inside(void)
+{
+    Sg t;
+    Ring r;
+    uint64_t a;
+
+    /* A second SOP inside a chain is malformed too. */
+    halt_setup(&t, &r, 16);
+    a = guest_alloc(&t.alloc, 4096);
+    ring_push(&t, &r, a, 64, SGNIC_DESC_F_SOP, 0);
+    ring_push(&t, &r, a, 64, F_PKT, 0);
+    ring_doorbell(&t, &r);
+    assert_halted(&t, &r, SGNIC_ERR_DESC_FLAGS, 2);
+    sg_shutdown(&t);
+}
+
+static void test_halt_tail_range(void)
+{
+    Sg t;
+    Ring r;
+
+    halt_setup(&t, &r, 16);
+    cwr(&t, r.chan, SGNIC_CH_TAIL, 16);
+    assert_halted(&t, &r, SGNIC_ERR_TAIL_RANGE, 16);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_TAIL), ==, 0);
+    cwr(&t, r.chan, SGNIC_CH_CMD, SGNIC_CMD_START);
+    cwr(&t, r.chan, SGNIC_CH_TAIL, 0xffffffff);
+    g_assert_cmpuint(cerr(&t, r.chan), ==, SGNIC_ERR_TAIL_RANGE);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_ERR_DESC), ==, 0xffffffff);
+    g_assert_cmphex(qtest_readq(t.qts, r.compl), ==,
+                    desc_addr(&r, 15) | SGNIC_STATE_HALTED | SGNIC_COMPL_ERR);
+    assert_alive(&t);
+    sg_shutdown(&t);
+}
+
+static void test_halt_chain(void)
+{
+    Sg t;
+    Ring r;
+    uint64_t a;
+    uint32_t first;
+    unsigned k;
+
+    halt_setup(&t, &r, 128);
+    a = guest_alloc(&t.alloc, 4096);
+    /* 64 descriptors with EOP: legal for the hardware, too many for max-sg. */
+    first = r.tail;
+    for (k = 0; k < SGNIC_HW_MAX_CHAIN; k++) {
+        ring_push(&t, &r, a, 16, (k == 0 ? SGNIC_DESC_F_SOP : 0) |
+                  (k == SGNIC_HW_MAX_CHAIN - 1 ? SGNIC_DESC_F_EOP : 0), 0);
+    }
+    ring_doorbell(&t, &r);
+    assert_refused(&t, &r, first, SGNIC_HW_MAX_CHAIN, SGNIC_RES_TOO_FRAGMENTED);
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_IDLE);
+    /* 65 without EOP halts at the chain's first descriptor. */
+    first = r.tail;
+    for (k = 0; k <= SGNIC_HW_MAX_CHAIN; k++) {
+        ring_push(&t, &r, a, 16, k == 0 ? SGNIC_DESC_F_SOP : 0, 0);
+    }
+    ring_doorbell(&t, &r);
+    assert_halted(&t, &r, SGNIC_ERR_CHAIN, first);
+    wire_assert_empty(&t);
+    sg_shutdown(&t);
+}
+
+static void test_halt_chain_bytes(void)
+{
+    Sg t;
+    Ring r;
+    uint64_t a;
+    uint32_t first;
+    unsigned k;
+
+    /* Five full buffers exceed SGNIC_HW_MAX_PKT_LEN at the fifth. */
+    halt_setup(&t, &r, 16);
+    a = guest_alloc(&t.alloc, SGNIC_HW_MAX_BUF_LEN);
+    first = r.tail;
+    for (k = 0; k < 5; k++) {
+        ring_push(&t, &r, a, SGNIC_HW_MAX_BUF_LEN,
+                  (k == 0 ? SGNIC_DESC_F_SOP : 0) |
+                  (k == 4 ? SGNIC_DESC_F_EOP : 0), 0);
+    }
+    ring_doorbell(&t, &r);
+    assert_halted(&t, &r, SGNIC_ERR_CHAIN, first + 4);
+    sg_shutdown(&t);
+}
+
+static void test_halt_chain_no_eop(void)
+{
+    Sg t;
+    Ring r;
+    uint64_t a;
+    unsigned k;
+
+    /* A chain filling the whole ring (7 of 8) without EOP never ends. */
+    halt_setup(&t, &r, 8);
+    a = guest_alloc(&t.alloc, 4096);
+    for (k = 0; k < 6; k++) {
+        ring_push(&t, &r, a, 16, k == 0 ? SGNIC_DESC_F_SOP : 0, 0);
+    }
+    ring_doorbell(&t, &r);
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_ACTIVE);
+    ring_push(&t, &r, a, 16, 0, 0);
+    ring_doorbell(&t, &r);
+    assert_halted(&t, &r, SGNIC_ERR_CHAIN, 1);
+    sg_shutdown(&t);
+}
+
+static void test_halt_desc_read(void)
+{
+    Sg t;
+    Ring r;
+
+    sg_boot(&t, NULL);
+    wr(&t, SGNIC_REG_MISC_MASK, SGNIC_MISC_CHAN_HALT);
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, true, false);
+    r.base = BAD_ADDR;
+    ring_regs(&t, r.chan, r.base, r.size);
+    cwr(&t, r.chan, SGNIC_CH_CMD, SGNIC_CMD_START);
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_IDLE);
+    cwr(&t, r.chan, SGNIC_CH_TAIL, 1);
+    assert_halted(&t, &r, SGNIC_ERR_DESC_READ, 0);
+    wire_assert_empty(&t);
+
+    /* The same for an RX ring when a frame arrives. */
+    {
+        Ring rx;
+        uint8_t f[64];
+
+        wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
+        ring_init(&t, &rx, SGNIC_CHAN_RX(0), 16, true, false);
+        rx.base = BAD_ADDR + 4096;
+        ring_regs(&t, rx.chan, rx.base, rx.size);
+        cwr(&t, rx.chan, SGNIC_CH_CMD, SGNIC_CMD_START);
+        cwr(&t, rx.chan, SGNIC_CH_TAIL, 4);
+        make_raw(f, sizeof(f), sg_mac, 9);
+        wire_send(&t, f, sizeof(f));
+        for (int k = 0; k < 2000 && cstate(&t, rx.chan) != SGNIC_STATE_HALTED; k++) {
+            g_usleep(1000);
+        }
+        assert_halted(&t, &rx, SGNIC_ERR_DESC_READ, 0);
+    }
+    sg_shutdown(&t);
+}
+
+static void test_halt_buf_write(void)
+{
+    Sg t;
+    Ring rx;
+    uint8_t f[64];
+    int k;
+
+    sg_boot(&t, NULL);
+    wr(&t, SGNIC_REG_MISC_MASK, SGNIC_MISC_CHAN_HALT);
+    rx_setup(&t, &rx, 16);
+    rx.compl = guest_alloc(&t.alloc, 64);
+    cwr(&t, rx.chan, SGNIC_CH_COMPL_LO, (uint32_t)rx.compl);
+    cwr(&t, rx.chan, SGNIC_CH_COMPL_HI, rx.compl >> 32);
+    ring_push(&t, &rx, BAD_ADDR, 2048, 0, 0);
+    ring_doorbell(&t, &rx);
+    make_raw(f, sizeof(f), sg_mac, 10);
+    wire_send(&t, f, sizeof(f));
+    for (k = 0; k < 2000 && cstate(&t, rx.chan) != SGNIC_STATE_HALTED; k++) {
+        g_usleep(1000);
+    }
+    assert_halted(&t, &rx, SGNIC_ERR_BUF_WRITE, 0);
+    g_assert_cmphex(desc_status(&t, &rx, 0), ==, 0);
+    sg_shutdown(&t);
+}
+
+static void test_halt_rx_desc_len(void)
+{
+    Sg t;
+    Ring rx;
+    uint8_t f[64];
+    int k;
+
+    sg_boot(&t, NULL);
+    wr(&t, SGNIC_REG_MISC_MASK, SGNIC_MISC_CHAN_HALT);
+    rx_setup(&t, &rx, 16);
+    ring_push(&t, &rx, guest_alloc(&t.alloc, 4096), 0, 0, 0);
+    ring_doorbell(&t, &rx);
+    make_raw(f, sizeof(f), sg_mac, 10);
+    wire_send(&t, f, sizeof(f));
+    for (k = 0; k < 2000 && cstate(&t, rx.chan) != SGNIC_STATE_HALTED; k++) {
+        g_usleep(1000);
+    }
+    assert_halted(&t, &rx, SGNIC_ERR_DESC_LEN, 0);
+    sg_shutdown(&t);
+}
+
+static void test_halt_compl_write(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[64];
+    uint32_t i;
+
+    halt_setup(&t, &r, 16);
+    r.compl = BAD_ADDR;
+    cwr(&t, r.chan, SGNIC_CH_COMPL_LO, (uint32_t)r.compl);
+    cwr(&t, r.chan, SGNIC_CH_COMPL_HI, r.compl >> 32);
+    make_raw(f, sizeof(f), peer_mac, 11);
+    i = tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_STATUS_UPDATE);
+    /* The packet went and its descriptor completed; then the write failed. */
+    wire_expect(&t, f, sizeof(f));
+    g_assert_cmphex(desc_status(&t, &r, i), ==, SGNIC_DESC_S_DONE);
+    assert_halted(&t, &r, SGNIC_ERR_COMPL_WRITE, i);
     sg_shutdown(&t);
 }
 
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    qtest_add_func("/sgnic/identity", test_identity);
+    qtest_add_func("/sgnic/identity/defaults", test_identity);
+    qtest_add_func("/sgnic/identity/queues1", test_identity_queues1);
+    qtest_add_func("/sgnic/identity/queues4", test_identity_queues4);
+    qtest_add_func("/sgnic/identity/properties", test_identity_props);
+    qtest_add_func("/sgnic/identity/qom-set", test_identity_qom_set);
     qtest_add_func("/sgnic/tx/single", test_tx_single);
+    qtest_add_func("/sgnic/tx/sg-chain", test_tx_sg);
+    qtest_add_func("/sgnic/tx/csum", test_tx_csum);
+    qtest_add_func("/sgnic/tx/tso", test_tx_tso);
+    qtest_add_func("/sgnic/rx/single", test_rx_single);
+    qtest_add_func("/sgnic/rx/multi-buffer", test_rx_multibuf);
+    qtest_add_func("/sgnic/rx/csum", test_rx_csum);
+    qtest_add_func("/sgnic/rx/backpressure", test_rx_backpressure);
+    qtest_add_func("/sgnic/compl/writeback", test_compl_writeback);
+    qtest_add_func("/sgnic/compl/interrupt", test_compl_interrupt);
+    qtest_add_func("/sgnic/compl/both", test_compl_both);
+    qtest_add_func("/sgnic/compl/neither", test_compl_neither);
+    qtest_add_func("/sgnic/irq/mod-count", test_irq_mod_count);
+    qtest_add_func("/sgnic/irq/mod-count-flush", test_irq_mod_count_flush);
+    qtest_add_func("/sgnic/irq/mod-usecs", test_irq_mod_usecs);
+    qtest_add_func("/sgnic/irq/deferred", test_irq_deferred);
+    qtest_add_func("/sgnic/irq/auto-mask", test_irq_automask);
+    qtest_add_func("/sgnic/chan/bad-ring", test_chan_bad_ring);
+    qtest_add_func("/sgnic/chan/suspend-resume", test_chan_suspend_resume);
+    qtest_add_func("/sgnic/chan/reset", test_chan_reset);
+    qtest_add_func("/sgnic/chan/start-while-running", test_chan_start_running);
+    qtest_add_func("/sgnic/pkt/too-many-transfers", test_pkt_too_many_transfers);
+    qtest_add_func("/sgnic/pkt/boundary", test_pkt_boundary);
+    qtest_add_func("/sgnic/pkt/too-fragmented", test_pkt_too_fragmented);
+    qtest_add_func("/sgnic/halt/desc-len-zero", test_halt_len_zero);
+    qtest_add_func("/sgnic/halt/desc-len-long", test_halt_len_long);
+    qtest_add_func("/sgnic/halt/desc-flags-reserved", test_halt_flags_reserved);
+    qtest_add_func("/sgnic/halt/desc-flags-no-sop", test_halt_flags_no_sop);
+    qtest_add_func("/sgnic/halt/desc-flags-sop-inside", test_halt_sop_inside);
+    qtest_add_func("/sgnic/halt/tail-range", test_halt_tail_range);
+    qtest_add_func("/sgnic/halt/chain", test_halt_chain);
+    qtest_add_func("/sgnic/halt/chain-bytes", test_halt_chain_bytes);
+    qtest_add_func("/sgnic/halt/chain-no-eop", test_halt_chain_no_eop);
+    qtest_add_func("/sgnic/halt/desc-read", test_halt_desc_read);
+    qtest_add_func("/sgnic/halt/buf-read", test_halt_buf_read);
+    qtest_add_func("/sgnic/halt/buf-write", test_halt_buf_write);
+    qtest_add_func("/sgnic/halt/rx-desc-len", test_halt_rx_desc_len);
+    qtest_add_func("/sgnic/halt/compl-write", test_halt_compl_write);
     return g_test_run();
 }

@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# `make bench`: throughput, packet rate, latency and per-packet cost of sgnic
+# (each mapping x completion mode) against igb, e1000e, virtio-net and a
+# device-less veth pair, in the same QEMU build, guest kernel and topology.
+# One boot per configuration per repetition, configurations alternated
+# (A B C A B C); medians and min/max.  docs/performance.md explains it.
+set -euo pipefail
+
+# shellcheck disable=SC1091 # sourced relative to the script
+. "$(dirname "$0")/env.sh"
+cd "$SGNIC_ROOT"
+
+ALL_CONFIGS="sgnic-sg-wb sgnic-sg-irq sgnic-single-wb sgnic-single-irq igb e1000e virtio veth"
+QUICK_CONFIGS="sgnic-sg-wb e1000e"
+
+usage() {
+	cat <<EOF
+Usage: scripts/bench.sh [options]
+
+Boot one guest per configuration and repetition, run iperf3 TCP both ways
+at MTU 1500 and 9000, UDP with 64-byte payloads and ping between two ports
+on a QEMU hub (the second in netns "peer"), and sample QEMU's CPU time on
+the host around each run.  Results: build/bench/bench.{txt,json,csv,png}.
+
+Options (make variables in brackets):
+  --quick             one repetition of sgnic-sg-wb and e1000e, 5 s runs [QUICK=1]
+  --reps N            repetitions, alternated (default 3) [REPS=N]
+  --secs S            seconds per iperf3 run (default 10; 5 with --quick) [SECS=S]
+  --configs LIST      comma-separated subset of: ${ALL_CONFIGS// /,} [CONFIGS=..]
+  --wait-quiet S      wait up to S seconds for the 1-min load average to
+                      drop below 1.2 before starting (default 0: do not wait)
+  --report DIR        only rebuild the report from an earlier run directory
+  --update-docs       copy the chart to docs/bench-latest.png and the table
+                      to docs/bench-latest.txt
+  -h, --help          this text
+
+Environment: SGNIC_BENCH_OUT (default build/bench).  Runs keep their raw
+logs in build/bench/run-YYYYmmdd-HHMMSS/.
+EOF
+}
+
+note() { echo "bench: $*" >&2; }
+die() {
+	echo "bench: error: $*" >&2
+	exit 1
+}
+
+quick=${QUICK:-0}
+[ "$quick" = 0 ] && quick=''
+reps=${REPS:-} secs=${SECS:-} configs=${CONFIGS:-} wait_quiet=0 report_only='' update_docs=''
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) quick=1 ;;
+	--reps) reps=${2:?}; shift ;;
+	--secs) secs=${2:?}; shift ;;
+	--configs) configs=${2:?}; shift ;;
+	--wait-quiet) wait_quiet=${2:?}; shift ;;
+	--report) report_only=${2:?}; shift ;;
+	--update-docs) update_docs=1 ;;
+	-h | --help) usage; exit 0 ;;
+	*) echo "bench: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+	esac
+	shift
+done
+if [ -n "$quick" ]; then
+	reps=${reps:-1} secs=${secs:-5} configs=${configs:-$QUICK_CONFIGS}
+fi
+reps=${reps:-3} secs=${secs:-10} configs=${configs:-$ALL_CONFIGS}
+configs=${configs//,/ }
+[[ $reps =~ ^[1-9][0-9]*$ ]] || die "--reps wants a positive number, got '$reps'"
+[[ $secs =~ ^[1-9][0-9]*$ ]] || die "--secs wants a positive number, got '$secs'"
+for c in $configs; do
+	[[ " $ALL_CONFIGS " == *" $c "* ]] || die "unknown configuration '$c' (known: $ALL_CONFIGS)"
+done
+
+out=${SGNIC_BENCH_OUT:-$SGNIC_ROOT/build/bench}
+mkdir -p "$out"
+
+command -v python3 >/dev/null || die "python3 is missing (make setup)"
+
+report() { # RUNDIR
+	python3 "$SGNIC_ROOT/tests/bench/report.py" "$1" "$out" || return 1
+	if command -v gnuplot >/dev/null; then
+		gnuplot -e "datafile='$out/bench-chart.dat'; outfile='$out/bench.png'; subtitle='$(cat "$out/bench-chart.title")'" \
+			"$SGNIC_ROOT/tests/bench/chart.gp" || note "gnuplot failed: no chart"
+	else
+		note "gnuplot not installed (make setup installs gnuplot-nox): no chart"
+	fi
+	[ -f "$out/bench.png" ] && note "chart: $out/bench.png"
+	if [ -n "$update_docs" ]; then
+		cp "$out/bench.png" "$SGNIC_ROOT/docs/bench-latest.png"
+		cp "$out/bench.txt" "$SGNIC_ROOT/docs/bench-latest.txt"
+		note "updated docs/bench-latest.png and docs/bench-latest.txt"
+	fi
+	return 0
+}
+
+if [ -n "$report_only" ]; then
+	[ -d "$report_only/raw" ] || die "$report_only has no raw/ directory"
+	report "$report_only"
+	exit
+fi
+
+# ---- one run: a snapshot of what is measured ------------------------------
+[ -x "$QEMU_BIN" ] || die "no QEMU at $QEMU_BIN: run 'make qemu'"
+ko=$SGNIC_ROOT/kernel-driver/sgnic.ko
+[[ " $configs " != *" sgnic-"* ]] || [ -f "$ko" ] || die "no $ko: run 'make module'"
+
+run=$out/run-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$run/raw" "$run/snap"
+# The lead and other developers rebuild QEMU and the module while a run
+# takes half an hour: every boot of this run uses the same copies.  cp -p
+# keeps the mtime, which keys vm.sh's cached accelerator verdict.
+cp -p "$QEMU_BIN" "$run/snap/qemu-system-x86_64"
+[ ! -f "$ko" ] || cp -p "$ko" "$run/snap/sgnic.ko"
+export SGNIC_QEMU_BUILD=$run/snap SGNIC_BUILD=$run
+export QEMU_BIN=$run/snap/qemu-system-x86_64
+guest_ko=/sgnic/${run#"$SGNIC_ROOT"/}/snap/sgnic.ko
+case "$run" in
+"$SGNIC_ROOT"/*) ;;
+*) die "SGNIC_BENCH_OUT must be inside the repository (the guest sees it as /sgnic)" ;;
+esac
+
+load1() { cut -d' ' -f1 /proc/loadavg; }
+if [ "$wait_quiet" -gt 0 ]; then
+	end=$((SECONDS + wait_quiet))
+	while awk -v l="$(load1)" 'BEGIN { exit !(l >= 1.2) }' && [ $SECONDS -lt $end ]; do
+		note "load average $(load1): waiting for a quiet machine"
+		sleep 30
+	done
+fi
+
+{
+	echo "started=$(date -Is)"
+	echo "host=$(uname -srm) cpus=$(nproc)"
+	echo "uptime=$(uptime)"
+	echo "reps=$reps"
+	echo "secs=$secs"
+	echo "configs=${configs// /,}"
+	echo "quick=${quick:-0}"
+	echo "qemu=$("$QEMU_BIN" --version | head -1) sha256=$(sha256sum "$QEMU_BIN" | cut -c1-16)"
+	[ ! -f "$run/snap/sgnic.ko" ] || echo "module_sha256=$(sha256sum "$run/snap/sgnic.ko" | cut -c1-16)"
+	echo "git=$(git describe --always --dirty 2>/dev/null || echo unknown)"
+	echo "guest_kernel=$GUEST_KERNEL"
+	echo "clk_tck=$(getconf CLK_TCK)"
+} >"$run/meta.txt"
+
+note "run directory $run"
+note "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the full run wants it below 1.2)"
+note "$reps repetition(s) of: $configs; ${secs} s per iperf3 run"
+
+# Host-side sample of QEMU's CPU time: tag phase wallclock utime stime
+# (QEMU's, in clock ticks) host_busy host_idle host_steal (all CPUs, ticks).
+sample() { # PIDFILE TAG PHASE
+	local pid='' stat rest cpu user nice system idle iowait irq softirq steal _
+	[ -s "$1" ] && read -r pid <"$1"
+	if [ -z "$pid" ] || ! read -r stat <"/proc/$pid/stat" 2>/dev/null; then
+		echo "$2 $3 $EPOCHREALTIME - - - - -"
+		return
+	fi
+	rest=${stat##*) }
+	# shellcheck disable=SC2086 # split the fields
+	set -- "$2" "$3" $rest
+	local tag=$1 phase=$2 utime=${14} stime=${15}
+	read -r cpu user nice system idle iowait irq softirq steal _ </proc/stat
+	echo "$tag $phase $EPOCHREALTIME $utime $stime" \
+		"$((user + nice + system + irq + softirq)) $((idle + iowait)) $steal"
+}
+
+# Read the guest's output: keep every line with a host timestamp and sample
+# QEMU's CPU time at each @@MARK.
+collect() { # LOG CPUFILE PIDFILE
+	local line
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case "$line" in
+		*@@MARK\ *)
+			set -- "$1" "$2" "$3" ${line#*@@MARK }
+			sample "$3" "$4" "$5" >>"$2"
+			;;
+		esac
+		printf '%s %s\n' "$EPOCHREALTIME" "$line" >>"$1"
+		case "$line" in
+		*@@ERR*) note "${line#*@@ERR }" ;;
+		esac
+	done
+}
+
+boot() { # CONFIG REP
+	local cfg=$1 rep=$2 args=() base tries rc
+	case "$cfg" in
+	sgnic-*) args=(--nic sgnic --ports 2 --no-module) ;;
+	igb | e1000e) args=(--nic "$cfg" --ports 2 --no-module) ;;
+	virtio) args=(--nic virtio-net-pci --ports 2 --no-module) ;;
+	veth) args=(--ports 0 --no-module) ;;
+	esac
+	base=$run/raw/r$rep-$cfg
+	for tries in 1 2; do
+		rm -f "$base.log" "$base.cpu"
+		echo "$EPOCHREALTIME @@HOST boot $cfg rep $rep try $tries load $(cut -d' ' -f1-3 /proc/loadavg)" >"$base.log"
+		set +e
+		scripts/vm.sh "${args[@]}" --timeout $((secs * 12 + 300)) \
+			--qemu-args "-pidfile $run/vm/qemu.pid" \
+			-- tests/bench/guest.sh "$cfg" "$secs" "$guest_ko" 2>>"$base.err" |
+			collect "$base.log" "$base.cpu" "$run/vm/qemu.pid"
+		rc=${PIPESTATUS[0]}
+		set -e
+		echo "$EPOCHREALTIME @@HOST exit $rc load $(cut -d' ' -f1-3 /proc/loadavg)" >>"$base.log"
+		if [ "$rc" = 0 ] && grep -q '@@RES tcpjumbo_rx\|@@ERR.*MTU\|@@ERR no MTU' "$base.log"; then
+			return 0
+		fi
+		note "$cfg (rep $rep) failed with status $rc (log: $base.log, $base.err)"
+	done
+	return 0 # the report shows what is missing
+}
+
+t0=$SECONDS
+for ((r = 1; r <= reps; r++)); do
+	for c in $configs; do
+		note "rep $r/$reps: $c (load $(load1), $(((SECONDS - t0) / 60)) min elapsed)"
+		boot "$c" "$r"
+	done
+done
+echo "finished=$(date -Is)" >>"$run/meta.txt"
+echo "uptime_end=$(uptime)" >>"$run/meta.txt"
+note "measured in $(((SECONDS - t0) / 60)) min $(((SECONDS - t0) % 60)) s"
+ln -sfn "$(basename "$run")" "$out/latest"
+report "$run"
