@@ -427,7 +427,7 @@ static void sgnic_realize(PCIDevice *pdev, Error **errp)
                                             sgnic_mod_timer_cb, &s->chan[c]);
     }
     s->tx_bh = qemu_bh_new_guarded(sgnic_tx_bh, s, &s->mem_reentrancy_guard);
-    net_tx_pkt_init(&s->tx_pkt, SGNIC_HW_MAX_CHAIN);
+    net_tx_pkt_init(&s->tx_pkt, SGNIC_TX_MAX_FRAGS);
     net_rx_pkt_init(&s->rx_pkt);
 
     qemu_macaddr_default_if_unset(&s->conf.macaddr);

@@ -53,7 +53,9 @@ static bool sgnic_chan_write_compl(SgnicChannel *ch, uint64_t desc_addr)
     trace_sgnic_compl_write(ch->idx, ch->compl_addr, v, r);
     if (r != MEMTX_OK) {
         if (ch->state != SGNIC_STATE_HALTED) {
-            sgnic_chan_halt(ch, SGNIC_ERR_COMPL_WRITE, ch->head);
+            /* Blame the descriptor whose completion value failed. */
+            sgnic_chan_halt(ch, SGNIC_ERR_COMPL_WRITE,
+                            (desc_addr - ch->ring_base) / SGNIC_DESC_SIZE);
         }
         return false;
     }

@@ -15,6 +15,13 @@
 #define TYPE_SGNIC "sgnic"
 OBJECT_DECLARE_SIMPLE_TYPE(SgnicState, SGNIC)
 
+/*
+ * Fragments one TX packet may map into: every descriptor's buffer may come
+ * back from the IOMMU one 4 KiB page at a time.
+ */
+#define SGNIC_TX_MAX_FRAGS \
+    (SGNIC_HW_MAX_CHAIN + SGNIC_HW_MAX_PKT_LEN / 4096)
+
 /* Descriptors one doorbell processes before the rest move to a bottom half. */
 #define SGNIC_TX_BUDGET 256
 

@@ -64,6 +64,31 @@ static void sgnic_tx_loopback(void *opaque, const struct iovec *iov, int iovcnt,
 }
 
 /*
+ * Map one buffer into the packet.  A mapping can come back shorter than
+ * asked (an IOMMU page ends, RAM ends): map the rest piece by piece.
+ */
+static bool sgnic_tx_add_buffer(SgnicState *s, dma_addr_t addr, dma_addr_t len)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+
+    while (len) {
+        dma_addr_t plen = len;
+        void *p = pci_dma_map(pdev, addr, &plen, DMA_DIRECTION_TO_DEVICE);
+
+        if (!p) {
+            return false;
+        }
+        if (!plen || !net_tx_pkt_add_raw_fragment(s->tx_pkt, p, plen)) {
+            pci_dma_unmap(pdev, p, plen, DMA_DIRECTION_TO_DEVICE, 0);
+            return false;
+        }
+        addr += plen;
+        len -= plen;
+    }
+    return true;
+}
+
+/*
  * Map the chain's buffers and send the packet.  Returns a per-packet
  * result, or a halting error as the negated SGNIC_ERR_* code.
  */
@@ -82,8 +107,7 @@ static int sgnic_tx_send(SgnicState *s, const struct sgnic_desc *d,
             ret = -SGNIC_ERR_INJECTED;
             goto out;
         }
-        if (!net_tx_pkt_add_raw_fragment_pci(s->tx_pkt, pdev, d[i].addr,
-                                             d[i].len)) {
+        if (!sgnic_tx_add_buffer(s, d[i].addr, d[i].len)) {
             ret = -SGNIC_ERR_BUF_READ;
             goto out;
         }

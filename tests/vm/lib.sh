@@ -76,7 +76,7 @@ iperf_mbps() {
 	peer iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
 	sleep 0.3
 	iperf3 -c "$REMOTE_V4" -p 5201 -t "$secs" $dir -J 2>/dev/null |
-		jq -r '.end.sum_received.bits_per_second / 1e6 | floor'
+		jq -M -r '.end.sum_received.bits_per_second / 1e6 | floor'
 }
 
 # Send BYTES of pseudo-random data over TCP and compare SHA-256 at both ends.

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The whole boot's kernel log, after every other selftest: no warning, bug,
+# oops, sanitizer or DMA-API report, no netdev refcount wait.  The halts
+# that recovery.sh injects are expected and are not warnings.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+t_no_warnings() {
+	local bad
+	bad=$(dmesg_bad)
+	[ -z "$bad" ] || { echo "$bad" | head -30; return 1; }
+	echo "sgnic lines in the log: $(dmesg | grep -c sgnic)"
+}
+ksft_case no_warnings
+
+t_no_unexpected_halts() {
+	# Halts happen only under inject-dma-error: every one must say INJECTED (0x0b).
+	local other
+	other=$(dmesg | grep 'halted (tx status' | grep -v 'status 0xb04\|status 0x[0-9a-f]*b04' |
+		grep -vE 'tx status 0x(b04|[0-7]), rx status 0x(b04|[0-7])\)' || true)
+	[ -z "$other" ] || { echo "$other" | head; return 1; }
+}
+ksft_case no_unexpected_halts
+
+ksft_run "$@"

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Every ethtool operation sgnic has, through the ethtool command (netlink
+# for most of them; ethtool_ioctl covers the ioctl entry): valid values
+# stick, invalid ones are refused and change nothing, unsupported ones are
+# refused.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+E=ethtool
+IF=$LOCAL_IF
+RX_CB_MAX=$(($(getconf PAGESIZE) - 64 - 320))	# one RX buffer, see ethtool_ioctl.c
+
+ring_now() { $E -g "$IF" | sed -n '/Current/,$p' | awk -v k="$1:" '$1 == k { print $2 }'; }
+chan_now() { $E -l "$IF" | sed -n '/Current/,$p' | awk '$1 == "Combined:" { print $2 }'; }
+coal_now() { $E -c "$IF" | awk -v k="$1:" '$1 == k { print $2 }'; }
+tun_now() { $E --get-tunable "$IF" "$1" | awk '{ print $2 }'; }
+refused() { ! "$@" >/dev/null 2>&1; }
+
+t_info() {
+	pair_setup || return 1
+	$E -i "$IF" | grep -q '^driver: sgnic$' || return 1
+	$E -i "$IF" | grep -q '^supports-statistics: yes$' || return 1
+	$E -i "$IF" | grep -q '^supports-register-dump: yes$' || return 1
+	$E -i "$IF" | grep -q '^supports-priv-flags: yes$' || return 1
+	$E "$IF" | grep -q 'Speed: 10000Mb/s' || return 1
+	$E "$IF" | grep -q 'Link detected: yes'
+}
+ksft_case info
+
+t_rings() {
+	local tx rx
+	tx=$(ring_now TX) rx=$(ring_now RX)
+	$E -G "$IF" tx 128 rx 8 || return 1
+	[ "$(ring_now TX)" = 128 ] && [ "$(ring_now RX)" = 8 ] || return 1
+	$E -G "$IF" tx 4096 rx 4096 || return 1
+	[ "$(ring_now TX)" = 4096 ] && [ "$(ring_now RX)" = 4096 ] || return 1
+	for bad in "tx 64" "tx 1000" "rx 4" "rx 1000" "tx 8192" "rx 8192" "rx-mini 8" "rx-jumbo 8"; do
+		# shellcheck disable=SC2086 # two words on purpose
+		refused $E -G "$IF" $bad || { echo "ethtool -G $bad accepted"; return 1; }
+	done
+	[ "$(ring_now TX)" = 4096 ] && [ "$(ring_now RX)" = 4096 ] || return 1
+	$E -G "$IF" tx "$tx" rx "$rx" && wait_link
+}
+ksft_case rings
+
+t_channels() {
+	local max cur
+	max=$($E -l "$IF" | sed -n '/maximums/,/Current/p' | awk '$1 == "Combined:" { print $2 }')
+	cur=$(chan_now)
+	echo "combined: $cur of $max"
+	$E -L "$IF" combined 1 && [ "$(chan_now)" = 1 ] || return 1
+	[ "$(ls -d /sys/class/net/$IF/queues/tx-* | wc -l)" = 1 ] || return 1
+	$E -L "$IF" combined "$max" && [ "$(chan_now)" = "$max" ] || return 1
+	[ "$(ls -d /sys/class/net/$IF/queues/rx-* | wc -l)" = "$max" ] || return 1
+	refused $E -L "$IF" combined 0 || return 1
+	refused $E -L "$IF" combined $((max + 1)) || return 1
+	refused $E -L "$IF" rx 1 || return 1
+	refused $E -L "$IF" tx 1 || return 1
+	refused $E -L "$IF" other 0 || return 1
+	[ "$(chan_now)" = "$max" ] || return 1
+	$E -L "$IF" combined "$cur" && wait_link && ping -q -c 2 -W 2 "$REMOTE_V4" >/dev/null
+}
+ksft_case channels
+
+t_coalesce() {
+	$E -C "$IF" rx-usecs 65535 rx-frames 65535 tx-usecs 0 tx-frames 1 || return 1
+	[ "$(coal_now rx-usecs)" = 65535 ] && [ "$(coal_now tx-frames)" = 1 ] || return 1
+	refused $E -C "$IF" rx-usecs 65536 || return 1
+	refused $E -C "$IF" tx-frames 70000 || return 1
+	# Not in supported_coalesce_params: refused by the core.
+	refused $E -C "$IF" rx-usecs-irq 5 || return 1
+	refused $E -C "$IF" adaptive-tx on || return 1
+	[ "$(coal_now rx-usecs)" = 65535 ] || return 1
+	$E -C "$IF" adaptive-rx on || return 1
+	$E -c "$IF" | grep -q '^Adaptive RX:[[:space:]]*on' || return 1
+	ping -q -c 5 -i 0.1 "$REMOTE_V4" >/dev/null || return 1
+	$E -C "$IF" adaptive-rx off rx-usecs 20 rx-frames 16 tx-usecs 20 tx-frames 16
+}
+ksft_case coalesce
+
+t_priv_flags() {
+	local f
+	for f in single-transfer completion-writeback; do
+		$E --set-priv-flags "$IF" "$f" on || return 1
+		$E --show-priv-flags "$IF" | grep -q "^$f *: on" || return 1
+		$E --set-priv-flags "$IF" "$f" off || return 1
+		$E --show-priv-flags "$IF" | grep -q "^$f *: off" || return 1
+	done
+	refused $E --set-priv-flags "$IF" no-such-flag on || return 1
+	$E --set-priv-flags "$IF" completion-writeback on && wait_link
+}
+ksft_case priv_flags
+
+t_tunables() {
+	local t
+	$E --set-tunable "$IF" tx-copybreak 0 && [ "$(tun_now tx-copybreak)" = 0 ] || return 1
+	$E --set-tunable "$IF" tx-copybreak 512 && [ "$(tun_now tx-copybreak)" = 512 ] || return 1
+	refused $E --set-tunable "$IF" tx-copybreak 513 || return 1
+	[ "$(tun_now tx-copybreak)" = 512 ] || return 1
+	$E --set-tunable "$IF" rx-copybreak 0 && [ "$(tun_now rx-copybreak)" = 0 ] || return 1
+	$E --set-tunable "$IF" rx-copybreak $RX_CB_MAX &&
+		[ "$(tun_now rx-copybreak)" = $RX_CB_MAX ] || return 1
+	refused $E --set-tunable "$IF" rx-copybreak $((RX_CB_MAX + 1)) || return 1
+	[ "$(tun_now rx-copybreak)" = $RX_CB_MAX ] || return 1
+	# Tunables sgnic does not have.
+	for t in "pfc-prevention-tout 100" "tx-buf-size 4096"; do
+		# shellcheck disable=SC2086
+		refused $E --set-tunable "$IF" $t || { echo "--set-tunable $t accepted"; return 1; }
+	done
+	$E --set-tunable "$IF" tx-copybreak 256 rx-copybreak 256
+}
+ksft_case tunables
+
+t_features() {
+	local k
+	k() { $E -k "$IF" | awk -v k="$1:" '$1 == k { print $2 }'; }
+	$E -K "$IF" tso off && [ "$(k tcp-segmentation-offload)" = off ] || return 1
+	$E -K "$IF" sg off && [ "$(k scatter-gather)" = off ] || return 1
+	$E -K "$IF" tx off rx off && [ "$(k rx-checksumming)" = off ] || return 1
+	# Traffic still flows with every offload off.
+	tcp_integrity $((2 << 20)) 5310 || { echo "integrity failed with offloads off"; return 1; }
+	$E -K "$IF" tx on rx on sg on tso on || return 1
+	[ "$(k tcp-segmentation-offload)" = on ] && [ "$(k scatter-gather)" = on ] || return 1
+	$E -K "$IF" loopback on && [ "$(k loopback)" = on ] || return 1
+	$E -K "$IF" loopback off
+	# Fixed features cannot change.
+	refused $E -K "$IF" rx-vlan-offload on || [ "$(k rx-vlan-offload)" = off ]
+}
+ksft_case features
+
+t_regs_stats() {
+	$E -d "$IF" raw on >/tmp/regs.bin || return 1
+	[ "$(stat -c %s /tmp/regs.bin)" -eq $((256 + 16 * 64)) ] || return 1
+	$E -d "$IF" >/dev/null || return 1
+	[ "$($E -S "$IF" | grep -c ':')" -gt 50 ] || return 1
+	$E -S "$IF" | grep -qE '^ +tx_linearized: [0-9]+$'
+}
+ksft_case regs_stats
+
+t_self_test() {
+	$E -t "$IF" online | grep -q 'PASS' || return 1
+	$E -t "$IF" offline | tee /tmp/selftest.out | grep -q 'The test result is PASS' || {
+		cat /tmp/selftest.out
+		return 1
+	}
+	wait_link
+}
+ksft_case self_test
+
+t_unsupported() {
+	refused $E -s "$IF" speed 1000 duplex full autoneg off || return 1
+	refused $E -A "$IF" rx on || return 1
+	refused $E -e "$IF" || return 1
+	refused $E -s "$IF" wol g || return 1
+	refused $E -X "$IF" equal 1 || return 1
+	refused $E -p "$IF" 1
+}
+ksft_case unsupported
+
+ksft_run "$@"

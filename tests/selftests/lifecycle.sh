@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Module lifecycle: unload and load sgnic.ko SELFTEST_RELOADS times (100 by
+# default), the last fifth of them while iperf3 is sending through the
+# port, then check that the ports work, that no memory went missing and
+# that the kernel log holds no warning.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+RELOADS=${SELFTEST_RELOADS:-100}
+UNDER_LOAD=$((RELOADS / 5))
+
+mem_avail() { awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo; }
+
+t_reload_idle() {
+	local i n=$((RELOADS - UNDER_LOAD)) start=$SECONDS
+	pair_teardown
+	for i in $(seq 1 "$n"); do
+		rmmod sgnic || { echo "rmmod failed at round $i"; return 1; }
+		insmod "$SGNIC_KO" || { echo "insmod failed at round $i"; return 1; }
+		# Half the rounds bring the ports up before the next unload.
+		if [ $((i % 2)) = 0 ]; then
+			wait_ifaces || return 1
+			$IP link set "$LOCAL_IF" up && $IP link set "$REMOTE_IF" up || return 1
+		fi
+	done
+	wait_ifaces || return 1
+	echo "$n idle reloads in $((SECONDS - start)) s"
+	[ "$(ls /sys/bus/pci/drivers/sgnic | grep -c '^0000:')" -eq 2 ]
+}
+ksft_case reload_idle
+
+t_reload_under_traffic() {
+	local i start=$SECONDS sent=0
+	for i in $(seq 1 "$UNDER_LOAD"); do
+		pair_setup || { echo "no link at round $i"; return 1; }
+		iperf_bg 30 $((5400 + i % 50))
+		sleep 1.5
+		# Unload with the stream in full flow.
+		if kill -0 "$IPERF_CLIENT" 2>/dev/null; then sent=$((sent + 1)); fi
+		pair_teardown
+		rmmod sgnic || { echo "rmmod failed under traffic at round $i"; iperf_stop; return 1; }
+		iperf_stop
+		insmod "$SGNIC_KO" || { echo "insmod failed at round $i"; return 1; }
+		wait_ifaces || return 1
+	done
+	echo "$UNDER_LOAD reloads under traffic ($sent with iperf3 still sending) in $((SECONDS - start)) s"
+}
+ksft_case reload_under_traffic
+
+t_works_after() {
+	pair_setup || return 1
+	ping -q -c 3 -i 0.2 "$REMOTE_V4" >/dev/null || return 1
+	tcp_integrity $((8 << 20)) 5370
+}
+ksft_case works_after
+
+t_no_leak() {
+	local before after
+	# A module load's worth of memory may move; hundreds of leaked rings
+	# (about 100 KiB each) may not.
+	pair_teardown
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	before=$(mem_avail)
+	for _ in $(seq 1 20); do
+		rmmod sgnic && insmod "$SGNIC_KO" || return 1
+		wait_ifaces && $IP link set "$LOCAL_IF" up && $IP link set "$REMOTE_IF" up || return 1
+	done
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	after=$(mem_avail)
+	echo "MemAvailable $before kB -> $after kB over 20 reloads with the ports up"
+	[ $((before - after)) -lt 8192 ]
+}
+ksft_case no_leak
+
+t_dmesg_clean() {
+	local bad
+	bad=$(dmesg_bad)
+	[ -z "$bad" ] || { echo "$bad" | head -20; return 1; }
+}
+ksft_case dmesg_clean
+
+ksft_run "$@"

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Fault injection through the device's properties, with a TCP transfer
+# running that must arrive whole:
+#   inject-dma-error=N  every Nth buffer DMA fails: the channel halts, the
+#                       driver's reset work restarts the pair (chan_resets)
+#   inject-short=N      every Nth TX packet reports a residual (tx_residual)
+#   inject-lost-irq=N   every Nth interrupt is dropped: the watchdog polls
+#                       (watchdog_kicks)
+set -u
+. "$(dirname "$0")/lib.sh"
+
+BYTES=$SELFTEST_BYTES
+
+setup() {
+	qom_defaults || return 1
+	pair_setup || return 1
+	set_mode sg "${1:-writeback}"
+}
+
+t_dma_error_halt_and_recover() {
+	setup || return 1
+	snap chan_resets
+	peer_snap chan_resets
+	qom_set $LOCAL_NIC inject-dma-error 1500 || return 1
+	qom_set $REMOTE_NIC inject-dma-error 3000 || return 1
+	tcp_integrity "$BYTES" 5350
+	local rc=$?
+	qom_set $LOCAL_NIC inject-dma-error 0
+	qom_set $REMOTE_NIC inject-dma-error 0
+	echo "chan_resets: local +$(delta chan_resets), remote +$(peer_delta chan_resets)"
+	dmesg | grep -c 'halted.*resetting' | sed 's/^/halt messages in the log: /'
+	[ $rc -eq 0 ] || { echo "SHA-256 mismatch across halts"; return 1; }
+	[ "$(delta chan_resets)" -gt 0 ] && [ "$(peer_delta chan_resets)" -gt 0 ] || return 1
+	# Nothing is left halted and traffic goes on.
+	wait_link && ping -q -c 3 -i 0.2 "$REMOTE_V4" >/dev/null
+}
+ksft_case dma_error_halt_and_recover
+
+t_short_completion() {
+	setup || return 1
+	snap tx_residual tx_packets
+	qom_set $LOCAL_NIC inject-short 50 || return 1
+	tcp_integrity "$BYTES" 5351
+	local rc=$?
+	qom_set $LOCAL_NIC inject-short 0
+	echo "tx_residual +$(delta tx_residual) of tx_packets +$(delta tx_packets)"
+	[ $rc -eq 0 ] && [ "$(delta tx_residual)" -gt 0 ]
+}
+ksft_case short_completion
+
+lost_irq_case() {
+	setup "$1" || return 1
+	snap watchdog_kicks hw_irqs_lost
+	peer_snap watchdog_kicks
+	qom_set $LOCAL_NIC inject-lost-irq 7 || return 1
+	qom_set $REMOTE_NIC inject-lost-irq 11 || return 1
+	tcp_integrity $((BYTES / 2)) 5352
+	local rc=$?
+	qom_set $LOCAL_NIC inject-lost-irq 0
+	qom_set $REMOTE_NIC inject-lost-irq 0
+	echo "$1 mode: hw_irqs_lost +$(delta hw_irqs_lost), watchdog_kicks local +$(delta watchdog_kicks), remote +$(peer_delta watchdog_kicks)"
+	[ $rc -eq 0 ] && [ "$(delta hw_irqs_lost)" -gt 0 ] && [ "$(delta watchdog_kicks)" -gt 0 ]
+}
+t_lost_irq_writeback() { lost_irq_case writeback; }
+t_lost_irq_interrupt() { lost_irq_case interrupt; }
+ksft_case lost_irq_writeback
+ksft_case lost_irq_interrupt
+
+# Everything at once, in single-transfer mode for good measure.
+t_all_faults_single() {
+	setup || return 1
+	set_mode single writeback || return 1
+	snap chan_resets tx_residual watchdog_kicks
+	qom_set $LOCAL_NIC inject-dma-error 2500 && qom_set $LOCAL_NIC inject-short 40 &&
+		qom_set $LOCAL_NIC inject-lost-irq 13 || return 1
+	tcp_integrity $((BYTES / 2)) 5353
+	local rc=$?
+	qom_defaults
+	echo "chan_resets +$(delta chan_resets), tx_residual +$(delta tx_residual), watchdog_kicks +$(delta watchdog_kicks)"
+	set_mode sg writeback
+	[ $rc -eq 0 ] && [ "$(delta chan_resets)" -gt 0 ] && [ "$(delta tx_residual)" -gt 0 ]
+}
+ksft_case all_faults_single
+
+ksft_run "$@"
