@@ -76,6 +76,8 @@
 #define SGNIC_REG_VERSION		0x0004	/* RO: major << 16 | minor */
 #define SGNIC_VERSION_MAJOR		1
 #define SGNIC_VERSION_MINOR		0
+#define SGNIC_VERSION_MAJOR_SHIFT	16
+#define SGNIC_VERSION_MINOR_MASK	0xffffu
 #define SGNIC_REG_FEATURES		0x0008	/* RO: SGNIC_FEAT_* */
 #define SGNIC_FEAT_TX_CSUM		(1u << 0)
 #define SGNIC_FEAT_RX_CSUM		(1u << 1)
@@ -102,6 +104,7 @@
 #define SGNIC_STATUS_LINK_UP		(1u << 0)
 #define SGNIC_REG_MAC_LO		0x002c	/* RW: MAC bytes 0..3 */
 #define SGNIC_REG_MAC_HI		0x0030	/* RW: MAC bytes 4..5 in bits 15:0 */
+#define SGNIC_MAC_LEN			6
 #define SGNIC_REG_MISC_CAUSE		0x0034	/* RW1C: SGNIC_MISC_* */
 #define SGNIC_REG_MISC_MASK		0x0038	/* RW: 1 = cause raises vector 0 */
 #define SGNIC_MISC_LINK			(1u << 0)	/* link changed */
@@ -158,6 +161,7 @@
  * need not touch the device; the driver re-arms with SGNIC_REG_IRQ_UNMASK.
  */
 #define SGNIC_CH_IRQ_EN			0x28
+#define SGNIC_IRQ_EN_BIT		(1u << 0)
 #define SGNIC_CH_ERR_DESC		0x2c	/* RO: index of the descriptor that halted */
 #define SGNIC_CH_COMPLETED		0x30	/* RO: descriptors completed, wrapping */
 #define SGNIC_CH_PKT_ERRS		0x34	/* RO: packets refused with an error status */

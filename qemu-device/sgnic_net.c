@@ -71,6 +71,15 @@ static bool sgnic_tx_add_buffer(SgnicState *s, dma_addr_t addr, dma_addr_t len)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
 
+    /*
+     * pci_dma_map() returns a bounce buffer for anything that is not RAM,
+     * even an address nothing decodes, so a fault would go unnoticed and
+     * the packet carry junk: check that the whole buffer is readable.
+     */
+    if (!dma_memory_valid(pci_get_address_space(pdev), addr, len,
+                          DMA_DIRECTION_TO_DEVICE, MEMTXATTRS_UNSPECIFIED)) {
+        return false;
+    }
     while (len) {
         dma_addr_t plen = len;
         void *p = pci_dma_map(pdev, addr, &plen, DMA_DIRECTION_TO_DEVICE);

@@ -41,15 +41,6 @@
 #define BITS_PER_BYTE		8
 #define REG_BITS		(BITS_PER_BYTE * REG_BYTES)
 
-/*
- * Encodings sgnic_hw.h states in comments rather than macros:
- * SGNIC_REG_VERSION is "major << 16 | minor", SGNIC_CH_IRQ_EN "bit 0
- * enables the channel's interrupt", the MAC is 6 bytes, 0..3 in MAC_LO.
- */
-#define VERSION_MAJOR_SHIFT	16
-#define VERSION_MINOR_MASK	0xffffu
-#define CH_IRQ_EN_BIT		(1u << 0)
-#define MAC_BYTES		6
 
 static const char *prog = "sgnic-regs";
 
@@ -225,6 +216,7 @@ warn(struct warnings *w, const char *fmt, ...)
 
 /* ---- Input ------------------------------------------------------------- */
 
+/* Read the whole input; d->buf keeps one spare byte past d->len. */
 static void read_input(struct dump *d, const char *path)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
@@ -240,20 +232,20 @@ static void read_input(struct dump *d, const char *path)
 	for (;;) {
 		size_t got;
 
-		if (d->len == cap) {
+		if (d->len + 1 >= cap) {
 			uint8_t *b;
 
-			if (cap > INPUT_MAX)
-				die("%s: more than %u bytes: not a register dump",
-				    d->name, INPUT_MAX);
 			cap *= 2;
 			b = realloc(d->buf, cap);
 			if (!b)
 				die("out of memory");
 			d->buf = b;
 		}
-		got = fread(d->buf + d->len, 1, cap - d->len, f);
+		got = fread(d->buf + d->len, 1, cap - 1 - d->len, f);
 		d->len += got;
+		if (d->len > INPUT_MAX)
+			die("%s: more than %u bytes: not a register dump",
+			    d->name, INPUT_MAX);
 		if (got == 0)
 			break;
 	}
@@ -263,6 +255,7 @@ static void read_input(struct dump *d, const char *path)
 		fclose(f);
 	if (!d->len)
 		die("%s: empty input", d->name);
+	d->buf[d->len] = 0;
 }
 
 static bool is_hex_digit(char c)
@@ -325,7 +318,7 @@ static void parse_hex(struct dump *d)
 		lineno++;
 		while (end > line && is_blank(end[-1]))
 			end--;
-		*end = '\0';	/* over the '\n' or a blank, or the old end */
+		*end = '\0';	/* over '\n', a blank, or the spare byte */
 		s = line;
 		while (is_blank(*s))
 			s++;
@@ -545,13 +538,13 @@ static void print_size_unit(uint64_t bytes)
 static void mac_string(const struct dump *d, char *buf, size_t size)
 {
 	uint32_t lo = greg(d, SGNIC_REG_MAC_LO), hi = greg(d, SGNIC_REG_MAC_HI);
-	uint8_t mac[MAC_BYTES];
+	uint8_t mac[SGNIC_MAC_LEN];
 	unsigned int i;
 
 	/* bytes 0..3 in MAC_LO, 4..5 in MAC_HI bits 15:0, first byte lowest */
 	for (i = 0; i < REG_BYTES; i++)
 		mac[i] = (uint8_t)(lo >> (BITS_PER_BYTE * i));
-	for (; i < MAC_BYTES; i++)
+	for (; i < SGNIC_MAC_LEN; i++)
 		mac[i] = (uint8_t)(hi >> (BITS_PER_BYTE * (i - REG_BYTES)));
 	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x",
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
@@ -639,9 +632,9 @@ static void check_dump(const struct dump *d, const struct options *o,
 	unsigned int c, nshow = channels_shown(d, o);
 	uint32_t off;
 
-	if (v >> VERSION_MAJOR_SHIFT != SGNIC_VERSION_MAJOR)
+	if (v >> SGNIC_VERSION_MAJOR_SHIFT != SGNIC_VERSION_MAJOR)
 		warn(w, "VERSION %" PRIu32 ".%" PRIu32 ": this tool decodes version %u.x",
-		     v >> VERSION_MAJOR_SHIFT, v & VERSION_MINOR_MASK, SGNIC_VERSION_MAJOR);
+		     v >> SGNIC_VERSION_MAJOR_SHIFT, v & SGNIC_VERSION_MINOR_MASK, SGNIC_VERSION_MAJOR);
 	if (pairs < 1 || pairs > SGNIC_MAX_QUEUE_PAIRS)
 		warn(w, "QUEUES: %" PRIu32 " queue pairs, outside 1..%u", pairs,
 		     SGNIC_MAX_QUEUE_PAIRS);
@@ -706,7 +699,7 @@ static void check_dump(const struct dump *d, const struct options *o,
 		if (ch.compl % SGNIC_COMPL_ALIGN)
 			warn(w, "channel %u: completion address 0x%" PRIx64 " is not %u-byte aligned",
 			     c, ch.compl, SGNIC_COMPL_ALIGN);
-		if (ch.irq_en & ~CH_IRQ_EN_BIT)
+		if (ch.irq_en & ~SGNIC_IRQ_EN_BIT)
 			warn(w, "channel %u: IRQ_EN 0x%08" PRIx32 " has undefined bits set",
 			     c, ch.irq_en);
 		for (off = 0; off < SGNIC_CHAN_STRIDE; off += REG_BYTES) {
@@ -738,7 +731,7 @@ static void print_text(const struct dump *d, const struct options *o,
 	uint32_t status = greg(d, SGNIC_REG_STATUS), halted = greg(d, SGNIC_REG_HALTED);
 	uint32_t shift = greg(d, SGNIC_REG_SEG_BOUNDARY);
 	unsigned int c, nshow = channels_shown(d, o);
-	char mac[3 * MAC_BYTES];
+	char mac[3 * SGNIC_MAC_LEN];
 	size_t i;
 
 	printf("input: %s, %s, %zu register bytes", d->name, fmt_name(d->fmt),
@@ -750,7 +743,7 @@ static void print_text(const struct dump *d, const struct options *o,
 	text_reg(SGNIC_REG_ID, "ID", id);
 	printf("%s\n", id == SGNIC_ID_MAGIC ? "magic ok" : "MAGIC MISMATCH");
 	text_reg(SGNIC_REG_VERSION, "VERSION", ver);
-	printf("%" PRIu32 ".%" PRIu32 "\n", ver >> VERSION_MAJOR_SHIFT, ver & VERSION_MINOR_MASK);
+	printf("%" PRIu32 ".%" PRIu32 "\n", ver >> SGNIC_VERSION_MAJOR_SHIFT, ver & SGNIC_VERSION_MINOR_MASK);
 	text_reg(SGNIC_REG_FEATURES, "FEATURES", greg(d, SGNIC_REG_FEATURES));
 	print_bits(feat_names, ARRAY_LEN(feat_names), greg(d, SGNIC_REG_FEATURES));
 	putchar('\n');
@@ -850,7 +843,7 @@ static void print_text(const struct dump *d, const struct options *o,
 		else
 			printf("  %-12s off\n", "irq_mod");
 		printf("  %-12s %s\n", "irq_en",
-		       ch.irq_en & CH_IRQ_EN_BIT ? "enabled" : "disabled");
+		       ch.irq_en & SGNIC_IRQ_EN_BIT ? "enabled" : "disabled");
 		printf("  %-12s %" PRIu32 "\n", "err_desc", ch.err_desc);
 		printf("  %-12s %" PRIu32 "\n", "completed", ch.completed);
 		printf("  %-12s %" PRIu32 "\n", "pkt_errs", ch.pkt_errs);
@@ -874,7 +867,7 @@ static void print_json(const struct dump *d, const struct options *o,
 	uint32_t status = greg(d, SGNIC_REG_STATUS), halted = greg(d, SGNIC_REG_HALTED);
 	uint32_t shift = greg(d, SGNIC_REG_SEG_BOUNDARY);
 	unsigned int c, nshow = channels_shown(d, o);
-	char mac[3 * MAC_BYTES];
+	char mac[3 * SGNIC_MAC_LEN];
 	bool first;
 	size_t i;
 
@@ -890,7 +883,7 @@ static void print_json(const struct dump *d, const struct options *o,
 	printf("  \"id\": {\"raw\": \"0x%08" PRIx32 "\", \"magic_ok\": %s},\n", id,
 	       id == SGNIC_ID_MAGIC ? "true" : "false");
 	printf("  \"version\": {\"raw\": \"0x%08" PRIx32 "\", \"major\": %" PRIu32
-	       ", \"minor\": %" PRIu32 "},\n", ver, ver >> VERSION_MAJOR_SHIFT, ver & VERSION_MINOR_MASK);
+	       ", \"minor\": %" PRIu32 "},\n", ver, ver >> SGNIC_VERSION_MAJOR_SHIFT, ver & SGNIC_VERSION_MINOR_MASK);
 	printf("  \"features\": ");
 	json_bits(feat_names, ARRAY_LEN(feat_names), greg(d, SGNIC_REG_FEATURES));
 	printf(",\n  \"queues\": {\"pairs\": %" PRIu32 ", \"vectors\": %" PRIu32 "},\n",
@@ -963,7 +956,7 @@ static void print_json(const struct dump *d, const struct options *o,
 			printf("     \"compl_addr\": null,");
 		printf(" \"irq_mod\": {\"usecs\": %" PRIu32 ", \"count\": %" PRIu32
 		       "}, \"irq_en\": %s,\n", ch.usecs, ch.count,
-		       ch.irq_en & CH_IRQ_EN_BIT ? "true" : "false");
+		       ch.irq_en & SGNIC_IRQ_EN_BIT ? "true" : "false");
 		printf("     \"err_desc\": %" PRIu32 ", \"completed\": %" PRIu32
 		       ", \"pkt_errs\": %" PRIu32 "}", ch.err_desc, ch.completed,
 		       ch.pkt_errs);

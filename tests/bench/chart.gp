@@ -23,8 +23,8 @@ set xtics rotate by -35 nomirror scale 0 font ",9"
 set ytics nomirror
 set border 3
 set yrange [0:*]
-set xrange [-0.6:*]
-set offsets 0, 0.6, 0, 0
+set autoscale x
+set offsets 0.6, 0.6, 0, 0
 set bars 2.0
 unset key
 
@@ -35,6 +35,6 @@ do for [i = 0:panels - 1] {
 	t = system(sprintf("awk -v want=%d 'BEGIN { b = 0 } /^$/ { e++; if (e == 2) { b++; e = 0 } next } { e = 0 } b == want && /^#/ { sub(/^# /, \"\"); print; exit }' '%s'", i, datafile))
 	set title t font ",10"
 	plot datafile index i using 1:2:(colour(strcol(5))):xtic(5) with boxes lc rgb variable, \
-	     '' index i using 1:2:3:4 with yerrorbars lc rgb "#202020" pt -1 lw 1.2
+	     '' index i using 1:2:3:4 with yerrorbars lc rgb "#202020" pt 0 lw 1.2
 }
 unset multiplot

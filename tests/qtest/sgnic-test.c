@@ -23,6 +23,7 @@
 #include "qemu/bswap.h"
 #include "hw/pci/pci_regs.h"
 #include <poll.h>
+#include <sys/ioctl.h>
 #include "hw/net/sgnic_hw.h"
 
 #define SG_DEVFN        QPCI_DEVFN(4, 0)
@@ -2072,6 +2073,859 @@ static void test_halt_compl_write(void)
     sg_shutdown(&t);
 }
 
+/* ---- fault injection ------------------------------------------------------------------ */
+
+static void test_inject_dma_error(void)
+{
+    Sg t;
+    Ring r, rx;
+    uint8_t f[100];
+    uint32_t i;
+    int k;
+
+    sg_boot(&t, "inject-dma-error=1");
+    wr(&t, SGNIC_REG_MISC_MASK, SGNIC_MISC_CHAN_HALT);
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, true, true);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    i = tx_frame(&t, &r, f, sizeof(f), 0);
+    wire_assert_empty(&t);
+    g_assert_cmphex(desc_status(&t, &r, i), ==, 0);
+    assert_halted(&t, &r, SGNIC_ERR_INJECTED, i);
+
+    /* RX buffers fail the same way. */
+    rx_setup(&t, &rx, 16);
+    rx_post(&t, &rx, 2, 2048, 0, true);
+    make_raw(f, sizeof(f), sg_mac, 2);
+    wire_send(&t, f, sizeof(f));
+    for (k = 0; k < 2000 && cstate(&t, rx.chan) != SGNIC_STATE_HALTED; k++) {
+        g_usleep(1000);
+    }
+    assert_halted(&t, &rx, SGNIC_ERR_INJECTED, 0);
+
+    /*
+     * Every 3rd buffer: after a device reset (which restarts the count)
+     * two one-buffer packets go, the third halts.
+     */
+    g_assert(qom_set_u32(&t, "inject-dma-error", 3));
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RESET);
+    wr(&t, SGNIC_REG_MISC_MASK, SGNIC_MISC_CHAN_HALT);
+    irq_clear(&t, SGNIC_VEC_MISC);
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, true, true);
+    for (k = 0; k < 3; k++) {
+        i = tx_frame(&t, &r, f, sizeof(f), 0);
+    }
+    wire_expect(&t, f, sizeof(f));
+    wire_expect(&t, f, sizeof(f));
+    wire_assert_empty(&t);
+    assert_halted(&t, &r, SGNIC_ERR_INJECTED, i);
+    /* Off again: the channel works after a reset. */
+    g_assert(qom_set_u32(&t, "inject-dma-error", 0));
+    r.tail = 0;
+    cwr(&t, r.chan, SGNIC_CH_CMD, SGNIC_CMD_START);
+    assert_goes_on(&t, &r, 0);
+    sg_shutdown(&t);
+}
+
+static void test_inject_short(void)
+{
+    static const uint32_t lens[] = { 60, 40 };
+    Sg t;
+    Ring r;
+    uint8_t f[100];
+    uint32_t i;
+    unsigned k;
+
+    sg_boot(&t, "inject-short=1");
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, false, true);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    i = tx_chain(&t, &r, f, 2, lens, NULL, 0);
+    ring_doorbell(&t, &r);
+    /* The frame goes whole; only the reported length is short. */
+    wire_expect(&t, f, sizeof(f));
+    g_assert_cmphex(desc_status(&t, &r, i), ==, SGNIC_DESC_S_DONE);
+    g_assert_cmphex(desc_status(&t, &r, i + 1), ==, SGNIC_DESC_S_DONE);
+    g_assert_cmpuint(desc_xfer(&t, &r, i), ==, 60);
+    g_assert_cmpuint(desc_xfer(&t, &r, i + 1), ==, 39);
+
+    /* Every 2nd packet; the count runs on: this is the 2nd, then 3rd, 4th. */
+    g_assert(qom_set_u32(&t, "inject-short", 2));
+    for (k = 2; k <= 4; k++) {
+        i = tx_frame(&t, &r, f, sizeof(f), 0);
+        wire_expect(&t, f, sizeof(f));
+        g_assert_cmpuint(desc_xfer(&t, &r, i), ==,
+                         sizeof(f) - (k % 2 == 0));
+    }
+    /* Refused packets are not counted and report no bytes anyway. */
+    g_assert(qom_set_u32(&t, "max-xfer", 50));
+    i = tx_frame(&t, &r, f, sizeof(f), 0);
+    g_assert_cmphex(desc_status(&t, &r, i), ==,
+                    SGNIC_DESC_S_DONE | SGNIC_RES_TOO_MANY_TRANSFERS);
+    g_assert_cmpuint(desc_xfer(&t, &r, i), ==, 0);
+    g_assert(qom_set_u32(&t, "max-xfer", 1500));
+    i = tx_frame(&t, &r, f, sizeof(f), 0);
+    wire_expect(&t, f, sizeof(f));
+    g_assert_cmpuint(desc_xfer(&t, &r, i), ==, sizeof(f));
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_IDLE);
+    sg_shutdown(&t);
+}
+
+static void test_inject_lost_irq(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[100];
+
+    sg_boot(&t, "inject-lost-irq=1");
+    tx_setup_irq(&t, &r);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    wire_expect(&t, f, sizeof(f));
+    g_assert(!irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS_LOST), ==, 1);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 0);
+    /* Vector 0 is lost the same way. */
+    wr(&t, SGNIC_REG_MISC_MASK, SGNIC_MISC_TEST);
+    wr(&t, SGNIC_REG_MISC_SET, SGNIC_MISC_TEST);
+    g_assert(rd(&t, SGNIC_REG_MISC_CAUSE) & SGNIC_MISC_TEST);
+    g_assert(!irq_pending(&t, SGNIC_VEC_MISC));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS_LOST), ==, 2);
+
+    /* Every 2nd: the next one arrives, the one after is lost. */
+    g_assert(qom_set_u32(&t, "inject-lost-irq", 2));
+    wr(&t, SGNIC_REG_IRQ_UNMASK, 1 << r.chan);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    wire_expect(&t, f, sizeof(f));
+    g_assert(irq_pending(&t, VEC_Q0));
+    irq_clear(&t, VEC_Q0);
+    wr(&t, SGNIC_REG_IRQ_UNMASK, 1 << r.chan);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    wire_expect(&t, f, sizeof(f));
+    g_assert(!irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS_LOST), ==, 3);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 1);
+    sg_shutdown(&t);
+}
+
+/* ---- loopback --------------------------------------------------------------------------- */
+
+static void test_loopback(void)
+{
+    enum { MSS = 300 };
+    Sg t;
+    Ring r, rx;
+    uint8_t f[2048], got[2048];
+    uint64_t mem;
+    size_t len, hdr = ETH_HDR + IP_HDR + TCP_HDR;
+    int k;
+
+    sg_boot(&t, NULL);
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_LOOPBACK | SGNIC_CTRL_RX_ENABLE);
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, false, true);
+    ring_init(&t, &rx, SGNIC_CHAN_RX(0), 16, false, true);
+    mem = rx_post(&t, &rx, 8, 2048, 0, true);
+    make_raw(f, 200, sg_mac, 1);
+    tx_frame(&t, &r, f, 200, 0);
+    g_assert_cmphex(wait_done(&t, &rx, 0), ==,
+                    SGNIC_DESC_S_DONE | SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP);
+    g_assert_cmpuint(desc_xfer(&t, &rx, 0), ==, 200);
+    qtest_memread(t.qts, mem, got, 200);
+    g_assert(!memcmp(got, f, 200));
+    wire_assert_empty(&t);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_TX_PKTS), ==, 1);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_PKTS), ==, 1);
+
+    /* Offloads run before the loop: TSO arrives as checked segments. */
+    len = make_tcp(f, sg_mac, 3 * MSS, 5000, 2);
+    ring_push(&t, &r, guest_buf(&t, f, len), len, F_PKT | SGNIC_DESC_F_TSO, MSS);
+    ring_doorbell(&t, &r);
+    for (k = 0; k < 3; k++) {
+        g_assert_cmphex(wait_done(&t, &rx, 1 + k), ==,
+                        SGNIC_DESC_S_DONE | SGNIC_DESC_S_SOP |
+                        SGNIC_DESC_S_EOP | SGNIC_DESC_S_L4_CSUM_OK);
+        g_assert_cmpuint(desc_xfer(&t, &rx, 1 + k), ==, hdr + MSS);
+        qtest_memread(t.qts, mem + (1 + k) * 2048, got, hdr + MSS);
+        g_assert(l4_csum_ok(got, hdr + MSS));
+        g_assert(!memcmp(got + hdr, f + hdr + k * MSS, MSS));
+    }
+    wire_assert_empty(&t);
+
+    /* Loopback off: frames go to the wire again. */
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
+    make_raw(f, 100, peer_mac, 3);
+    tx_frame(&t, &r, f, 100, 0);
+    wire_expect(&t, f, 100);
+    g_assert_cmphex(desc_status(&t, &rx, 4), ==, 0);
+    sg_shutdown(&t);
+}
+
+/* ---- reset ------------------------------------------------------------------------------------ */
+
+/* Set every register to something that is not its reset value. */
+static void dirty_device(Sg *t)
+{
+    unsigned c;
+    uint64_t mem = guest_alloc(&t->alloc, 4096);
+
+    wr(t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_PROMISC);
+    wr(t, SGNIC_REG_MAC_LO, 0x11223344);
+    wr(t, SGNIC_REG_MAC_HI, 0x5566);
+    wr(t, SGNIC_REG_MISC_MASK, 0x7);
+    wr(t, SGNIC_REG_MISC_SET, SGNIC_MISC_TEST);
+    wr(t, SGNIC_REG_RX_QUEUES, 2);
+    for (c = 0; c < 2 * t->queues; c++) {
+        ring_regs(t, c, mem + (c << 9), 8);
+        cwr(t, c, SGNIC_CH_COMPL_LO, (uint32_t)mem + 0x800 + c * 8);
+        cwr(t, c, SGNIC_CH_COMPL_HI, 0);
+        cwr(t, c, SGNIC_CH_IRQ_MOD, 0x00030064);
+        cwr(t, c, SGNIC_CH_IRQ_EN, 1);
+        cwr(t, c, SGNIC_CH_CMD, SGNIC_CMD_START);
+    }
+    /* One running channel with work done, one suspended, one halted. */
+    cwr(t, 2, SGNIC_CH_CMD, SGNIC_CMD_SUSPEND);
+    cwr(t, 3, SGNIC_CH_TAIL, 99);
+    g_assert_cmpuint(cstate(t, 3), ==, SGNIC_STATE_HALTED);
+    g_assert_cmphex(rd(t, SGNIC_REG_MISC_CAUSE), !=, 0);
+}
+
+static void assert_reset_state(Sg *t)
+{
+    static const uint32_t regs[] = {
+        SGNIC_CH_RING_LO, SGNIC_CH_RING_HI, SGNIC_CH_RING_SIZE, SGNIC_CH_TAIL,
+        SGNIC_CH_HEAD, SGNIC_CH_STATUS, SGNIC_CH_COMPL_LO, SGNIC_CH_COMPL_HI,
+        SGNIC_CH_IRQ_MOD, SGNIC_CH_IRQ_EN, SGNIC_CH_ERR_DESC,
+        SGNIC_CH_COMPLETED, SGNIC_CH_PKT_ERRS,
+    };
+    unsigned c, k;
+    uint32_t off;
+
+    for (c = 0; c < 2 * t->queues; c++) {
+        for (k = 0; k < G_N_ELEMENTS(regs); k++) {
+            g_assert_cmphex(crd(t, c, regs[k]), ==, 0);
+        }
+    }
+    g_assert_cmphex(rd(t, SGNIC_REG_CTRL), ==, 0);
+    g_assert_cmphex(rd(t, SGNIC_REG_MAC_LO), ==, ldl_le_p(sg_mac));
+    g_assert_cmphex(rd(t, SGNIC_REG_MAC_HI), ==, lduw_le_p(sg_mac + 4));
+    g_assert_cmphex(rd(t, SGNIC_REG_MISC_CAUSE), ==, 0);
+    g_assert_cmphex(rd(t, SGNIC_REG_MISC_MASK), ==, 0);
+    g_assert_cmphex(rd(t, SGNIC_REG_RX_QUEUES), ==, 1);
+    g_assert_cmphex(rd(t, SGNIC_REG_HALTED), ==, 0);
+    for (off = SGNIC_REG_STAT_RX_NOBUF; off < SGNIC_REG_STAT_MMIO; off += 4) {
+        g_assert_cmphex(rd(t, off), ==, 0);
+    }
+    g_assert_cmphex(rd(t, SGNIC_REG_STATUS), ==, SGNIC_STATUS_LINK_UP);
+}
+
+static void test_reset_ctrl(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[100];
+
+    sg_boot(&t, NULL);
+    dirty_device(&t);
+    /* A moderation timer is running on channel 0 when the reset comes. */
+    ring_init(&t, &r, SGNIC_CHAN_TX(1), 16, false, false);
+    cwr(&t, 2, SGNIC_CH_CMD, SGNIC_CMD_RESET);
+    ring_regs(&t, 2, r.base, 16);
+    cwr(&t, 2, SGNIC_CH_IRQ_MOD, 1000);
+    cwr(&t, 2, SGNIC_CH_IRQ_EN, 1);
+    cwr(&t, 2, SGNIC_CH_CMD, SGNIC_CMD_START);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    wire_expect(&t, f, sizeof(f));
+    g_assert(!irq_pending(&t, SGNIC_VEC_QUEUE(1)));
+    /* Messages already sent stay pending in MSI-X; start from none. */
+    irq_clear(&t, SGNIC_VEC_MISC);
+
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RESET | SGNIC_CTRL_LOOPBACK);
+    assert_reset_state(&t);
+    qtest_clock_step(t.qts, 10 * 1000 * 1000);
+    g_assert(!irq_pending(&t, SGNIC_VEC_QUEUE(1)));
+    g_assert(!irq_pending(&t, SGNIC_VEC_MISC));
+    assert_alive(&t);
+
+    /* The device works after the reset. */
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 8, false, true);
+    tx_frame(&t, &r, f, sizeof(f), 0);
+    wire_expect(&t, f, sizeof(f));
+    sg_shutdown(&t);
+}
+
+static void test_reset_system(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[100];
+    uint32_t bars[6];
+    unsigned k;
+
+    sg_boot(&t, "queues=3");
+    dirty_device(&t);
+    for (k = 0; k < 6; k++) {
+        bars[k] = qpci_config_readl(t.dev, PCI_BASE_ADDRESS_0 + 4 * k);
+    }
+    qtest_qmp_assert_success(t.qts, "{'execute': 'system_reset'}");
+    qtest_qmp_eventwait(t.qts, "RESET");
+    /* The reset cleared the BARs and the command register: restore them. */
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_COMMAND) & PCI_COMMAND_MASTER,
+                    ==, 0);
+    for (k = 0; k < 6; k++) {
+        qpci_config_writel(t.dev, PCI_BASE_ADDRESS_0 + 4 * k, bars[k]);
+    }
+    qpci_device_enable(t.dev);
+    assert_reset_state(&t);
+
+    ring_init(&t, &r, SGNIC_CHAN_TX(2), 8, false, true);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    tx_frame(&t, &r, f, sizeof(f), 0);
+    wire_expect(&t, f, sizeof(f));
+    sg_shutdown(&t);
+}
+
+/* ---- bus mastering ------------------------------------------------------------------------- */
+
+static void set_master(Sg *t, bool on)
+{
+    uint16_t cmd = qpci_config_readw(t->dev, PCI_COMMAND);
+
+    cmd = on ? cmd | PCI_COMMAND_MASTER : cmd & ~PCI_COMMAND_MASTER;
+    qpci_config_writew(t->dev, PCI_COMMAND, cmd);
+}
+
+static void test_bus_master(void)
+{
+    Sg t;
+    Ring r, rx;
+    uint8_t f[100], got[100];
+    uint64_t mem;
+    uint32_t i;
+
+    sg_boot(&t, NULL);
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, true, true);
+    cwr(&t, r.chan, SGNIC_CH_IRQ_EN, 1);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    set_master(&t, false);
+    i = tx_frame(&t, &r, f, sizeof(f),
+                 SGNIC_DESC_F_STATUS_UPDATE | SGNIC_DESC_F_INTERRUPT);
+    wire_assert_empty(&t);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 0);
+    g_assert_cmphex(desc_status(&t, &r, i), ==, 0);
+    g_assert_cmphex(qtest_readq(t.qts, r.compl), ==, 0);
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_ACTIVE);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    /* Work waits; it is not an error. */
+    g_assert_cmphex(rd(&t, SGNIC_REG_HALTED), ==, 0);
+
+    /* RX frames wait as well. */
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
+    ring_init(&t, &rx, SGNIC_CHAN_RX(0), 16, false, true);
+    mem = rx_post(&t, &rx, 2, 2048, 0, true);
+    make_raw(got, sizeof(got), sg_mac, 2);
+    wire_send(&t, got, sizeof(got));
+    assert_not_done(&t, &rx, 0);
+
+    set_master(&t, true);
+    wire_expect(&t, f, sizeof(f));
+    g_assert_cmphex(wait_done(&t, &r, i), ==, SGNIC_DESC_S_DONE);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 1);
+    g_assert_cmphex(qtest_readq(t.qts, r.compl) & SGNIC_COMPL_ADDR_MASK, ==,
+                    desc_addr(&r, i));
+    g_assert(irq_pending(&t, VEC_Q0));
+    wait_done(&t, &rx, 0);
+    qtest_memread(t.qts, mem, f, sizeof(f));
+    g_assert(!memcmp(got, f, sizeof(f)));
+    sg_shutdown(&t);
+}
+
+/* ---- link ------------------------------------------------------------------------------------ */
+
+static void test_link(void)
+{
+    Sg t;
+    Ring r, rx;
+    uint8_t f[100];
+    uint32_t i;
+
+    sg_boot(&t, NULL);
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, false, true);
+    rx_setup(&t, &rx, 16);
+    rx_post(&t, &rx, 4, 2048, 0, true);
+    wr(&t, SGNIC_REG_MISC_MASK, SGNIC_MISC_LINK);
+    g_assert_cmphex(rd(&t, SGNIC_REG_STATUS), ==, SGNIC_STATUS_LINK_UP);
+
+    set_link(&t, false);
+    g_assert_cmphex(rd(&t, SGNIC_REG_STATUS) & SGNIC_STATUS_LINK_UP, ==, 0);
+    g_assert_cmphex(rd(&t, SGNIC_REG_MISC_CAUSE), ==, SGNIC_MISC_LINK);
+    g_assert(irq_pending(&t, SGNIC_VEC_MISC));
+    irq_clear(&t, SGNIC_VEC_MISC);
+    wr(&t, SGNIC_REG_MISC_CAUSE, SGNIC_MISC_LINK);
+    g_assert_cmphex(rd(&t, SGNIC_REG_MISC_CAUSE), ==, 0);
+
+    /* Link down: TX completes but nothing is sent, RX drops. */
+    make_raw(f, sizeof(f), peer_mac, 1);
+    i = tx_frame(&t, &r, f, sizeof(f), 0);
+    g_assert_cmphex(desc_status(&t, &r, i), ==, SGNIC_DESC_S_DONE);
+    wire_assert_empty(&t);
+    make_raw(f, sizeof(f), sg_mac, 2);
+    wire_send(&t, f, sizeof(f));
+    assert_not_done(&t, &rx, 0);
+
+    set_link(&t, true);
+    g_assert_cmphex(rd(&t, SGNIC_REG_STATUS), ==, SGNIC_STATUS_LINK_UP);
+    g_assert_cmphex(rd(&t, SGNIC_REG_MISC_CAUSE), ==, SGNIC_MISC_LINK);
+    g_assert(irq_pending(&t, SGNIC_VEC_MISC));
+    /* The frame sent while down is gone; the next one arrives. */
+    make_raw(f, sizeof(f), sg_mac, 3);
+    wire_send(&t, f, sizeof(f));
+    wait_done(&t, &rx, 0);
+    g_assert_cmphex(desc_status(&t, &rx, 1), ==, 0);
+    make_raw(f, sizeof(f), peer_mac, 4);
+    tx_frame(&t, &r, f, sizeof(f), 0);
+    wire_expect(&t, f, sizeof(f));
+    /* Masked cause: no vector. */
+    irq_clear(&t, SGNIC_VEC_MISC);
+    wr(&t, SGNIC_REG_MISC_MASK, 0);
+    set_link(&t, false);
+    g_assert_cmphex(rd(&t, SGNIC_REG_MISC_CAUSE), ==, SGNIC_MISC_LINK);
+    g_assert(!irq_pending(&t, SGNIC_VEC_MISC));
+    sg_shutdown(&t);
+}
+
+/* ---- random stress ------------------------------------------------------------------------- */
+
+#define STRESS_ARENA    (2 * 1024 * 1024)
+#define STRESS_QUEUES   4
+
+typedef struct Stress {
+    Sg t;
+    GRand *rng;
+    uint64_t arena;
+    uint64_t bar0, bar2;        /* where the device's BARs sit */
+    Ring ring[2 * STRESS_QUEUES];
+    uint8_t *rxbuf;
+    uint64_t frames_in, frames_out;
+} Stress;
+
+static uint32_t rnd(Stress *st, uint32_t n)
+{
+    return n ? g_rand_int(st->rng) % n : 0;
+}
+
+static uint32_t rnd_u32_edge(Stress *st)
+{
+    static const uint32_t edge[] = {
+        0, 1, 2, 7, 8, 63, 64, 65, 4095, 4096, 4097, 0xffff, 0x10000, 0x10001,
+        0x40000, 0x40001, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff,
+    };
+
+    return rnd(st, 2) ? edge[rnd(st, G_N_ELEMENTS(edge))] : g_rand_int(st->rng);
+}
+
+/* A guest address: mostly inside the arena, sometimes anywhere at all. */
+static uint64_t rnd_addr(Stress *st, uint32_t len)
+{
+    switch (rnd(st, 16)) {
+    case 0:
+        return BAD_ADDR + rnd(st, 1 << 20);
+    case 1:
+        return 0;
+    case 2:
+        return st->bar0 + (rnd(st, SGNIC_BAR_REGS_SIZE) & ~3u);
+    case 3:
+        return st->bar2 + (rnd(st, SGNIC_BAR_MSIX_SIZE) & ~3u);
+    case 4:
+        return (uint64_t)g_rand_int(st->rng) << 32 | g_rand_int(st->rng);
+    case 5:
+        return 0xfee00000 + rnd(st, 4096);     /* the MSI window */
+    case 6:
+        return st->arena + STRESS_ARENA - rnd(st, 64);  /* runs off the end */
+    default:
+        return st->arena + rnd(st, STRESS_ARENA - MIN(len, STRESS_ARENA));
+    }
+}
+
+static uint32_t rnd_len(Stress *st)
+{
+    switch (rnd(st, 8)) {
+    case 0:
+        return rnd_u32_edge(st);
+    case 1:
+        return 1 + rnd(st, SGNIC_HW_MAX_BUF_LEN);
+    default:
+        return 14 + rnd(st, 2000);
+    }
+}
+
+static uint32_t rnd_flags(Stress *st)
+{
+    uint32_t f;
+
+    switch (rnd(st, 10)) {
+    case 0:
+        return g_rand_int(st->rng);
+    case 1:
+        return rnd(st, 0x80);
+    case 2:
+        return SGNIC_DESC_F_SOP;
+    case 3:
+        return 0;
+    case 4:
+        return SGNIC_DESC_F_EOP;
+    default:
+        f = F_PKT;
+        f |= rnd(st, 2) ? SGNIC_DESC_F_STATUS_UPDATE : 0;
+        f |= rnd(st, 2) ? SGNIC_DESC_F_INTERRUPT : 0;
+        f |= rnd(st, 8) ? 0 : SGNIC_DESC_F_SINGLE_XFER;
+        f |= rnd(st, 4) ? 0 : SGNIC_DESC_F_CSUM;
+        f |= rnd(st, 6) ? 0 : SGNIC_DESC_F_TSO;
+        return f;
+    }
+}
+
+/* A buffer with a plausible frame, so offloads get parsed. */
+static void stress_fill_buf(Stress *st, uint64_t addr, uint32_t len)
+{
+    uint8_t f[2048];
+    size_t n;
+
+    if (addr < st->arena || addr + len > st->arena + STRESS_ARENA ||
+        len > sizeof(f) || rnd(st, 2)) {
+        return;
+    }
+    switch (rnd(st, 3)) {
+    case 0:
+        n = make_udp(f, rnd(st, 2) ? sg_mac : peer_mac, 1200, rnd(st, 256), false);
+        break;
+    case 1:
+        n = make_tcp(f, rnd(st, 2) ? sg_mac : peer_mac, 1400, g_rand_int(st->rng),
+                     rnd(st, 256));
+        break;
+    default:
+        n = sizeof(f);
+        for (size_t i = 0; i < n; i++) {
+            f[i] = g_rand_int(st->rng);
+        }
+        break;
+    }
+    if (rnd(st, 4) == 0) {
+        /* Mangle a header byte. */
+        f[rnd(st, 64)] = g_rand_int(st->rng);
+    }
+    qtest_memwrite(st->t.qts, addr, f, MIN(len, n));
+}
+
+static void stress_desc(Stress *st, unsigned c)
+{
+    Ring *r = &st->ring[c];
+    struct sgnic_desc d;
+    uint32_t i;
+
+    if (!r->size) {
+        return;
+    }
+    memset(&d, 0, sizeof(d));
+    d.len = rnd_len(st);
+    d.addr = rnd_addr(st, d.len);
+    d.flags = rnd_flags(st);
+    d.mss = rnd(st, 3) ? 64 + rnd(st, 1500) : rnd_u32_edge(st);
+    d.csum_start = rnd(st, 100);
+    d.csum_offset = rnd(st, 20);
+    if (rnd(st, 8) == 0) {
+        d.reserved1[rnd(st, 3)] = g_rand_int(st->rng);
+    }
+    stress_fill_buf(st, d.addr, d.len);
+    i = rnd(st, 4) ? r->tail : rnd(st, r->size);
+    d.addr = cpu_to_le64(d.addr);
+    d.len = cpu_to_le32(d.len);
+    d.flags = cpu_to_le32(d.flags);
+    d.mss = cpu_to_le16(d.mss);
+    qtest_memwrite(st->t.qts, r->base + (uint64_t)i * SGNIC_DESC_SIZE, &d, sizeof(d));
+    if (i == r->tail) {
+        r->tail = (r->tail + 1) % r->size;
+    }
+}
+
+/* Set a channel up properly (a ring in the arena) so traffic flows. */
+static void stress_setup_chan(Stress *st, unsigned c)
+{
+    Ring *r = &st->ring[c];
+    uint32_t size = 8 << rnd(st, 4);
+
+    cwr(&st->t, c, SGNIC_CH_CMD, SGNIC_CMD_RESET);
+    r->chan = c;
+    r->size = size;
+    r->base = st->arena + ((uint64_t)rnd(st, STRESS_ARENA / 4096 - 2) << 12);
+    r->tail = 0;
+    ring_regs(&st->t, c, r->base, size);
+    cwr(&st->t, c, SGNIC_CH_COMPL_LO, rnd(st, 4) ?
+        (uint32_t)(st->arena + (rnd(st, STRESS_ARENA) & ~7u)) : rnd_u32_edge(st));
+    cwr(&st->t, c, SGNIC_CH_COMPL_HI, rnd(st, 8) ? 0 : rnd_u32_edge(st));
+    cwr(&st->t, c, SGNIC_CH_IRQ_MOD, rnd(st, 2) ? 0 : g_rand_int(st->rng) & 0x000f00ff);
+    cwr(&st->t, c, SGNIC_CH_IRQ_EN, rnd(st, 2));
+    cwr(&st->t, c, SGNIC_CH_CMD, SGNIC_CMD_START);
+}
+
+static void stress_chan_reg(Stress *st, unsigned c)
+{
+    static const uint32_t regs[] = {
+        SGNIC_CH_RING_LO, SGNIC_CH_RING_HI, SGNIC_CH_RING_SIZE, SGNIC_CH_TAIL,
+        SGNIC_CH_HEAD, SGNIC_CH_CMD, SGNIC_CH_STATUS, SGNIC_CH_COMPL_LO,
+        SGNIC_CH_COMPL_HI, SGNIC_CH_IRQ_MOD, SGNIC_CH_IRQ_EN, SGNIC_CH_ERR_DESC,
+        SGNIC_CH_COMPLETED, SGNIC_CH_PKT_ERRS, 0x38, 0x3c,
+    };
+    uint32_t reg = regs[rnd(st, G_N_ELEMENTS(regs))];
+    uint32_t val = rnd_u32_edge(st);
+    Ring *r = &st->ring[c];
+
+    if (reg == SGNIC_CH_RING_SIZE && rnd(st, 2)) {
+        val = 1u << rnd(st, 14);
+    } else if (reg == SGNIC_CH_RING_LO && rnd(st, 2)) {
+        val = (uint32_t)rnd_addr(st, 4096);
+    } else if (reg == SGNIC_CH_CMD && rnd(st, 4)) {
+        val = 1 + rnd(st, 4);
+    }
+    cwr(&st->t, c, reg, val);
+    if (reg == SGNIC_CH_CMD && val == SGNIC_CMD_RESET) {
+        r->tail = 0;
+    }
+}
+
+static void stress_doorbell(Stress *st, unsigned c)
+{
+    Ring *r = &st->ring[c];
+
+    if (r->size && rnd(st, 8)) {
+        cwr(&st->t, c, SGNIC_CH_TAIL, r->tail);
+    } else {
+        cwr(&st->t, c, SGNIC_CH_TAIL, rnd(st, 2) ? rnd(st, 8192) : rnd_u32_edge(st));
+    }
+}
+
+static void stress_global_reg(Stress *st)
+{
+    static const uint32_t regs[] = {
+        SGNIC_REG_ID, SGNIC_REG_FEATURES, SGNIC_REG_MAX_XFER, SGNIC_REG_CTRL,
+        SGNIC_REG_STATUS, SGNIC_REG_MAC_LO, SGNIC_REG_MAC_HI,
+        SGNIC_REG_MISC_CAUSE, SGNIC_REG_MISC_MASK, SGNIC_REG_MISC_SET,
+        SGNIC_REG_RX_QUEUES, SGNIC_REG_HALTED, SGNIC_REG_IRQ_UNMASK,
+        SGNIC_REG_STAT_RX_NOBUF, SGNIC_REG_STAT_MMIO, 0x4c, 0xfc,
+    };
+    uint32_t reg, val = rnd_u32_edge(st);
+
+    switch (rnd(st, 4)) {
+    case 0:
+        /* Anywhere in BAR 0, channel blocks of absent pairs included. */
+        reg = rnd(st, SGNIC_BAR_REGS_SIZE) & ~3u;
+        break;
+    default:
+        reg = regs[rnd(st, G_N_ELEMENTS(regs))];
+        break;
+    }
+    if (reg == SGNIC_REG_CTRL) {
+        /* A reset now and then, mostly RX on (with loopback at times). */
+        val = rnd(st, 50) ? (val & ~SGNIC_CTRL_RESET) | SGNIC_CTRL_RX_ENABLE : val;
+        if (val & SGNIC_CTRL_RESET) {
+            memset(st->ring, 0, sizeof(st->ring));
+        }
+    } else if (reg == SGNIC_REG_RX_QUEUES && rnd(st, 2)) {
+        val = rnd(st, 6);
+    }
+    if (rnd(st, 3) == 0) {
+        rd(&st->t, reg);
+    } else {
+        wr(&st->t, reg, val);
+    }
+}
+
+/* Send a random frame unless the socket is backed up. */
+static void stress_frame(Stress *st)
+{
+    uint8_t f[SGNIC_MAX_FRAME + 64];
+    int outq = 0;
+    size_t len;
+
+    g_assert_cmpint(ioctl(st->t.sock, TIOCOUTQ, &outq), ==, 0);
+    /* AF_UNIX polls writable only below a quarter of the send buffer. */
+    if (outq > 16 * 1024) {
+        return;
+    }
+    switch (rnd(st, 4)) {
+    case 0:
+        len = make_udp(f, sg_mac, rnd(st, 1400), rnd(st, 256), rnd(st, 2));
+        break;
+    case 1:
+        len = make_tcp(f, sg_mac, rnd(st, 1400), g_rand_int(st->rng), rnd(st, 256));
+        break;
+    default:
+        len = rnd(st, 4) ? 1 + rnd(st, 1600) : 1 + rnd(st, sizeof(f) - 1);
+        for (size_t i = 0; i < len; i++) {
+            f[i] = g_rand_int(st->rng);
+        }
+        if (len >= 6 && rnd(st, 4)) {
+            memcpy(f, rnd(st, 3) ? sg_mac : (const uint8_t *)"\xff\xff\xff\xff\xff\xff", 6);
+        }
+        break;
+    }
+    if (rnd(st, 8) == 0 && len > ETH_HDR + 4) {
+        f[ETH_HDR + rnd(st, len - ETH_HDR)] ^= 1 << rnd(st, 8);
+    }
+    wire_send(&st->t, f, len);
+    st->frames_in++;
+}
+
+/* Read whatever the device transmitted so the backend never blocks. */
+static void stress_drain(Stress *st)
+{
+    while (wire_recv(&st->t, st->rxbuf, SGNIC_HW_MAX_PKT_LEN + 1024, 0) >= 0) {
+        st->frames_out++;
+    }
+}
+
+static void stress_qom(Stress *st)
+{
+    static const char *props[] = {
+        "max-xfer", "max-sg", "max-seg", "seg-boundary-shift",
+        "inject-dma-error", "inject-short", "inject-lost-irq",
+    };
+    const char *p = props[rnd(st, G_N_ELEMENTS(props))];
+    uint64_t v = rnd(st, 3) ? rnd(st, 70) : rnd_u32_edge(st);
+
+    /* Keep injections rare so the device does not halt all the time. */
+    if (g_str_has_prefix(p, "inject") && v && v < 20) {
+        v = rnd(st, 2) ? 0 : v * 50;
+    }
+    qom_set_u32(&st->t, p, v);
+}
+
+/* Invariants every channel must keep whatever the guest did. */
+static void stress_check(Stress *st)
+{
+    unsigned c;
+
+    for (c = 0; c < 2 * STRESS_QUEUES; c++) {
+        uint32_t status = crd(&st->t, c, SGNIC_CH_STATUS);
+        uint32_t state = SGNIC_CH_STATE(status), err = SGNIC_CH_ERR(status);
+        uint32_t size = crd(&st->t, c, SGNIC_CH_RING_SIZE);
+
+        g_assert_cmpuint(status & ~(SGNIC_STATE_MASK | SGNIC_STATUS_ERR_MASK), ==, 0);
+        g_assert_cmpuint(state, <=, SGNIC_STATE_HALTED);
+        g_assert_cmpuint(err, <=, SGNIC_ERR_INJECTED);
+        g_assert_cmpint(err != 0, ==, state == SGNIC_STATE_HALTED);
+        g_assert_cmpint(!!(rd(&st->t, SGNIC_REG_HALTED) & (1u << c)), ==,
+                        state == SGNIC_STATE_HALTED);
+        if (state != SGNIC_STATE_STOPPED && state != SGNIC_STATE_HALTED) {
+            g_assert_cmphex(size & (size - 1), ==, 0);
+            g_assert_cmpuint(size, >=, SGNIC_RING_MIN);
+            g_assert_cmpuint(size, <=, SGNIC_RING_MAX);
+            g_assert_cmpuint(crd(&st->t, c, SGNIC_CH_HEAD), <, size);
+            g_assert_cmpuint(crd(&st->t, c, SGNIC_CH_TAIL), <, size);
+        }
+    }
+}
+
+static void stress_alarm(int sig)
+{
+    static const char msg[] = "sgnic-test: stress timed out, QEMU hung?\n";
+
+    if (write(2, msg, sizeof(msg) - 1) < 0) {
+        /* nothing more to do */
+    }
+    abort();
+}
+
+static void test_stress_random(void)
+{
+    const char *env_seed = g_getenv("SGNIC_STRESS_SEED");
+    const char *env_ops = g_getenv("SGNIC_STRESS_OPS");
+    const char *env_timeout = g_getenv("SGNIC_STRESS_TIMEOUT");
+    uint32_t seed = env_seed ? strtoul(env_seed, NULL, 0) : 0x5347c0de;
+    unsigned long ops = env_ops ? strtoul(env_ops, NULL, 0) : 20000;
+    unsigned long n;
+    gint64 start = g_get_monotonic_time();
+    Stress st;
+    unsigned c;
+
+    printf("# stress: seed %#x, %lu operations "
+           "(SGNIC_STRESS_SEED, SGNIC_STRESS_OPS)\n", seed, ops);
+    fflush(stdout);
+    signal(SIGALRM, stress_alarm);
+    alarm(env_timeout ? strtoul(env_timeout, NULL, 0) : 1800);
+
+    memset(&st, 0, sizeof(st));
+    st.rng = g_rand_new_with_seed(seed);
+    st.rxbuf = g_malloc(SGNIC_HW_MAX_PKT_LEN + 1024);
+    sg_boot(&st.t, "queues=4");
+    st.arena = guest_alloc(&st.t.alloc, STRESS_ARENA);
+    st.bar0 = qpci_config_readl(st.t.dev, PCI_BASE_ADDRESS_0) & ~0xfu;
+    st.bar0 |= (uint64_t)qpci_config_readl(st.t.dev, PCI_BASE_ADDRESS_1) << 32;
+    st.bar2 = qpci_config_readl(st.t.dev, PCI_BASE_ADDRESS_2) & ~0xfu;
+    st.bar2 |= (uint64_t)qpci_config_readl(st.t.dev, PCI_BASE_ADDRESS_3) << 32;
+    wr(&st.t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
+    wr(&st.t, SGNIC_REG_MISC_MASK, 0x7);
+    for (c = 0; c < 2 * STRESS_QUEUES; c++) {
+        stress_setup_chan(&st, c);
+    }
+
+    for (n = 0; n < ops; n++) {
+        unsigned ch = rnd(&st, 2 * STRESS_QUEUES);
+        unsigned op = rnd(&st, 1000);
+
+        if (op < 300) {
+            stress_desc(&st, ch);
+        } else if (op < 450) {
+            stress_doorbell(&st, ch);
+        } else if (op < 520) {
+            stress_chan_reg(&st, ch);
+        } else if (op < 560) {
+            stress_setup_chan(&st, ch);
+        } else if (op < 650) {
+            stress_global_reg(&st);
+        } else if (op < 800) {
+            stress_frame(&st);
+        } else if (op < 860) {
+            rd(&st.t, rnd(&st, SGNIC_BAR_REGS_SIZE) & ~3u);
+        } else if (op < 900) {
+            qtest_clock_step(st.t.qts, 1 + rnd(&st, 300) * 1000);
+        } else if (op < 920) {
+            irq_clear(&st.t, rnd(&st, STRESS_QUEUES + 1));
+        } else if (op < 930) {
+            set_master(&st.t, rnd(&st, 4) != 0);
+        } else if (op < 940) {
+            stress_qom(&st);
+        } else if (op < 942) {
+            set_link(&st.t, rnd(&st, 3) != 0);
+        } else if (op < 943) {
+            wr(&st.t, SGNIC_REG_CTRL, SGNIC_CTRL_RESET);
+            memset(st.ring, 0, sizeof(st.ring));
+        } else {
+            stress_drain(&st);
+        }
+        if (n % 1000 == 999) {
+            stress_check(&st);
+            set_master(&st.t, true);
+        }
+    }
+    /* Let everything settle, then QEMU must still answer and be sane. */
+    set_master(&st.t, true);
+    set_link(&st.t, true);
+    qtest_clock_step(st.t.qts, 10 * 1000 * 1000);
+    stress_drain(&st);
+    assert_alive(&st.t);
+    stress_check(&st);
+    g_assert_cmphex(rd(&st.t, SGNIC_REG_ID), ==, SGNIC_ID_MAGIC);
+    printf("# stress: %lu operations done in %.1f s, seed %#x; %" PRIu64
+           " frames injected, %" PRIu64 " transmitted, %u TX packets, "
+           "%u RX frames\n", ops,
+           (g_get_monotonic_time() - start) / 1e6, seed, st.frames_in,
+           st.frames_out, rd(&st.t, SGNIC_REG_STAT_TX_PKTS),
+           rd(&st.t, SGNIC_REG_STAT_RX_PKTS));
+    alarm(0);
+    sg_shutdown(&st.t);
+    g_free(st.rxbuf);
+    g_rand_free(st.rng);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -2118,5 +2972,14 @@ int main(int argc, char **argv)
     qtest_add_func("/sgnic/halt/buf-write", test_halt_buf_write);
     qtest_add_func("/sgnic/halt/rx-desc-len", test_halt_rx_desc_len);
     qtest_add_func("/sgnic/halt/compl-write", test_halt_compl_write);
+    qtest_add_func("/sgnic/inject/dma-error", test_inject_dma_error);
+    qtest_add_func("/sgnic/inject/short", test_inject_short);
+    qtest_add_func("/sgnic/inject/lost-irq", test_inject_lost_irq);
+    qtest_add_func("/sgnic/loopback", test_loopback);
+    qtest_add_func("/sgnic/reset/ctrl", test_reset_ctrl);
+    qtest_add_func("/sgnic/reset/system", test_reset_system);
+    qtest_add_func("/sgnic/bus-master", test_bus_master);
+    qtest_add_func("/sgnic/link", test_link);
+    qtest_add_func("/sgnic/stress/random", test_stress_random);
     return g_test_run();
 }
