@@ -54,6 +54,15 @@ qtest: qemu ## QEMU qtests only
 vmtest: qemu module tools ## in-VM tests only
 	@tests/run-all.sh vm
 
+selftest: qemu module tools ## kselftest-style suite in the guest: plain, IOMMU and swiotlb boots
+	@tests/run-all.sh selftest
+
+soak: qemu module tools ## 10 min of mixed traffic with mode, ring and queue changes (not in make test)
+	@tests/selftests/soak-host.sh
+
+debug-kernel: setup ## build a 6.12 guest kernel with KASAN, lockdep, kmemleak, DMA-API debug; run the selftests on it
+	@scripts/debug-kernel.sh
+
 bench: qemu module ## NIC benchmark vs igb, e1000e, virtio-net, veth (QUICK=1 REPS=n SECS=s)
 	@QUICK="$(QUICK)" REPS="$(REPS)" SECS="$(SECS)" CONFIGS="$(CONFIGS)" scripts/bench.sh
 
@@ -73,4 +82,4 @@ clean: ## remove build/ and module objects (the cache stays)
 distclean: clean ## also remove the QEMU build in the cache
 	@$(ENV); rm -rf "$$SGNIC_QEMU_BUILD"
 
-.PHONY: help setup qemu module tools all demo vm test unit qtest vmtest bench stress install checkpatch clean distclean
+.PHONY: help setup qemu module tools all demo vm test unit qtest vmtest selftest soak debug-kernel bench stress install checkpatch clean distclean

@@ -192,12 +192,13 @@ static void sgnic_init_netdev(struct sgnic_priv *priv)
 	netdev->hw_features = NETIF_F_RXCSUM;
 	if (priv->caps.features & SGNIC_FEAT_SG)
 		netdev->hw_features |= NETIF_F_SG;
+	/* The device fills TCP and UDP checksums only, over IPv4 and IPv6. */
 	if (priv->caps.features & SGNIC_FEAT_TX_CSUM)
-		netdev->hw_features |= NETIF_F_HW_CSUM;
+		netdev->hw_features |= NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM;
 	if (priv->caps.features & SGNIC_FEAT_TSO)
 		netdev->hw_features |= NETIF_F_TSO | NETIF_F_TSO6;
-	netdev->hw_features |= NETIF_F_RXALL;
-	netdev->features = netdev->hw_features & ~NETIF_F_RXALL;
+	netdev->features = netdev->hw_features;
+	/* Internal loopback (CTRL.LOOPBACK), off until asked for. */
 	netdev->hw_features |= NETIF_F_LOOPBACK;
 	netdev->vlan_features = netdev->features;
 	netif_set_tso_max_size(netdev, priv->caps.max_xfer);

@@ -218,6 +218,9 @@ static void sgnic_tx_record_maps(struct sgnic_ring *ring, struct sk_buff *skb,
 static void sgnic_tx_count_refusal(struct sgnic_ring *ring,
 				   enum sgnic_plan_err err)
 {
+	net_dbg_ratelimited("%s: packet refused by the planner: %s (%d)\n",
+			    netdev_name(ring->priv->netdev),
+			    sgnic_plan_err_name(err), sgnic_plan_errno(err));
 	if (err == SGNIC_PLAN_E_FRAGMENTED)
 		sgnic_tx_inc(ring, &ring->tx_stats.drop_too_fragmented);
 	else if (err == SGNIC_PLAN_E_XFER_LEN || err == SGNIC_PLAN_E_MAP_UNITS)
@@ -241,6 +244,16 @@ static bool sgnic_tx_maybe_stop(struct sgnic_ring *ring, struct netdev_queue *tx
 	return false;
 }
 
+/* Not enough slots for this packet: stop the queue, the stack retries. */
+static bool sgnic_tx_busy(struct sgnic_ring *ring, struct netdev_queue *txq,
+			  u32 slots)
+{
+	if (!sgnic_tx_maybe_stop(ring, txq, slots))
+		return false;
+	sgnic_tx_inc(ring, &ring->tx_stats.busy);
+	return true;
+}
+
 netdev_tx_t sgnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 {
 	struct sgnic_priv *priv = netdev_priv(netdev);
@@ -256,11 +269,6 @@ netdev_tx_t sgnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 	u32 last, bytes;
 	u16 segs_out;
 
-	if (sgnic_tx_maybe_stop(ring, txq, SGNIC_HW_MAX_CHAIN + 1)) {
-		sgnic_tx_inc(ring, &ring->tx_stats.busy);
-		return NETDEV_TX_BUSY;
-	}
-
 	bytes = skb->len;
 	segs_out = 1;
 	if (skb_is_gso(skb)) {
@@ -272,6 +280,8 @@ netdev_tx_t sgnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 
 	if (!skb_is_gso(skb) && skb->len <= READ_ONCE(priv->tx_copybreak) &&
 	    skb->len <= SGNIC_TX_STAGING_SIZE) {
+		if (sgnic_tx_busy(ring, txq, 1))
+			return NETDEV_TX_BUSY;
 		nelems = sgnic_tx_copybreak(ring, skb);
 		if (!nelems)
 			goto drop_no_resources;
@@ -299,6 +309,9 @@ netdev_tx_t sgnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 		sgnic_tx_count_refusal(ring, err);
 		goto drop;
 	}
+	/* The plan says how many slots the packet takes: check before mapping. */
+	if (sgnic_tx_busy(ring, txq, plan.elems))
+		return NETDEV_TX_BUSY;
 
 	if (sgnic_tx_map_skb(ring, skb, mapped, &nmapped)) {
 		sgnic_tx_inc(ring, &ring->tx_stats.map_err);

@@ -62,6 +62,18 @@ void sgnic_update_link(struct sgnic_priv *priv)
 	netdev_info(priv->netdev, "link %s\n", up ? "up" : "down");
 }
 
+/* CTRL while up: receive on, plus promiscuous and loopback as asked. */
+static void sgnic_write_ctrl(struct sgnic_priv *priv, netdev_features_t features)
+{
+	u32 ctrl = SGNIC_CTRL_RX_ENABLE;
+
+	if (priv->netdev->flags & IFF_PROMISC)
+		ctrl |= SGNIC_CTRL_PROMISC;
+	if (features & NETIF_F_LOOPBACK)
+		ctrl |= SGNIC_CTRL_LOOPBACK;
+	sgnic_wr(priv, SGNIC_REG_CTRL, ctrl);
+}
+
 static void sgnic_set_moderation_all(struct sgnic_priv *priv)
 {
 	u32 q;
@@ -106,8 +118,7 @@ int sgnic_up(struct sgnic_priv *priv)
 	}
 	sgnic_set_moderation_all(priv);
 	sgnic_wr(priv, SGNIC_REG_RX_QUEUES, priv->num_pairs);
-	sgnic_wr(priv, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE |
-		 ((netdev->flags & IFF_PROMISC) ? SGNIC_CTRL_PROMISC : 0));
+	sgnic_write_ctrl(priv, netdev->features);
 	priv->up = true;
 	netif_carrier_off(netdev);
 	sgnic_update_link(priv);
@@ -206,7 +217,6 @@ static void sgnic_get_stats64(struct net_device *netdev,
 	stats->tx_dropped = priv->tx_base.drop_too_fragmented +
 			    priv->tx_base.drop_too_many_transfers +
 			    priv->tx_base.drop_no_resources + priv->tx_base.map_err;
-	stats->rx_crc_errors = priv->rx_base.csum_bad;
 	stats->rx_dropped = priv->rx_base.alloc_fail + priv->rx_base.frame_err;
 
 	rcu_read_lock();
@@ -252,11 +262,19 @@ static int sgnic_set_mac(struct net_device *netdev, void *p)
 static void sgnic_set_rx_mode(struct net_device *netdev)
 {
 	struct sgnic_priv *priv = netdev_priv(netdev);
-	u32 ctrl = sgnic_rd(priv, SGNIC_REG_CTRL) & ~SGNIC_CTRL_PROMISC;
 
-	if (netdev->flags & IFF_PROMISC)
-		ctrl |= SGNIC_CTRL_PROMISC;
-	sgnic_wr(priv, SGNIC_REG_CTRL, ctrl);
+	if (priv->up)
+		sgnic_write_ctrl(priv, netdev->features);
+}
+
+static int sgnic_set_features(struct net_device *netdev,
+			      netdev_features_t features)
+{
+	struct sgnic_priv *priv = netdev_priv(netdev);
+
+	if (priv->up && ((netdev->features ^ features) & NETIF_F_LOOPBACK))
+		sgnic_write_ctrl(priv, features);
+	return 0;
 }
 
 static int sgnic_change_mtu(struct net_device *netdev, int mtu)
@@ -357,6 +375,7 @@ const struct net_device_ops sgnic_netdev_ops = {
 	.ndo_set_mac_address	= sgnic_set_mac,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_set_rx_mode	= sgnic_set_rx_mode,
+	.ndo_set_features	= sgnic_set_features,
 	.ndo_change_mtu		= sgnic_change_mtu,
 	.ndo_tx_timeout		= sgnic_tx_timeout,
 };

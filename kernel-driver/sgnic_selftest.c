@@ -42,21 +42,27 @@ static bool sgnic_lb_wait(struct sgnic_ring *ring, u32 want)
 	return false;
 }
 
-/* Send the frame on TX as 1 or 3 elements; returns 0 if it came back intact. */
+/*
+ * Send the frame on TX as one element, or as up to three (as many as the
+ * device's max_sg allows); returns 0 if it came back intact.
+ */
 static int sgnic_lb_run(struct sgnic_priv *priv, struct sgnic_ring *tx,
 			struct sgnic_ring *rx, u8 *frame, bool single)
 {
 	static const u32 split[] = { 60, 400, SGNIC_LB_LEN - 460 };
-	u32 n = single ? 1 : ARRAY_SIZE(split), k, off = 0;
+	u32 n = single ? 1 : min_t(u32, ARRAY_SIZE(split), priv->caps.max_sg);
 	dma_addr_t dma[ARRAY_SIZE(split)];
+	u32 lens[ARRAY_SIZE(split)];
+	u32 k, off = 0;
 	struct sgnic_desc *rd = &rx->desc[0];
 	int err = 0;
 
 	for (k = 0; k < n; k++) {
-		u32 len = single ? SGNIC_LB_LEN : split[k];
+		u32 len = k == n - 1 ? SGNIC_LB_LEN - off : split[k];
 		struct sgnic_desc *d = &tx->desc[k];
 		u32 flags = 0;
 
+		lens[k] = len;
 		dma[k] = dma_map_single(tx->dev, frame + off, len, DMA_TO_DEVICE);
 		if (dma_mapping_error(tx->dev, dma[k])) {
 			n = k;
@@ -94,8 +100,7 @@ static int sgnic_lb_run(struct sgnic_priv *priv, struct sgnic_ring *tx,
 		err = -EILSEQ;
 unmap:
 	for (k = 0; k < n; k++)
-		dma_unmap_single(tx->dev, dma[k], single ? SGNIC_LB_LEN : split[k],
-				 DMA_TO_DEVICE);
+		dma_unmap_single(tx->dev, dma[k], lens[k], DMA_TO_DEVICE);
 	return err;
 }
 
@@ -107,6 +112,9 @@ int sgnic_hw_selftest_loopback(struct sgnic_priv *priv, bool single,
 	u8 *frame;
 	int err;
 
+	/* A device that cannot carry the test frame in one piece is not broken. */
+	if (priv->caps.max_xfer < SGNIC_LB_LEN || priv->caps.max_seg < SGNIC_LB_LEN)
+		return -EOPNOTSUPP;
 	frame = kmalloc(SGNIC_LB_LEN, GFP_KERNEL);
 	if (!frame)
 		return -ENOMEM;

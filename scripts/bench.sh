@@ -31,6 +31,17 @@ Options (make variables in brackets):
   --configs LIST      comma-separated subset of: ${ALL_CONFIGS// /,} [CONFIGS=..]
   --wait-quiet S      wait up to S seconds for the 1-min load average to
                       drop below 1.2 before starting (default 0: do not wait)
+  --perf TEST         record a host-side profile of QEMU (perf record -g)
+                      during TEST (tcp1500_tx, tcp1500_rx, udp64, ping,
+                      tcpjumbo_tx, tcpjumbo_rx) into raw/rN-CONFIG.TEST.perf
+  --variant NAME=CMD  define configuration CONFIG@NAME for every CONFIG: the
+                      same boot with CMD run as --guest-setup does; list it
+                      in --configs (e.g. sgnic-sg-wb,sgnic-sg-wb@co,e1000e)
+                      to compare a tuning against the default in one run
+  --guest-setup CMD   run CMD (bash) in the guest after the ports are set up,
+                      before measuring, e.g. "ethtool -C \$LOCAL_IF rx-usecs 100"
+                      (LOCAL_IF, REMOTE_IF and peer() are defined)
+  --qemu-args ARGS    extra QEMU arguments for every boot (vm.sh --qemu-args)
   --report DIR        only rebuild the report from an earlier run directory
   --update-docs       copy the chart to docs/bench-latest.png and the table
                       to docs/bench-latest.txt
@@ -49,7 +60,8 @@ die() {
 
 quick=${QUICK:-0}
 [ "$quick" = 0 ] && quick=''
-reps=${REPS:-} secs=${SECS:-} configs=${CONFIGS:-} wait_quiet=0 report_only='' update_docs=''
+reps=${REPS:-} secs=${SECS:-} configs=${CONFIGS:-} wait_quiet=0 report_only='' update_docs='' perf_test='' guest_setup='' qemu_extra=''
+declare -A variants=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1 ;;
@@ -58,6 +70,14 @@ while [ $# -gt 0 ]; do
 	--configs) configs=${2:?}; shift ;;
 	--wait-quiet) wait_quiet=${2:?}; shift ;;
 	--report) report_only=${2:?}; shift ;;
+	--perf) perf_test=${2:?}; shift ;;
+	--guest-setup) guest_setup=${2:?}; shift ;;
+	--variant)
+		[[ ${2:-} =~ ^([a-z0-9_-]+)=(.+)$ ]] || die "--variant wants NAME=CMD (NAME: a-z 0-9 _ -)"
+		variants[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+		shift
+		;;
+	--qemu-args) qemu_extra=${2:?}; shift ;;
 	--update-docs) update_docs=1 ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "bench: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -72,13 +92,18 @@ configs=${configs//,/ }
 [[ $reps =~ ^[1-9][0-9]*$ ]] || die "--reps wants a positive number, got '$reps'"
 [[ $secs =~ ^[1-9][0-9]*$ ]] || die "--secs wants a positive number, got '$secs'"
 for c in $configs; do
-	[[ " $ALL_CONFIGS " == *" $c "* ]] || die "unknown configuration '$c' (known: $ALL_CONFIGS)"
+	[[ " $ALL_CONFIGS " == *" ${c%@*} "* ]] || die "unknown configuration '${c%@*}' (known: $ALL_CONFIGS)"
+	if [[ $c == *@* ]] && [ -z "${variants[${c#*@}]:-}" ]; then
+		die "configuration $c: no --variant ${c#*@}=CMD"
+	fi
 done
 
 out=${SGNIC_BENCH_OUT:-$SGNIC_ROOT/build/bench}
 mkdir -p "$out"
 
 command -v python3 >/dev/null || die "python3 is missing (make setup)"
+[ -z "$perf_test" ] || command -v perf >/dev/null ||
+	die "--perf needs perf on the host (apt-get install linux-perf)"
 
 report() { # RUNDIR
 	python3 "$SGNIC_ROOT/tests/bench/report.py" "$1" "$out" || return 1
@@ -106,7 +131,7 @@ fi
 # ---- one run: a snapshot of what is measured ------------------------------
 [ -x "$QEMU_BIN" ] || die "no QEMU at $QEMU_BIN: run 'make qemu'"
 ko=$SGNIC_ROOT/kernel-driver/sgnic.ko
-[[ " $configs " != *" sgnic-"* ]] || [ -f "$ko" ] || die "no $ko: run 'make module'"
+[[ " $configs" != *" sgnic-"* ]] || [ -f "$ko" ] || die "no $ko: run 'make module'"
 
 run=$out/run-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$run/raw" "$run/snap"
@@ -118,6 +143,12 @@ cp -p "$QEMU_BIN" "$run/snap/qemu-system-x86_64"
 export SGNIC_QEMU_BUILD=$run/snap SGNIC_BUILD=$run
 export QEMU_BIN=$run/snap/qemu-system-x86_64
 guest_ko=/sgnic/${run#"$SGNIC_ROOT"/}/snap/sgnic.ko
+if [ -n "$guest_setup" ]; then
+	printf '%s\n' "$guest_setup" >"$run/snap/guest-setup.sh"
+fi
+for v in "${!variants[@]}"; do
+	printf '%s\n' "${variants[$v]}" >"$run/snap/variant-$v.sh"
+done
 case "$run" in
 "$SGNIC_ROOT"/*) ;;
 *) die "SGNIC_BENCH_OUT must be inside the repository (the guest sees it as /sgnic)" ;;
@@ -144,6 +175,11 @@ fi
 	[ ! -f "$run/snap/sgnic.ko" ] || echo "module_sha256=$(sha256sum "$run/snap/sgnic.ko" | cut -c1-16)"
 	echo "git=$(git describe --always --dirty 2>/dev/null || echo unknown)"
 	echo "guest_kernel=$GUEST_KERNEL"
+	echo "guest_setup=${guest_setup//$'\n'/; }"
+	echo "qemu_args=$qemu_extra"
+	for v in "${!variants[@]}"; do
+		echo "variant_$v=${variants[$v]//$'\n'/; }"
+	done
 	echo "clk_tck=$(getconf CLK_TCK)"
 } >"$run/meta.txt"
 
@@ -169,6 +205,36 @@ sample() { # PIDFILE TAG PHASE
 		"$((user + nice + system + irq + softirq)) $((idle + iowait)) $steal"
 }
 
+# perf record on QEMU for one test window (--perf); stopped with SIGINT.
+perf_pid=''
+perf_start() { # PIDFILE TEST LOG
+	local pid
+	read -r pid <"$1" || return 0
+	echo "$pid" >"${3%.log}.qemu-pid"
+	perf record -q -g -F 499 -p "$pid" -o "${3%.log}.$2.perf" >/dev/null 2>&1 &
+	perf_pid=$!
+}
+perf_stop() {
+	[ -n "$perf_pid" ] || return 0
+	kill -INT "$perf_pid" 2>/dev/null
+	wait "$perf_pid" 2>/dev/null
+	perf_pid=''
+}
+
+# After a --perf boot: resolve the profile while QEMU's perf map is still in
+# /tmp, name the guest's addresses, and remove the map (it is large).
+perf_summary() { # BASE
+	local data=$1.$perf_test.perf qpid
+	[ -s "$data" ] || return 0
+	qpid=$(cat "$1.qemu-pid" 2>/dev/null)
+	perf report -i "$data" --no-children --sort dso,sym -g none --stdio \
+		>"$data.txt" 2>/dev/null
+	python3 tests/bench/perf-attr.py "$data.txt" "$1.kallsyms" >"$data.summary" ||
+		note "perf-attr.py failed for $data"
+	[ -z "$qpid" ] || rm -f "/tmp/perf-$qpid.map"
+	note "profile: $data.summary"
+}
+
 # Read the guest's output: keep every line with a host timestamp and sample
 # QEMU's CPU time at each @@MARK.
 collect() { # LOG CPUFILE PIDFILE
@@ -177,8 +243,11 @@ collect() { # LOG CPUFILE PIDFILE
 		line=${line%$'\r'}
 		case "$line" in
 		*@@MARK\ *)
+			# shellcheck disable=SC2086 # TEST and PHASE
 			set -- "$1" "$2" "$3" ${line#*@@MARK }
+			if [ "$5" = end ] && [ "$4" = "$perf_test" ]; then perf_stop; fi
 			sample "$3" "$4" "$5" >>"$2"
+			if [ "$5" = begin ] && [ "$4" = "$perf_test" ]; then perf_start "$3" "$4" "$1"; fi
 			;;
 		esac
 		printf '%s %s\n' "$EPOCHREALTIME" "$line" >>"$1"
@@ -189,8 +258,11 @@ collect() { # LOG CPUFILE PIDFILE
 }
 
 boot() { # CONFIG REP
-	local cfg=$1 rep=$2 args=() base tries rc
-	case "$cfg" in
+	local cfg=$1 rep=$2 args=() base tries rc setup=''
+	local model=${cfg%@*} snapdir=/sgnic/${run#"$SGNIC_ROOT"/}/snap
+	[ -z "$guest_setup" ] || setup=$snapdir/guest-setup.sh
+	[[ $cfg != *@* ]] || setup=$snapdir/variant-${cfg#*@}.sh
+	case "$model" in
 	sgnic-*) args=(--nic sgnic --ports 2 --no-module) ;;
 	e1000e) args=(--nic e1000e --ports 2 --no-module) ;;
 	igb)
@@ -214,12 +286,22 @@ boot() { # CONFIG REP
 		rm -f "$base.log" "$base.cpu"
 		echo "$EPOCHREALTIME @@HOST boot $cfg rep $rep try $tries load $(cut -d' ' -f1-3 /proc/loadavg)" >"$base.log"
 		set +e
-		scripts/vm.sh "${args[@]}" --timeout $((secs * 12 + 300)) \
-			--qemu-args "-pidfile $run/vm/qemu.pid" \
-			-- tests/bench/guest.sh "$cfg" "$secs" "$guest_ko" 2>>"$base.err" |
+		local qa="-pidfile $run/vm/qemu.pid $qemu_extra" gargs=("$model" "$secs")
+		[[ $model != sgnic-* ]] || gargs+=(--module "$guest_ko")
+		[ -z "$setup" ] || gargs+=(--setup "$setup")
+		if [ -n "$perf_test" ]; then
+			# -perfmap names each translated guest instruction by its
+			# address in /tmp/perf-PID.map; the guest's kallsyms names
+			# the addresses.
+			qa+=" -perfmap"
+			gargs+=(--kallsyms "/sgnic/${base#"$SGNIC_ROOT"/}.kallsyms")
+		fi
+		scripts/vm.sh "${args[@]}" --timeout $((secs * 12 + 300)) --qemu-args "$qa" \
+			-- tests/bench/guest.sh "${gargs[@]}" 2>>"$base.err" |
 			collect "$base.log" "$base.cpu" "$run/vm/qemu.pid"
 		rc=${PIPESTATUS[0]}
 		set -e
+		[ -z "$perf_test" ] || perf_summary "$base"
 		echo "$EPOCHREALTIME @@HOST exit $rc load $(cut -d' ' -f1-3 /proc/loadavg)" >>"$base.log"
 		# The first boot settles the accelerator for the whole run: the
 		# cached verdict is keyed by QEMU's mtime and others may rebuild.

@@ -5,12 +5,12 @@
 # "N passed, N failed[, N skipped]" as its last such line; a suite that
 # exits non-zero without one counts as one failure.
 #
-# Usage: tests/run-all.sh [build] [unit] [qtest] [vm]   (default: all)
+# Usage: tests/run-all.sh [build] [unit] [qtest] [vm] [selftest]   (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(build unit qtest vm)
+[ ${#suites[@]} -gt 0 ] || suites=(build unit qtest vm selftest)
 
 run_suite() {
 	case "$1" in
@@ -18,6 +18,7 @@ run_suite() {
 	unit) make -s -C tests/unit check O="$PWD/build" ;;
 	qtest) scripts/run-qtests.sh ;;
 	vm) tests/vm/run.sh ;;
+	selftest) tests/selftests/run-boots.sh ;;
 	*) echo "run-all: unknown suite '$1'" >&2; return 2 ;;
 	esac
 }

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,14 +16,14 @@
 #include <string.h>
 
 #include "sgnic_plan.h"
+#include "sgnic_cli.h"
 
 #define EXIT_REFUSED		1
-#define EXIT_USAGE		2
 
 /* Longer SG lists are counted but not printed. */
 #define LIST_MAX_ELEMS		(1u << 20)
 
-static const char *prog = "sgnic-plan";
+const char *const sgnic_cli_prog = "sgnic-plan";
 
 struct layout {
 	struct sgnic_plan_seg *segs;
@@ -67,74 +66,12 @@ static void usage(FILE *f)
 		"\n"
 		"A limit of 0 (the default) means no limit.\n"
 		"Exit status: 0 accepted, 1 refused by the planner, 2 bad usage or input.\n",
-		prog, prog);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(EXIT_USAGE);
-}
-
-/*
- * Strict unsigned parse: decimal digits, or 0x and hex digits, nothing else
- * (no sign, no blanks, no trailing text; a leading 0 is not octal).
- */
-static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	unsigned int base = 10;
-	uint64_t v = 0;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		unsigned int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned int)(*s - '0');
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = (unsigned int)(*s - 'a' + 10);
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = (unsigned int)(*s - 'A' + 10);
-		else
-			return false;
-		if (v > (max - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	*out = v;
-	return true;
-}
-
-static uint64_t opt_u64(const char *name, const char *arg)
-{
-	uint64_t v;
-
-	if (!parse_u64(arg, UINT64_MAX, &v))
-		die("--%s: '%s' is not a decimal or 0x hex number in 0..%" PRIu64,
-		    name, arg, UINT64_MAX);
-	return v;
+		sgnic_cli_prog, sgnic_cli_prog);
 }
 
 static uint32_t opt_u32(const char *name, const char *arg)
 {
-	uint64_t v;
-
-	if (!parse_u64(arg, UINT32_MAX, &v))
-		die("--%s: '%s' is not a decimal or 0x hex number in 0..%" PRIu32,
-		    name, arg, UINT32_MAX);
-	return (uint32_t)v;
+	return (uint32_t)sgnic_opt_num(name, arg, UINT32_MAX);
 }
 
 static void layout_add(struct layout *lay, uint64_t addr, uint32_t len,
@@ -166,8 +103,8 @@ static bool layout_add_strings(struct layout *lay, const char *addr_s,
 {
 	uint64_t addr, len;
 
-	if (!parse_u64(addr_s, UINT64_MAX, &addr) ||
-	    !parse_u64(len_s, UINT32_MAX, &len))
+	if (!sgnic_parse_u64(addr_s, UINT64_MAX, &addr) ||
+	    !sgnic_parse_u64(len_s, UINT32_MAX, &len))
 		return false;
 	layout_add(lay, addr, (uint32_t)len, where);
 	return true;
@@ -194,16 +131,14 @@ static void layout_add_arg(struct layout *lay, const char *arg)
 
 static void layout_read(struct layout *lay, const char *path)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	const char *name = f == stdin ? "<stdin>" : path;
 	unsigned long lineno = 0;
 	size_t line_cap = 0;
 	char *line = NULL;
+	const char *name;
 	char where[512];
+	FILE *f;
 
-	if (!f)
-		die("cannot open layout '%s': %s", path, strerror(errno));
-
+	f = sgnic_cli_open(path, "r", "layout", &name);
 	while (getline(&line, &line_cap, f) >= 0) {
 		static const char blanks[] = " \t\r\n";
 		char *addr_s, *len_s, *extra, *save = NULL;
@@ -222,11 +157,8 @@ static void layout_read(struct layout *lay, const char *path)
 			die("%s: expected 'ADDR LEN', ADDR < 2^64, LEN < 2^32",
 			    where);
 	}
-	if (ferror(f))
-		die("reading layout '%s': %s", name, strerror(errno));
+	sgnic_cli_close(f, name, "layout");
 	free(line);
-	if (f != stdin)
-		fclose(f);
 }
 
 static const char *errno_name(int err)
@@ -445,10 +377,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->layout_file = optarg;
 			break;
 		case OPT_OFFSET:
-			o->offset = opt_u64(name, optarg);
+			o->offset = sgnic_opt_num(name, optarg, UINT64_MAX);
 			break;
 		case OPT_LENGTH:
-			o->length = opt_u64(name, optarg);
+			o->length = sgnic_opt_num(name, optarg, UINT64_MAX);
 			o->has_length = true;
 			break;
 		case OPT_MAX_XFER:
@@ -478,13 +410,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case OPT_JSON:
 			o->json = true;
 			break;
-		case ':':
-			die("option '%s' needs a value (try --help)",
-			    argv[optind - 1]);
 		default:
-			if (optopt && optopt < OPT_LAYOUT)
-				die("unknown option '-%c' (try --help)", optopt);
-			die("unknown option '%s' (try --help)", argv[optind - 1]);
+			sgnic_cli_bad_option(c, argv, OPT_LAYOUT);
 		}
 	}
 }
@@ -555,7 +482,6 @@ int main(int argc, char **argv)
 
 	free(list);
 	free(lay.segs);
-	if (fflush(stdout) || ferror(stdout))
-		die("writing output: %s", strerror(errno));
+	sgnic_cli_flush();
 	return err == SGNIC_PLAN_OK ? 0 : EXIT_REFUSED;
 }

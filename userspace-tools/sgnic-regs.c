@@ -11,11 +11,8 @@
  * Exit status: 0 decoded, 1 decoded with --force although a check failed,
  * 2 bad usage or malformed input.
  */
-#define _GNU_SOURCE	/* vasprintf */
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,9 +23,9 @@
 #include <linux/ethtool.h>
 
 #include "sgnic_hw.h"
+#include "sgnic_cli.h"
 
 #define EXIT_FORCED		1
-#define EXIT_USAGE		2
 
 /* What sgnic_get_regs() fills (kernel-driver/sgnic_ethtool.c). */
 #define DUMP_LEN		(SGNIC_REG_GLOBAL_END + SGNIC_NUM_CHANS * SGNIC_CHAN_STRIDE)
@@ -41,8 +38,7 @@
 #define BITS_PER_BYTE		8
 #define REG_BITS		(BITS_PER_BYTE * REG_BYTES)
 
-
-static const char *prog = "sgnic-regs";
+const char *const sgnic_cli_prog = "sgnic-regs";
 
 enum fmt { FMT_AUTO, FMT_RAW, FMT_HEX };
 
@@ -66,39 +62,28 @@ struct dump {
 	const char *name;	/* for messages */
 };
 
-struct warnings {
-	char **msg;
-	unsigned int n;
-	unsigned int cap;
-};
-
-struct bitname {
-	uint32_t bit;
-	const char *name;
-};
-
 struct regname {
 	uint32_t off;
 	const char *name;
 };
 
 #define FEAT(x)		{ SGNIC_FEAT_##x, #x }
-static const struct bitname feat_names[] = {
+static const struct sgnic_bitname feat_names[] = {
 	FEAT(TX_CSUM), FEAT(RX_CSUM), FEAT(TSO), FEAT(SG), FEAT(WRITEBACK),
 	FEAT(MSIX), FEAT(RX_MULTIBUF),
 };
 
 #define CTRL(x)		{ SGNIC_CTRL_##x, #x }
-static const struct bitname ctrl_names[] = {
+static const struct sgnic_bitname ctrl_names[] = {
 	CTRL(RESET), CTRL(RX_ENABLE), CTRL(PROMISC), CTRL(LOOPBACK),
 };
 
-static const struct bitname status_names[] = {
+static const struct sgnic_bitname status_names[] = {
 	{ SGNIC_STATUS_LINK_UP, "LINK_UP" },
 };
 
 #define MISC(x)		{ SGNIC_MISC_##x, #x }
-static const struct bitname misc_names[] = {
+static const struct sgnic_bitname misc_names[] = {
 	MISC(LINK), MISC(CHAN_HALT), MISC(TEST),
 };
 
@@ -129,31 +114,6 @@ static const struct regname chan_regs[] = {
 	CREG(IRQ_EN), CREG(ERR_DESC), CREG(COMPLETED), CREG(PKT_ERRS),
 };
 
-static const char *const state_names[] = {
-	[SGNIC_STATE_STOPPED]	= "STOPPED",
-	[SGNIC_STATE_ACTIVE]	= "ACTIVE",
-	[SGNIC_STATE_IDLE]	= "IDLE",
-	[SGNIC_STATE_SUSPENDED]	= "SUSPENDED",
-	[SGNIC_STATE_HALTED]	= "HALTED",
-};
-
-static const char *const err_names[] = {
-	[SGNIC_ERR_NONE]	= "NONE",
-	[SGNIC_ERR_RING_CONFIG]	= "RING_CONFIG",
-	[SGNIC_ERR_TAIL_RANGE]	= "TAIL_RANGE",
-	[SGNIC_ERR_DESC_READ]	= "DESC_READ",
-	[SGNIC_ERR_DESC_WRITE]	= "DESC_WRITE",
-	[SGNIC_ERR_BUF_READ]	= "BUF_READ",
-	[SGNIC_ERR_BUF_WRITE]	= "BUF_WRITE",
-	[SGNIC_ERR_COMPL_WRITE]	= "COMPL_WRITE",
-	[SGNIC_ERR_DESC_LEN]	= "DESC_LEN",
-	[SGNIC_ERR_DESC_FLAGS]	= "DESC_FLAGS",
-	[SGNIC_ERR_CHAIN]	= "CHAIN",
-	[SGNIC_ERR_INJECTED]	= "INJECTED",
-};
-
-#define ARRAY_LEN(a)		(sizeof(a) / sizeof((a)[0]))
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -174,44 +134,7 @@ static void usage(FILE *f)
 		"\n"
 		"Exit status: 0 decoded, 1 decoded with --force despite a failed\n"
 		"check, 2 bad usage or malformed input.\n",
-		prog, SGNIC_NUM_CHANS);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(EXIT_USAGE);
-}
-
-static void __attribute__((format(printf, 2, 3)))
-warn(struct warnings *w, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		die("out of memory");
-	if (w->n == w->cap) {
-		unsigned int cap = w->cap ? 2 * w->cap : 16;
-		char **m = realloc(w->msg, cap * sizeof(*m));
-
-		if (!m)
-			die("out of memory");
-		w->msg = m;
-		w->cap = cap;
-	}
-	w->msg[w->n++] = s;
+		sgnic_cli_prog, SGNIC_NUM_CHANS);
 }
 
 /* ---- Input ------------------------------------------------------------- */
@@ -219,12 +142,9 @@ warn(struct warnings *w, const char *fmt, ...)
 /* Read the whole input; d->buf keeps one spare byte past d->len. */
 static void read_input(struct dump *d, const char *path)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	FILE *f = sgnic_cli_open(path, "rb", NULL, &d->name);
 	size_t cap = 4096;
 
-	d->name = f == stdin ? "<stdin>" : path;
-	if (!f)
-		die("cannot open '%s': %s", path, strerror(errno));
 	d->buf = malloc(cap);
 	if (!d->buf)
 		die("out of memory");
@@ -249,10 +169,7 @@ static void read_input(struct dump *d, const char *path)
 		if (got == 0)
 			break;
 	}
-	if (ferror(f))
-		die("reading %s: %s", d->name, strerror(errno));
-	if (f != stdin)
-		fclose(f);
+	sgnic_cli_close(f, d->name, NULL);
 	if (!d->len)
 		die("%s: empty input", d->name);
 	d->buf[d->len] = 0;
@@ -425,7 +342,7 @@ static bool locate_regs(struct dump *d, const struct options *o)
 			    o->force ? "; too short or not whole words even for --force" :
 				       "; --force decodes what is there");
 		fprintf(stderr, "%s: warning: %s: %zu bytes, expected %u; decoding what is there\n",
-			prog, d->name, d->regs_len, DUMP_LEN);
+			sgnic_cli_prog, d->name, d->regs_len, DUMP_LEN);
 		ok = false;
 	}
 	d->nchans = (unsigned int)((d->regs_len - SGNIC_REG_GLOBAL_END) / SGNIC_CHAN_STRIDE);
@@ -437,7 +354,7 @@ static bool locate_regs(struct dump *d, const struct options *o)
 			die("%s: ID register is 0x%08" PRIx32 ", not the sgnic magic 0x%08x: not an sgnic dump (--force decodes it anyway)",
 			    d->name, greg(d, SGNIC_REG_ID), SGNIC_ID_MAGIC);
 		fprintf(stderr, "%s: warning: %s: ID register is 0x%08" PRIx32 ", not the sgnic magic 0x%08x\n",
-			prog, d->name, greg(d, SGNIC_REG_ID), SGNIC_ID_MAGIC);
+			sgnic_cli_prog, d->name, greg(d, SGNIC_REG_ID), SGNIC_ID_MAGIC);
 		ok = false;
 	}
 	return ok;
@@ -445,31 +362,10 @@ static bool locate_regs(struct dump *d, const struct options *o)
 
 /* ---- Decoding helpers ---------------------------------------------------- */
 
-static const char *state_name(uint32_t state)
-{
-	return state < ARRAY_LEN(state_names) && state_names[state] ?
-	       state_names[state] : NULL;
-}
-
-static const char *err_name(uint32_t err)
-{
-	return err < ARRAY_LEN(err_names) && err_names[err] ? err_names[err] : NULL;
-}
-
-static uint32_t known_bits(const struct bitname *t, size_t n)
-{
-	uint32_t m = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		m |= t[i].bit;
-	return m;
-}
-
 /* "A B C", "none", unknown bits as "+0xNN". */
-static void print_bits(const struct bitname *t, size_t n, uint32_t v)
+static void print_bits(const struct sgnic_bitname *t, size_t n, uint32_t v)
 {
-	uint32_t unknown = v & ~known_bits(t, n);
+	uint32_t unknown = v & ~sgnic_bitnames_mask(t, n);
 	bool first = true;
 	size_t i;
 
@@ -487,35 +383,11 @@ static void print_bits(const struct bitname *t, size_t n, uint32_t v)
 		printf("none");
 }
 
-static void json_bits(const struct bitname *t, size_t n, uint32_t v)
+static void json_bits(const struct sgnic_bitname *t, size_t n, uint32_t v)
 {
-	bool first = true;
-	size_t i;
-
-	printf("{\"raw\": %" PRIu32 ", \"names\": [", v);
-	for (i = 0; i < n; i++) {
-		if (v & t[i].bit) {
-			printf("%s\"%s\"", first ? "" : ", ", t[i].name);
-			first = false;
-		}
-	}
-	printf("], \"unknown\": %" PRIu32 "}", v & ~known_bits(t, n));
-}
-
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
+	printf("{\"raw\": %" PRIu32 ", \"names\": ", v);
+	sgnic_json_bitnames(t, n, v);
+	printf(", \"unknown\": %" PRIu32 "}", v & ~sgnic_bitnames_mask(t, n));
 }
 
 /* "64 KiB" and the like when exact, else nothing. */
@@ -601,8 +473,7 @@ static void chan_decode(const struct dump *d, unsigned int c, struct chan *ch)
 	ch->err_desc = creg(d, c, SGNIC_CH_ERR_DESC);
 	ch->completed = creg(d, c, SGNIC_CH_COMPLETED);
 	ch->pkt_errs = creg(d, c, SGNIC_CH_PKT_ERRS);
-	ch->ring_ok = ch->size >= SGNIC_RING_MIN && ch->size <= SGNIC_RING_MAX &&
-		      !(ch->size & (ch->size - 1)) && ch->head < ch->size &&
+	ch->ring_ok = sgnic_ring_size_ok(ch->size) && ch->head < ch->size &&
 		      ch->tail < ch->size;
 	ch->pending = ch->ring_ok ? (ch->tail - ch->head) & (ch->size - 1) : 0;
 }
@@ -624,7 +495,7 @@ static bool in_stats(uint32_t off)
 
 /* Everything odd in the dump, for the warnings list. */
 static void check_dump(const struct dump *d, const struct options *o,
-		       struct warnings *w)
+		       struct sgnic_warnings *w)
 {
 	uint32_t v = greg(d, SGNIC_REG_VERSION);
 	uint32_t pairs = queue_pairs(d), rxq = greg(d, SGNIC_REG_RX_QUEUES);
@@ -633,33 +504,34 @@ static void check_dump(const struct dump *d, const struct options *o,
 	uint32_t off;
 
 	if (v >> SGNIC_VERSION_MAJOR_SHIFT != SGNIC_VERSION_MAJOR)
-		warn(w, "VERSION %" PRIu32 ".%" PRIu32 ": this tool decodes version %u.x",
-		     v >> SGNIC_VERSION_MAJOR_SHIFT, v & SGNIC_VERSION_MINOR_MASK, SGNIC_VERSION_MAJOR);
+		sgnic_warn(w, "VERSION %" PRIu32 ".%" PRIu32 ": this tool decodes version %u.x",
+			   v >> SGNIC_VERSION_MAJOR_SHIFT, v & SGNIC_VERSION_MINOR_MASK,
+			   SGNIC_VERSION_MAJOR);
 	if (pairs < 1 || pairs > SGNIC_MAX_QUEUE_PAIRS)
-		warn(w, "QUEUES: %" PRIu32 " queue pairs, outside 1..%u", pairs,
-		     SGNIC_MAX_QUEUE_PAIRS);
+		sgnic_warn(w, "QUEUES: %" PRIu32 " queue pairs, outside 1..%u", pairs,
+			   SGNIC_MAX_QUEUE_PAIRS);
 	else if (queue_vectors(d) != (uint32_t)SGNIC_VEC_QUEUE(pairs))
-		warn(w, "QUEUES: %" PRIu32 " vectors for %" PRIu32 " pairs, expected %u",
-		     queue_vectors(d), pairs, SGNIC_VEC_QUEUE(pairs));
+		sgnic_warn(w, "QUEUES: %" PRIu32 " vectors for %" PRIu32 " pairs, expected %u",
+			   queue_vectors(d), pairs, SGNIC_VEC_QUEUE(pairs));
 	if (pairs >= 1 && pairs <= SGNIC_MAX_QUEUE_PAIRS &&
 	    (rxq < 1 || rxq > pairs))
-		warn(w, "RX_QUEUES: %" PRIu32 ", outside 1..%" PRIu32, rxq, pairs);
+		sgnic_warn(w, "RX_QUEUES: %" PRIu32 ", outside 1..%" PRIu32, rxq, pairs);
 	if (d->nchans < SGNIC_NUM_CHANS)
-		warn(w, "dump holds %u of %u channel blocks", d->nchans,
-		     SGNIC_NUM_CHANS);
+		sgnic_warn(w, "dump holds %u of %u channel blocks", d->nchans,
+			   SGNIC_NUM_CHANS);
 	if (!o->all && nshow < 2 * pairs && pairs <= SGNIC_MAX_QUEUE_PAIRS)
-		warn(w, "channels %u..%" PRIu32 " of the queue pairs are not in the dump",
-		     nshow, 2 * pairs - 1);
+		sgnic_warn(w, "channels %u..%" PRIu32 " of the queue pairs are not in the dump",
+			   nshow, 2 * pairs - 1);
 	if (SGNIC_NUM_CHANS < REG_BITS && halted >> SGNIC_NUM_CHANS)
-		warn(w, "HALTED: bits above channel %u set (0x%08" PRIx32 ")",
-		     SGNIC_NUM_CHANS - 1, halted);
+		sgnic_warn(w, "HALTED: bits above channel %u set (0x%08" PRIx32 ")",
+			   SGNIC_NUM_CHANS - 1, halted);
 
 	for (off = 0; off < SGNIC_REG_GLOBAL_END; off += REG_BYTES) {
 		if (reg_defined(global_regs, ARRAY_LEN(global_regs), off) ||
 		    in_stats(off) || !greg(d, off))
 			continue;
-		warn(w, "undefined global offset 0x%04" PRIx32 " reads 0x%08" PRIx32,
-		     off, greg(d, off));
+		sgnic_warn(w, "undefined global offset 0x%04" PRIx32 " reads 0x%08" PRIx32,
+			   off, greg(d, off));
 	}
 
 	for (c = 0; c < nshow; c++) {
@@ -668,46 +540,46 @@ static void check_dump(const struct dump *d, const struct options *o,
 
 		chan_decode(d, c, &ch);
 		if (ch.size || ch.ring || ch.state != SGNIC_STATE_STOPPED) {
-			if (ch.size < SGNIC_RING_MIN || ch.size > SGNIC_RING_MAX ||
-			    (ch.size & (ch.size - 1)))
-				warn(w, "channel %u: RING_SIZE %" PRIu32 " is not a power of two in %u..%u",
-				     c, ch.size, SGNIC_RING_MIN, SGNIC_RING_MAX);
+			if (!sgnic_ring_size_ok(ch.size))
+				sgnic_warn(w, "channel %u: RING_SIZE %" PRIu32 " is not a power of two in %u..%u",
+					   c, ch.size, SGNIC_RING_MIN, SGNIC_RING_MAX);
 			if (ch.ring % SGNIC_DESC_ALIGN)
-				warn(w, "channel %u: ring base 0x%" PRIx64 " is not %u-byte aligned",
-				     c, ch.ring, SGNIC_DESC_ALIGN);
+				sgnic_warn(w, "channel %u: ring base 0x%" PRIx64 " is not %u-byte aligned",
+					   c, ch.ring, SGNIC_DESC_ALIGN);
 		}
 		if (ch.size && ch.head >= ch.size)
-			warn(w, "channel %u: HEAD %" PRIu32 " outside the ring of %" PRIu32,
-			     c, ch.head, ch.size);
+			sgnic_warn(w, "channel %u: HEAD %" PRIu32 " outside the ring of %" PRIu32,
+				   c, ch.head, ch.size);
 		if (ch.size && ch.tail >= ch.size)
-			warn(w, "channel %u: TAIL %" PRIu32 " outside the ring of %" PRIu32,
-			     c, ch.tail, ch.size);
-		if (!state_name(ch.state))
-			warn(w, "channel %u: unknown state %" PRIu32, c, ch.state);
-		if (!err_name(ch.err))
-			warn(w, "channel %u: unknown error code 0x%02" PRIx32, c, ch.err);
+			sgnic_warn(w, "channel %u: TAIL %" PRIu32 " outside the ring of %" PRIu32,
+				   c, ch.tail, ch.size);
+		if (!sgnic_state_name(ch.state))
+			sgnic_warn(w, "channel %u: unknown state %" PRIu32, c, ch.state);
+		if (!sgnic_err_name(ch.err))
+			sgnic_warn(w, "channel %u: unknown error code 0x%02" PRIx32, c, ch.err);
 		if (ch.status & ~(SGNIC_STATE_MASK | SGNIC_STATUS_ERR_MASK))
-			warn(w, "channel %u: STATUS 0x%08" PRIx32 " has undefined bits set",
-			     c, ch.status);
+			sgnic_warn(w, "channel %u: STATUS 0x%08" PRIx32 " has undefined bits set",
+				   c, ch.status);
 		if (ch.err != SGNIC_ERR_NONE && ch.state != SGNIC_STATE_HALTED)
-			warn(w, "channel %u: error code set but the channel is not halted",
-			     c);
+			sgnic_warn(w, "channel %u: error code set but the channel is not halted",
+				   c);
 		if (halted_bit != (ch.state == SGNIC_STATE_HALTED))
-			warn(w, "channel %u: HALTED bit %s but state %s", c,
-			     halted_bit ? "set" : "clear",
-			     state_name(ch.state) ? state_name(ch.state) : "unknown");
+			sgnic_warn(w, "channel %u: HALTED bit %s but state %s", c,
+				   halted_bit ? "set" : "clear",
+				   sgnic_state_name(ch.state) ?
+				   sgnic_state_name(ch.state) : "unknown");
 		if (ch.compl % SGNIC_COMPL_ALIGN)
-			warn(w, "channel %u: completion address 0x%" PRIx64 " is not %u-byte aligned",
-			     c, ch.compl, SGNIC_COMPL_ALIGN);
+			sgnic_warn(w, "channel %u: completion address 0x%" PRIx64 " is not %u-byte aligned",
+				   c, ch.compl, SGNIC_COMPL_ALIGN);
 		if (ch.irq_en & ~SGNIC_IRQ_EN_BIT)
-			warn(w, "channel %u: IRQ_EN 0x%08" PRIx32 " has undefined bits set",
-			     c, ch.irq_en);
+			sgnic_warn(w, "channel %u: IRQ_EN 0x%08" PRIx32 " has undefined bits set",
+				   c, ch.irq_en);
 		for (off = 0; off < SGNIC_CHAN_STRIDE; off += REG_BYTES) {
 			if (reg_defined(chan_regs, ARRAY_LEN(chan_regs), off) ||
 			    !creg(d, c, off))
 				continue;
-			warn(w, "channel %u: undefined offset 0x%02" PRIx32 " reads 0x%08" PRIx32,
-			     c, off, creg(d, c, off));
+			sgnic_warn(w, "channel %u: undefined offset 0x%02" PRIx32 " reads 0x%08" PRIx32,
+				   c, off, creg(d, c, off));
 		}
 	}
 }
@@ -725,7 +597,7 @@ static void text_reg(uint32_t off, const char *name, uint32_t v)
 }
 
 static void print_text(const struct dump *d, const struct options *o,
-		       const struct warnings *w)
+		       const struct sgnic_warnings *w)
 {
 	uint32_t id = greg(d, SGNIC_REG_ID), ver = greg(d, SGNIC_REG_VERSION);
 	uint32_t status = greg(d, SGNIC_REG_STATUS), halted = greg(d, SGNIC_REG_HALTED);
@@ -816,8 +688,8 @@ static void print_text(const struct dump *d, const struct options *o,
 		struct chan ch;
 
 		chan_decode(d, c, &ch);
-		sn = state_name(ch.state);
-		en = err_name(ch.err);
+		sn = sgnic_state_name(ch.state);
+		en = sgnic_err_name(ch.err);
 		printf("\nchannel %u: %s, pair %u, registers 0x%04x\n", c,
 		       SGNIC_CHAN_IS_RX(c) ? "RX" : "TX", SGNIC_CHAN_PAIR(c),
 		       SGNIC_CHAN_REG(c, 0));
@@ -851,17 +723,13 @@ static void print_text(const struct dump *d, const struct options *o,
 	if (!nshow)
 		printf("\nno channels (QUEUES reports no queue pairs; --all shows every block)\n");
 
-	if (w->n) {
-		printf("\nwarnings:\n");
-		for (i = 0; i < w->n; i++)
-			printf("  %s\n", w->msg[i]);
-	}
+	sgnic_warnings_print_text(w);
 }
 
 /* ---- JSON output ----------------------------------------------------------- */
 
 static void print_json(const struct dump *d, const struct options *o,
-		       const struct warnings *w)
+		       const struct sgnic_warnings *w)
 {
 	uint32_t id = greg(d, SGNIC_REG_ID), ver = greg(d, SGNIC_REG_VERSION);
 	uint32_t status = greg(d, SGNIC_REG_STATUS), halted = greg(d, SGNIC_REG_HALTED);
@@ -872,7 +740,7 @@ static void print_json(const struct dump *d, const struct options *o,
 	size_t i;
 
 	printf("{\n  \"input\": {\"name\": ");
-	json_string(d->name);
+	sgnic_json_string(d->name);
 	printf(", \"format\": \"%s\", \"bytes\": %zu, \"ethtool_header\": ",
 	       fmt_name(d->fmt), d->regs_len);
 	if (d->has_hdr)
@@ -933,8 +801,8 @@ static void print_json(const struct dump *d, const struct options *o,
 		struct chan ch;
 
 		chan_decode(d, c, &ch);
-		sn = state_name(ch.state);
-		en = err_name(ch.err);
+		sn = sgnic_state_name(ch.state);
+		en = sgnic_err_name(ch.err);
 		printf("%s\n    {\"channel\": %u, \"dir\": \"%s\", \"pair\": %u, "
 		       "\"offset\": \"0x%04x\",\n", c ? "," : "", c,
 		       SGNIC_CHAN_IS_RX(c) ? "rx" : "tx", SGNIC_CHAN_PAIR(c),
@@ -961,12 +829,9 @@ static void print_json(const struct dump *d, const struct options *o,
 		       ", \"pkt_errs\": %" PRIu32 "}", ch.err_desc, ch.completed,
 		       ch.pkt_errs);
 	}
-	printf("%s],\n  \"warnings\": [", nshow ? "\n  " : "");
-	for (i = 0; i < w->n; i++) {
-		printf("%s\n    ", i ? "," : "");
-		json_string(w->msg[i]);
-	}
-	printf("%s]\n}\n", w->n ? "\n  " : "");
+	printf("%s],\n", nshow ? "\n  " : "");
+	sgnic_warnings_print_json(w);
+	printf("}\n");
 }
 
 /* ---- Main -------------------------------------------------------------------- */
@@ -1016,26 +881,20 @@ static void parse_options(int argc, char **argv, struct options *o)
 			else
 				die("--format: '%s' is not auto, raw or hex", optarg);
 			break;
-		case ':':
-			die("option '%s' needs a value (try --help)",
-			    argv[optind - 1]);
 		default:
-			if (optopt && optopt < OPT_JSON)
-				die("unknown option '-%c' (try --help)", optopt);
-			die("unknown option '%s' (try --help)", argv[optind - 1]);
+			sgnic_cli_bad_option(c, argv, OPT_JSON);
 		}
 	}
-	if (argc - optind > 1)
-		die("one input file at most (try --help)");
-	o->path = optind < argc ? argv[optind] : "-";
+	o->path = sgnic_cli_input_path(argc, argv);
+	if (!o->path)
+		o->path = "-";
 }
 
 int main(int argc, char **argv)
 {
 	struct options o = { .fmt = FMT_AUTO };
-	struct warnings w = { 0 };
+	struct sgnic_warnings w = { 0 };
 	struct dump d = { 0 };
-	unsigned int i;
 	bool ok;
 
 	parse_options(argc, argv, &o);
@@ -1051,11 +910,8 @@ int main(int argc, char **argv)
 	else
 		print_text(&d, &o, &w);
 
-	for (i = 0; i < w.n; i++)
-		free(w.msg[i]);
-	free(w.msg);
+	sgnic_warnings_free(&w);
 	free(d.buf);
-	if (fflush(stdout) || ferror(stdout))
-		die("writing output: %s", strerror(errno));
+	sgnic_cli_flush();
 	return ok ? 0 : EXIT_FORCED;
 }

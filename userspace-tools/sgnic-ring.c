@@ -14,10 +14,8 @@
  *
  * Exit status: 0 decoded, 2 bad usage or malformed input.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,15 +23,12 @@
 #include <string.h>
 
 #include "sgnic_hw.h"
-
-#define EXIT_USAGE		2
-
-#define ARRAY_LEN(a)		(sizeof(a) / sizeof((a)[0]))
+#include "sgnic_cli.h"
 
 /* More tokens than the longest line has, so extra text is caught. */
 #define MAX_TOKENS		32
 
-static const char *prog = "sgnic-ring";
+const char *const sgnic_cli_prog = "sgnic-ring";
 
 struct options {
 	bool json;
@@ -77,25 +72,14 @@ struct dumpfile {
 	unsigned int cap;
 };
 
-struct warnings {
-	char **msg;
-	unsigned int n;
-	unsigned int cap;
-};
-
-struct bitname {
-	uint32_t bit;
-	const char *name;
-};
-
 #define FLAG(x)		{ SGNIC_DESC_F_##x, #x }
-static const struct bitname flag_names[] = {
+static const struct sgnic_bitname flag_names[] = {
 	FLAG(SOP), FLAG(EOP), FLAG(STATUS_UPDATE), FLAG(INTERRUPT),
 	FLAG(SINGLE_XFER), FLAG(CSUM), FLAG(TSO),
 };
 
 #define STS(x)		{ SGNIC_DESC_S_##x, #x }
-static const struct bitname status_names[] = {
+static const struct sgnic_bitname status_names[] = {
 	STS(DONE), STS(SOP), STS(EOP), STS(L4_CSUM_OK), STS(L4_CSUM_BAD),
 };
 
@@ -105,29 +89,6 @@ static const char *const result_names[] = {
 	[SGNIC_RES_TOO_FRAGMENTED]	= "TOO_FRAGMENTED",
 	[SGNIC_RES_BOUNDARY]		= "BOUNDARY",
 	[SGNIC_RES_BAD_OFFLOAD]		= "BAD_OFFLOAD",
-};
-
-static const char *const state_names[] = {
-	[SGNIC_STATE_STOPPED]	= "STOPPED",
-	[SGNIC_STATE_ACTIVE]	= "ACTIVE",
-	[SGNIC_STATE_IDLE]	= "IDLE",
-	[SGNIC_STATE_SUSPENDED]	= "SUSPENDED",
-	[SGNIC_STATE_HALTED]	= "HALTED",
-};
-
-static const char *const err_names[] = {
-	[SGNIC_ERR_NONE]	= "NONE",
-	[SGNIC_ERR_RING_CONFIG]	= "RING_CONFIG",
-	[SGNIC_ERR_TAIL_RANGE]	= "TAIL_RANGE",
-	[SGNIC_ERR_DESC_READ]	= "DESC_READ",
-	[SGNIC_ERR_DESC_WRITE]	= "DESC_WRITE",
-	[SGNIC_ERR_BUF_READ]	= "BUF_READ",
-	[SGNIC_ERR_BUF_WRITE]	= "BUF_WRITE",
-	[SGNIC_ERR_COMPL_WRITE]	= "COMPL_WRITE",
-	[SGNIC_ERR_DESC_LEN]	= "DESC_LEN",
-	[SGNIC_ERR_DESC_FLAGS]	= "DESC_FLAGS",
-	[SGNIC_ERR_CHAIN]	= "CHAIN",
-	[SGNIC_ERR_INJECTED]	= "INJECTED",
 };
 
 /* Status bits with a meaning: named bits and the result field. */
@@ -159,120 +120,29 @@ static void usage(FILE *f)
 		"  -h, --help             this help\n"
 		"\n"
 		"Exit status: 0 decoded, 2 bad usage or malformed input.\n",
-		prog, prog);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(EXIT_USAGE);
-}
-
-static void __attribute__((format(printf, 2, 3)))
-warn(struct warnings *w, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		die("formatting a warning failed");
-	s = malloc((size_t)n + 1);
-	if (!s)
-		die("out of memory");
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	if (w->n == w->cap) {
-		unsigned int cap = w->cap ? 2 * w->cap : 16;
-		char **m = realloc(w->msg, cap * sizeof(*m));
-
-		if (!m)
-			die("out of memory");
-		w->msg = m;
-		w->cap = cap;
-	}
-	w->msg[w->n++] = s;
-}
-
-/*
- * Strict unsigned parse: decimal digits, or 0x and hex digits, nothing else
- * (no sign, no blanks, no trailing text; a leading 0 is not octal).
- */
-static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	unsigned int base = 10;
-	uint64_t v = 0;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		unsigned int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned int)(*s - '0');
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = (unsigned int)(*s - 'a' + 10);
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = (unsigned int)(*s - 'A' + 10);
-		else
-			return false;
-		if (d > max || v > (max - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	*out = v;
-	return true;
-}
-
-static uint64_t opt_num(const char *name, const char *arg, uint64_t max)
-{
-	uint64_t v;
-
-	if (!parse_u64(arg, max, &v))
-		die("--%s: '%s' is not a decimal or 0x hex number in 0..%" PRIu64,
-		    name, arg, max);
-	return v;
+		sgnic_cli_prog, sgnic_cli_prog);
 }
 
 /* ---- Names ----------------------------------------------------------------- */
 
 static const char *state_name(uint32_t state)
 {
-	return state < ARRAY_LEN(state_names) && state_names[state] ?
-	       state_names[state] : "UNKNOWN";
+	const char *name = sgnic_state_name(state);
+
+	return name ? name : "UNKNOWN";
 }
 
 static const char *err_name(uint32_t err)
 {
-	return err < ARRAY_LEN(err_names) && err_names[err] ?
-	       err_names[err] : "UNKNOWN";
+	const char *name = sgnic_err_name(err);
+
+	return name ? name : "UNKNOWN";
 }
 
 static const char *result_name(uint32_t res)
 {
 	return res < ARRAY_LEN(result_names) && result_names[res] ?
 	       result_names[res] : NULL;
-}
-
-static bool pow2_ring_size(uint64_t size)
-{
-	return size >= SGNIC_RING_MIN && size <= SGNIC_RING_MAX &&
-	       !(size & (size - 1));
 }
 
 /* ---- Parsing ----------------------------------------------------------------- */
@@ -308,7 +178,7 @@ static void expect_field(const struct line *l, unsigned int *i, const char *key,
 		    key, *i + 1, *i < l->ntok ? l->tok[*i] : "end of line");
 	if (*i + 1 >= l->ntok)
 		die("%s:%lu: '%s' without a value", l->file, l->no, key);
-	if (!parse_u64(l->tok[*i + 1], max, out))
+	if (!sgnic_parse_u64(l->tok[*i + 1], max, out))
 		die("%s:%lu: %s '%s' is not a number in 0..%" PRIu64, l->file,
 		    l->no, key, l->tok[*i + 1], max);
 	*i += 2;
@@ -363,7 +233,7 @@ static void parse_ring(const struct line *l, struct dumpfile *f)
 	r = &f->rings[f->nrings];
 	memset(r, 0, sizeof(*r));
 	r->rx = name[0] == 'r';
-	if (!parse_u64(name + 2, SGNIC_MAX_QUEUE_PAIRS - 1, &q) ||
+	if (!sgnic_parse_u64(name + 2, SGNIC_MAX_QUEUE_PAIRS - 1, &q) ||
 	    (name[2] == '0' && (name[3] == 'x' || name[3] == 'X')))
 		die("%s:%lu: ring name '%s' is not tx or rx and a queue 0..%u",
 		    l->file, l->no, name, SGNIC_MAX_QUEUE_PAIRS - 1);
@@ -393,7 +263,7 @@ static void parse_desc(const struct line *l, struct ring *r)
 	uint64_t idx;
 	struct desc *d;
 
-	if (!parse_u64(l->tok[0], UINT32_MAX, &idx))
+	if (!sgnic_parse_u64(l->tok[0], UINT32_MAX, &idx))
 		die("%s:%lu: descriptor index '%s' is not a number", l->file,
 		    l->no, l->tok[0]);
 	if (idx != r->ndesc)
@@ -449,16 +319,13 @@ static bool is_ring_name(const char *t)
 
 static void parse_file(const char *path, struct dumpfile *f)
 {
-	FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	FILE *in = sgnic_cli_open(path, "r", NULL, &f->name);
 	bool seen_any = false;
 	size_t cap = 0;
 	char *buf = NULL;
 	struct line l;
 	ssize_t n;
 
-	f->name = in == stdin ? "<stdin>" : path;
-	if (!in)
-		die("cannot open '%s': %s", path, strerror(errno));
 	l.file = f->name;
 	l.no = 0;
 	while ((n = getline(&buf, &cap, in)) >= 0) {
@@ -498,11 +365,8 @@ static void parse_file(const char *path, struct dumpfile *f)
 		}
 		seen_any = true;
 	}
-	if (ferror(in))
-		die("reading %s: %s", f->name, strerror(errno));
+	sgnic_cli_close(in, f->name, NULL);
 	free(buf);
-	if (in != stdin)
-		fclose(in);
 	ring_done(f, 0);
 	if (!seen_any)
 		die("%s: empty input", f->name);
@@ -544,19 +408,19 @@ static void compl_decode(uint64_t value, bool has_base, uint64_t base,
 }
 
 static void compl_warnings(const struct compl_info *c, const char *who,
-			   struct warnings *w)
+			   struct sgnic_warnings *w)
 {
 	if (!c->value)
 		return;
 	if (c->undefined)
-		warn(w, "%s: completion value has undefined bits 0x%" PRIx32 " set",
-		     who, c->undefined);
+		sgnic_warn(w, "%s: completion value has undefined bits 0x%" PRIx32 " set",
+			   who, c->undefined);
 	if (c->has_base && (!c->index_ok || !c->in_ring))
-		warn(w, "%s: completion address 0x%016" PRIx64 " is not a descriptor of the ring",
-		     who, c->addr);
+		sgnic_warn(w, "%s: completion address 0x%016" PRIx64 " is not a descriptor of the ring",
+			   who, c->addr);
 	if (c->err && c->state != SGNIC_STATE_HALTED)
-		warn(w, "%s: completion value has ERR set but state %s", who,
-		     state_name(c->state));
+		sgnic_warn(w, "%s: completion value has ERR set but state %s", who,
+			   state_name(c->state));
 }
 
 /* (i - from) mod size < count: i is among count slots from 'from'. */
@@ -595,7 +459,7 @@ static bool desc_shown(const struct options *o, const struct ring *r,
 }
 
 static void ring_decode(const struct ring *r, const struct options *o,
-			struct ring_info *ri, struct warnings *w)
+			struct ring_info *ri, struct sgnic_warnings *w)
 {
 	char who[16];
 	uint32_t i;
@@ -608,26 +472,26 @@ static void ring_decode(const struct ring *r, const struct options *o,
 	ri->pending = (uint32_t)(((uint64_t)r->tail + r->size - r->head % r->size) % r->size);
 	compl_decode(r->compl, true, r->desc_dma, true, r->size, &ri->compl);
 
-	if (!pow2_ring_size(r->size))
-		warn(w, "%s: size %" PRIu32 " is not a power of two in %u..%u",
-		     who, r->size, SGNIC_RING_MIN, SGNIC_RING_MAX);
+	if (!sgnic_ring_size_ok(r->size))
+		sgnic_warn(w, "%s: size %" PRIu32 " is not a power of two in %u..%u",
+			   who, r->size, SGNIC_RING_MIN, SGNIC_RING_MAX);
 	if (r->desc_dma % SGNIC_DESC_ALIGN)
-		warn(w, "%s: desc_dma 0x%" PRIx64 " is not %u-byte aligned", who,
-		     r->desc_dma, SGNIC_DESC_ALIGN);
+		sgnic_warn(w, "%s: desc_dma 0x%" PRIx64 " is not %u-byte aligned", who,
+			   r->desc_dma, SGNIC_DESC_ALIGN);
 	if (!ri->idx_ok)
-		warn(w, "%s: an index (ntu %" PRIu32 ", ntc %" PRIu32 ", head %" PRIu32
-		     ", tail %" PRIu32 ") is outside the ring of %" PRIu32,
-		     who, r->ntu, r->ntc, r->head, r->tail, r->size);
+		sgnic_warn(w, "%s: an index (ntu %" PRIu32 ", ntc %" PRIu32 ", head %" PRIu32
+			   ", tail %" PRIu32 ") is outside the ring of %" PRIu32,
+			   who, r->ntu, r->ntc, r->head, r->tail, r->size);
 	if (r->chan != (r->rx ? (uint32_t)SGNIC_CHAN_RX(r->qid) :
 				(uint32_t)SGNIC_CHAN_TX(r->qid)))
-		warn(w, "%s: channel %" PRIu32 ", expected %u", who, r->chan,
-		     r->rx ? SGNIC_CHAN_RX(r->qid) : SGNIC_CHAN_TX(r->qid));
+		sgnic_warn(w, "%s: channel %" PRIu32 ", expected %u", who, r->chan,
+			   r->rx ? SGNIC_CHAN_RX(r->qid) : SGNIC_CHAN_TX(r->qid));
 	if (r->err != SGNIC_ERR_NONE && r->state != SGNIC_STATE_HALTED)
-		warn(w, "%s: error %s but state %s", who, err_name(r->err),
-		     state_name(r->state));
+		sgnic_warn(w, "%s: error %s but state %s", who, err_name(r->err),
+			   state_name(r->state));
 	if (r->flags & SGNIC_DESC_F_RESERVED)
-		warn(w, "%s: ring flags 0x%" PRIx32 " hold reserved bits", who,
-		     r->flags);
+		sgnic_warn(w, "%s: ring flags 0x%" PRIx32 " hold reserved bits", who,
+			   r->flags);
 	compl_warnings(&ri->compl, who, w);
 
 	for (i = 0; i < r->ndesc; i++) {
@@ -643,21 +507,21 @@ static void ring_decode(const struct ring *r, const struct options *o,
 		if (desc_shown(o, r, ri, i))
 			ri->shown++;
 		if (d->flags & SGNIC_DESC_F_RESERVED)
-			warn(w, "%s: descriptor %" PRIu32 " has reserved flag bits 0x%08" PRIx32,
-			     who, i, d->flags & SGNIC_DESC_F_RESERVED);
+			sgnic_warn(w, "%s: descriptor %" PRIu32 " has reserved flag bits 0x%08" PRIx32,
+				   who, i, d->flags & SGNIC_DESC_F_RESERVED);
 		if (d->status & ~(uint32_t)STATUS_DEFINED)
-			warn(w, "%s: descriptor %" PRIu32 " has undefined status bits 0x%08" PRIx32,
-			     who, i, d->status & ~(uint32_t)STATUS_DEFINED);
+			sgnic_warn(w, "%s: descriptor %" PRIu32 " has undefined status bits 0x%08" PRIx32,
+				   who, i, d->status & ~(uint32_t)STATUS_DEFINED);
 		if ((d->status & SGNIC_DESC_S_DONE) && d->xfer > d->len)
-			warn(w, "%s: descriptor %" PRIu32 " transferred %" PRIu32
-			     " bytes, more than its len %" PRIu32, who, i, d->xfer,
-			     d->len);
+			sgnic_warn(w, "%s: descriptor %" PRIu32 " transferred %" PRIu32
+				   " bytes, more than its len %" PRIu32, who, i, d->xfer,
+				   d->len);
 	}
 }
 
 /* ---- Text output ------------------------------------------------------------------ */
 
-static void print_bits(const struct bitname *t, size_t n, uint32_t v,
+static void print_bits(const struct sgnic_bitname *t, size_t n, uint32_t v,
 		       uint32_t ignore, bool *first)
 {
 	size_t i;
@@ -668,8 +532,7 @@ static void print_bits(const struct bitname *t, size_t n, uint32_t v,
 			*first = false;
 		}
 	}
-	for (i = 0; i < n; i++)
-		ignore |= t[i].bit;
+	ignore |= sgnic_bitnames_mask(t, n);
 	if (v & ~ignore) {
 		printf("%s+0x%08" PRIx32, *first ? "" : "|", v & ~ignore);
 		*first = false;
@@ -798,54 +661,12 @@ static void print_ring_text(const struct ring *r, const struct ring_info *ri,
 	}
 }
 
-static void print_warnings_text(const struct warnings *w)
-{
-	unsigned int i;
-
-	if (!w->n)
-		return;
-	printf("\nwarnings:\n");
-	for (i = 0; i < w->n; i++)
-		printf("  %s\n", w->msg[i]);
-}
-
 /* ---- JSON output -------------------------------------------------------------------- */
-
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
-static void json_names(const struct bitname *t, size_t n, uint32_t v)
-{
-	bool first = true;
-	size_t i;
-
-	putchar('[');
-	for (i = 0; i < n; i++) {
-		if (v & t[i].bit) {
-			printf("%s\"%s\"", first ? "" : ", ", t[i].name);
-			first = false;
-		}
-	}
-	putchar(']');
-}
 
 static void json_flags(uint32_t flags)
 {
 	printf("{\"raw\": \"0x%08" PRIx32 "\", \"names\": ", flags);
-	json_names(flag_names, ARRAY_LEN(flag_names), flags);
+	sgnic_json_bitnames(flag_names, ARRAY_LEN(flag_names), flags);
 	printf(", \"reserved\": \"0x%08" PRIx32 "\"}", flags & SGNIC_DESC_F_RESERVED);
 }
 
@@ -881,7 +702,7 @@ static void json_desc(const struct ring *r, const struct ring_info *ri,
 	json_flags(d->flags);
 	printf(",\n       \"status\": {\"raw\": \"0x%08" PRIx32 "\", \"done\": %s, \"names\": ",
 	       d->status, d->status & SGNIC_DESC_S_DONE ? "true" : "false");
-	json_names(status_names, ARRAY_LEN(status_names), d->status);
+	sgnic_json_bitnames(status_names, ARRAY_LEN(status_names), d->status);
 	printf(", \"result\": ");
 	if (!(d->status & SGNIC_DESC_S_DONE) && !res)
 		printf("null");
@@ -936,18 +757,6 @@ static void json_ring(const struct ring *r, const struct ring_info *ri,
 	printf("%s]}}", first ? "" : "\n     ");
 }
 
-static void json_warnings(const struct warnings *w)
-{
-	unsigned int i;
-
-	printf("  \"warnings\": [");
-	for (i = 0; i < w->n; i++) {
-		printf("%s\n    ", i ? "," : "");
-		json_string(w->msg[i]);
-	}
-	printf("%s]\n", w->n ? "\n  " : "");
-}
-
 /* ---- Main ------------------------------------------------------------------------------ */
 
 enum {
@@ -983,15 +792,16 @@ static void parse_options(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(0);
 		case OPT_COMPL:
-			o->compl = opt_num("compl", optarg, UINT64_MAX);
+			o->compl = sgnic_opt_num("compl", optarg, UINT64_MAX);
 			o->has_compl = true;
 			break;
 		case OPT_DESC_DMA:
-			o->desc_dma = opt_num("desc-dma", optarg, UINT64_MAX);
+			o->desc_dma = sgnic_opt_num("desc-dma", optarg, UINT64_MAX);
 			o->has_desc_dma = true;
 			break;
 		case OPT_RING_SIZE:
-			o->ring_size = (uint32_t)opt_num("ring-size", optarg, UINT32_MAX);
+			o->ring_size = (uint32_t)sgnic_opt_num("ring-size", optarg,
+							       UINT32_MAX);
 			if (!o->ring_size)
 				die("--ring-size: must be at least 1");
 			o->has_ring_size = true;
@@ -1002,18 +812,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case OPT_JSON:
 			o->json = true;
 			break;
-		case ':':
-			die("option '%s' needs a value (try --help)",
-			    argv[optind - 1]);
 		default:
-			if (optopt && optopt < OPT_COMPL)
-				die("unknown option '-%c' (try --help)", optopt);
-			die("unknown option '%s' (try --help)", argv[optind - 1]);
+			sgnic_cli_bad_option(c, argv, OPT_COMPL);
 		}
 	}
-	if (argc - optind > 1)
-		die("one input file at most (try --help)");
-	o->path = optind < argc ? argv[optind] : NULL;
+	o->path = sgnic_cli_input_path(argc, argv);
 	if (o->has_compl && o->path)
 		die("--compl decodes a value alone: give no input file");
 	if (o->has_compl && o->only_busy)
@@ -1026,46 +829,43 @@ static void parse_options(int argc, char **argv, struct options *o)
 
 static int decode_compl_only(const struct options *o)
 {
-	struct warnings w = { 0 };
+	struct sgnic_warnings w = { 0 };
 	struct compl_info c;
-	unsigned int i;
 
 	compl_decode(o->compl, o->has_desc_dma, o->desc_dma, o->has_ring_size,
 		     o->ring_size, &c);
-	if (o->has_ring_size && !pow2_ring_size(o->ring_size))
-		warn(&w, "ring size %" PRIu32 " is not a power of two in %u..%u",
-		     o->ring_size, SGNIC_RING_MIN, SGNIC_RING_MAX);
+	if (o->has_ring_size && !sgnic_ring_size_ok(o->ring_size))
+		sgnic_warn(&w, "ring size %" PRIu32 " is not a power of two in %u..%u",
+			   o->ring_size, SGNIC_RING_MIN, SGNIC_RING_MAX);
 	if (o->has_desc_dma && o->desc_dma % SGNIC_DESC_ALIGN)
-		warn(&w, "desc_dma 0x%" PRIx64 " is not %u-byte aligned", o->desc_dma,
-		     SGNIC_DESC_ALIGN);
+		sgnic_warn(&w, "desc_dma 0x%" PRIx64 " is not %u-byte aligned", o->desc_dma,
+			   SGNIC_DESC_ALIGN);
 	compl_warnings(&c, "value", &w);
 
 	if (o->json) {
 		printf("{\n  \"completion\": ");
 		json_compl(&c);
 		printf(",\n");
-		json_warnings(&w);
+		sgnic_warnings_print_json(&w);
 		printf("}\n");
 	} else {
 		print_compl_text(&c, o->desc_dma, "");
-		print_warnings_text(&w);
+		sgnic_warnings_print_text(&w);
 	}
-	for (i = 0; i < w.n; i++)
-		free(w.msg[i]);
-	free(w.msg);
+	sgnic_warnings_free(&w);
 	return 0;
 }
 
 static int decode_file(const struct options *o)
 {
 	struct dumpfile f = { 0 };
-	struct warnings w = { 0 };
+	struct sgnic_warnings w = { 0 };
 	struct ring_info *ri;
 	unsigned int i;
 
 	parse_file(o->path, &f);
 	if (f.has_hdr && f.up && f.nrings != 2 * f.pairs)
-		warn(&w, "%u ring lines for %" PRIu32 " pairs", f.nrings, f.pairs);
+		sgnic_warn(&w, "%u ring lines for %" PRIu32 " pairs", f.nrings, f.pairs);
 	ri = calloc(f.nrings ? f.nrings : 1, sizeof(*ri));
 	if (!ri)
 		die("out of memory");
@@ -1074,7 +874,7 @@ static int decode_file(const struct options *o)
 
 	if (o->json) {
 		printf("{\n  \"input\": ");
-		json_string(f.name);
+		sgnic_json_string(f.name);
 		printf(",\n  \"down\": %s,\n", f.down ? "true" : "false");
 		if (f.has_hdr)
 			printf("  \"pairs\": %" PRIu32 ", \"up\": %s, \"pflags\": \"0x%"
@@ -1088,7 +888,7 @@ static int decode_file(const struct options *o)
 			json_ring(&f.rings[i], &ri[i], o);
 		}
 		printf("%s],\n", f.nrings ? "\n  " : "");
-		json_warnings(&w);
+		sgnic_warnings_print_json(&w);
 		printf("}\n");
 	} else {
 		if (f.down)
@@ -1101,16 +901,14 @@ static int decode_file(const struct options *o)
 				putchar('\n');
 			print_ring_text(&f.rings[i], &ri[i], o);
 		}
-		print_warnings_text(&w);
+		sgnic_warnings_print_text(&w);
 	}
 
 	for (i = 0; i < f.nrings; i++)
 		free(f.rings[i].desc);
 	free(f.rings);
 	free(ri);
-	for (i = 0; i < w.n; i++)
-		free(w.msg[i]);
-	free(w.msg);
+	sgnic_warnings_free(&w);
 	return 0;
 }
 
@@ -1121,7 +919,6 @@ int main(int argc, char **argv)
 
 	parse_options(argc, argv, &o);
 	rc = o.has_compl ? decode_compl_only(&o) : decode_file(&o);
-	if (fflush(stdout) || ferror(stdout))
-		die("writing output: %s", strerror(errno));
+	sgnic_cli_flush();
 	return rc;
 }

@@ -3,13 +3,21 @@
 #
 # Guest side of scripts/bench.sh: measure one configuration in one boot.
 #
-#   tests/bench/guest.sh CONFIG SECONDS [MODULE]
+#   tests/bench/guest.sh CONFIG SECONDS [--module KO] [--kallsyms FILE]
+#                        [--setup FILE]
 #
 # CONFIG is sgnic-{sg,single}-{wb,irq}, igb, e1000e, virtio or veth.  The
 # two ports (or a veth pair) become 10.99.0.1 in the root namespace and
-# 10.99.0.2 in netns "peer" (tests/vm/lib.sh).  MODULE is the sgnic.ko to
-# insmod (the host passes a copy taken when the run started, so a rebuild
-# during a run cannot mix drivers).
+# 10.99.0.2 in netns "peer" (tests/vm/lib.sh).
+#   --module KO       the sgnic.ko to insmod (the host passes a copy taken
+#                     when the run started, so a rebuild during a run cannot
+#                     mix drivers)
+#   --kallsyms FILE   write /proc/kallsyms there once the driver is loaded, so
+#                     a host-side profile of QEMU with -perfmap can name guest
+#                     kernel functions (scripts/bench.sh --perf)
+#   --setup FILE      source FILE (bash) after the ports are configured and
+#                     before the first measurement; LOCAL_IF, REMOTE_IF and
+#                     peer() are set (scripts/bench.sh --guest-setup)
 #
 # Everything for the host goes to stdout as lines starting with "@@":
 #   @@INFO key=value ...          facts about this boot
@@ -22,7 +30,17 @@ set -u
 
 cfg=${1:?config}
 secs=${2:?seconds}
-module=${3:-}
+shift 2
+module='' kallsyms='' setup=''
+while [ $# -ge 2 ]; do
+	case "$1" in
+	--module) module=$2 ;;
+	--kallsyms) kallsyms=$2 ;;
+	--setup) setup=$2 ;;
+	*) echo "@@ERR $cfg: guest.sh: unknown option $1"; exit 2 ;;
+	esac
+	shift 2
+done
 
 # shellcheck disable=SC1091 # the repository is /sgnic in the guest
 . /sgnic/tests/vm/lib.sh
@@ -46,6 +64,8 @@ sgnic-*)
 	fi
 	;;
 esac
+
+[ -z "$kallsyms" ] || cat /proc/kallsyms >"$kallsyms"
 
 # A port's PCI function (virtio-net's netdev hangs off a virtio device).
 pci_of() {
@@ -96,6 +116,15 @@ sgnic-*)
 		awk -F: 'NR > 1 && NF == 2 { gsub(/ /, ""); printf "%s%s=%s", s, $1, $2; s = "," }')"
 	;;
 esac
+
+if [ -n "$setup" ]; then
+	info "setup=$(tr '\n' ';' <"$setup" | tr -s ' ' | cut -c1-300 | tr ' ' '_')"
+	# shellcheck disable=SC1090 # the caller's file
+	if ! . "$setup"; then
+		err "the --setup file $setup failed"
+		exit 1
+	fi
+fi
 
 # ---- counters ---------------------------------------------------------------
 # All snapshots go into variables named <prefix>_<counter>.

@@ -26,6 +26,17 @@ LABELS = {
 }
 SGNIC = [c for c in CONFIG_ORDER if c.startswith("sgnic-")]
 
+
+def order_key(c):
+    """Configurations in CONFIG_ORDER; a variant CONFIG@NAME after its base."""
+    base, _, var = c.partition("@")
+    return (CONFIG_ORDER.index(base) if base in CONFIG_ORDER else len(CONFIG_ORDER), base, var)
+
+
+def label(c):
+    base, _, var = c.partition("@")
+    return LABELS.get(base, base) + (" @" + var if var else "")
+
 # metric: (heading, unit, format, higher is better)
 METRICS = {
     "tcp1500": ("TCP 1500", "Mbit/s", "{:.0f}", True),
@@ -267,7 +278,7 @@ def main():
     per_rep = {}
     for (rep, cfg), b in boots.items():
         per_rep.setdefault(rep, {})[cfg] = boot_metrics(b)
-    configs = [c for c in CONFIG_ORDER if any(cfg == c for _, cfg in boots)]
+    configs = sorted({cfg for _, cfg in boots}, key=order_key)
     summary = {}
     for c in configs:
         keys = set()
@@ -290,6 +301,9 @@ def main():
         meta.get("qemu", "?").split(" sha256")[0], meta.get("guest_kernel", "?"),
         info_of("cpus"), info_of("accel"), meta.get("reps", "?"), meta.get("secs", "?"),
         meta.get("git", "?")))
+    for k in sorted(meta):
+        if (k.startswith("variant_") or k in ("guest_setup", "qemu_args")) and meta[k]:
+            say("NOT THE DEFAULT SETUP: %s = %s" % (k, meta[k]))
     load_start = meta.get("uptime", "").split("load average:")[-1].strip()
     load_end = meta.get("uptime_end", "").split("load average:")[-1].strip()
     others = [m.get("host_other_cores") for r in per_rep for m in per_rep[r].values()
@@ -306,19 +320,19 @@ def main():
     say("")
     rows = []
     for c in configs:
-        rows.append([LABELS[c]] + [fmt_cell(k, summary[c].get(k)) for k in MAIN_TABLE])
+        rows.append([label(c)] + [fmt_cell(k, summary[c].get(k)) for k in MAIN_TABLE])
     heads = ["config"] + ["%s %s" % (METRICS[k][0], ("(%s)" % METRICS[k][1]) if METRICS[k][1] else "")
                           for k in MAIN_TABLE]
     say(table([h.strip() for h in heads], rows))
     say("")
     say("jumbo = MTU 9000 for every model (max MTU: %s)" % ", ".join(
-        "%s %s" % (LABELS[c], next((int(b["info"]["max_mtu"]) for (r, cc), b in boots.items()
+        "%s %s" % (label(c), next((int(b["info"]["max_mtu"]) for (r, cc), b in boots.items()
                                     if cc == c and "max_mtu" in b["info"]), "?")) for c in configs))
     say("")
     say("Per-packet cost (TCP 1500 both directions pooled, per frame on the wire; UDP: per 64-byte datagram)")
     rows = []
     for c in configs:
-        rows.append([LABELS[c]] + [fmt_cell(k, summary[c].get(k), spread=False) for k in COST_TABLE])
+        rows.append([label(c)] + [fmt_cell(k, summary[c].get(k), spread=False) for k in COST_TABLE])
     say(table(["config"] + [METRICS[k][0] for k in COST_TABLE], rows))
     say("")
 
@@ -328,12 +342,12 @@ def main():
         say("Ratios of medians to the baselines (spread: per-repetition ratios)")
         # Too wide for one table: one per baseline.
         for b in bases:
-            hb = ["vs %s" % LABELS[b]] + [METRICS[k][0] for k in RATIO_METRICS]
+            hb = ["vs %s" % label(b)] + [METRICS[k][0] for k in RATIO_METRICS]
             rb = []
             for c in configs:
                 if c == b:
                     continue
-                row = [LABELS[c]]
+                row = [label(c)]
                 for k in RATIO_METRICS:
                     rs = ratio_stats(per_rep, k, c, b)
                     ratios.setdefault(c, {}).setdefault(b, {})[k] = rs
@@ -381,7 +395,7 @@ def main():
     target("UDP 64B pps: best sgnic >= 1.5x better of igb/e1000e", "udp64_kpps", b_udp, better_udp, ">=", 1.5)
     for wb in ("sgnic-sg-wb", "sgnic-single-wb"):
         if wb in configs:
-            target("irq/pkt, %s <= 1/8 of e1000e" % LABELS[wb], "irq_per_pkt", wb,
+            target("irq/pkt, %s <= 1/8 of e1000e" % label(wb), "irq_per_pkt", wb,
                    "e1000e" if "e1000e" in configs else None, "<=", 0.125)
     say("Targets (ratios of medians in this run; [min-max] of the per-repetition ratios)")
     rows = []
@@ -391,7 +405,7 @@ def main():
             continue
         spread = "[%.2f-%.2f]" % (t["min"], t["max"]) if t.get("n", 0) > 1 else ""
         rows.append([t["target"], "%.3f" % t["ratio"], spread, t["goal"],
-                     "%s (%s vs %s)" % ("MET" if t["met"] else "NOT MET", LABELS[t["a"]], LABELS[t["b"]])])
+                     "%s (%s vs %s)" % ("MET" if t["met"] else "NOT MET", label(t["a"]), label(t["b"]))])
     say(table(["target", "ratio", "spread", "goal", "verdict"], rows))
     errs = [(r, c, e) for (r, c), b in sorted(boots.items()) for e in b["errors"]]
     missing = [(r, c) for (r, c), b in sorted(boots.items()) if not b["res"]]
@@ -410,7 +424,7 @@ def main():
         f.write(text)
     doc = {
         "meta": meta, "run": os.path.abspath(rundir),
-        "configs": configs, "labels": {c: LABELS[c] for c in configs},
+        "configs": configs, "labels": {c: label(c) for c in configs},
         "metrics": {k: {"name": v[0], "unit": v[1], "higher_is_better": v[3]} for k, v in METRICS.items()},
         "summary": summary, "ratios": ratios, "targets": targets,
         "per_rep": {str(r): per_rep[r] for r in sorted(per_rep)},
@@ -444,9 +458,9 @@ def main():
             for i, c in enumerate(configs):
                 s = summary[c].get(k)
                 if s:
-                    f.write('%d %.6g %.6g %.6g "%s"\n' % (i, s["median"], s["min"], s["max"], LABELS[c]))
+                    f.write('%d %.6g %.6g %.6g "%s"\n' % (i, s["median"], s["min"], s["max"], label(c)))
                 else:
-                    f.write('%d NaN NaN NaN "%s"\n' % (i, LABELS[c]))
+                    f.write('%d NaN NaN NaN "%s"\n' % (i, label(c)))
             f.write("\n\n")
     with open(os.path.join(outdir, "bench-chart.title"), "w") as f:
         f.write("%s, %s repetition(s) of %s s, %s, %s vCPUs; bars: median, whiskers: min-max" % (

@@ -14,79 +14,12 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 plan=${1:-${SGNIC_PLAN:-$here/../../build/bin/sgnic-plan}}
 
-if [ ! -x "$plan" ]; then
-	echo "sgnic-plan not found at $plan (build userspace-tools first)" >&2
-	exit 2
-fi
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-passed=0
-failed=0
-n=0
-out=
-err=
-rc=
-last_run=
-
-echo "TAP version 13"
-
-# run ARGS...: run the tool, keep stdout in $out, stderr in $err, status in $rc
-run() {
-	last_run="sgnic-plan $*"
-	"$plan" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	out=$(cat "$tmp/out")
-	err=$(cat "$tmp/err")
-}
-
-# check NAME COMMAND...: one test point, passing when COMMAND succeeds
-check() {
-	local name=$1
-
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		passed=$((passed + 1))
-		echo "ok $n $name"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n $name"
-		echo "# check: $*"
-		echo "# after: $last_run"
-		echo "# exit status: $rc"
-		sed 's/^/# stdout: /' "$tmp/out"
-		sed 's/^/# stderr: /' "$tmp/err"
-	fi
-}
+. "$here/lib.sh"
+start_suite sgnic-plan "$plan"
 
 # has_line LINE: stdout holds exactly this line
 has_line() {
 	grep -qxF -- "$1" <<<"$out"
-}
-
-# status_is N: the last run exited with N
-status_is() {
-	[ "$rc" -eq "$1" ]
-}
-
-# usage_error: exit 2, a message on stderr, nothing on stdout
-usage_error() {
-	[ "$rc" -eq 2 ] && [ -n "$err" ] && [ -z "$out" ]
-}
-
-# json_ok PYTHON-EXPR: stdout parses as JSON and the expression on it (d) holds
-json_ok() {
-	python3 -c '
-import json, sys
-try:
-    d = json.load(sys.stdin)
-    sys.exit(0 if eval(sys.argv[1]) else 1)
-except Exception as e:
-    print("# json: %s: %s" % (type(e).__name__, e))
-    sys.exit(1)
-' "$1" <<<"$out"
 }
 
 # ---- Accepted plans ----------------------------------------------------------
@@ -266,6 +199,4 @@ run --json --unit-shift 64 --max-seg 1 0x1000:3
 check "json unit-shift 64: parses" json_ok \
 	"d['unit_bytes'] is None and d['plan']['units'] == 3"
 
-echo "1..$n"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

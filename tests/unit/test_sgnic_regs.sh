@@ -28,102 +28,8 @@ data=$here/../data
 raw=$data/ethtool-d-raw.bin
 hex=$data/ethtool-d-hex.txt
 
-if [ ! -x "$regs" ]; then
-	echo "sgnic-regs not found at $regs (build userspace-tools first)" >&2
-	exit 2
-fi
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-passed=0
-failed=0
-n=0
-out=
-err=
-rc=
-last_run=
-
-echo "TAP version 13"
-
-# run ARGS...: run the tool, keep stdout in $out, stderr in $err, status in $rc
-run() {
-	last_run="sgnic-regs $*"
-	"$regs" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	out=$(cat "$tmp/out")
-	err=$(cat "$tmp/err")
-}
-
-# check NAME COMMAND...: one test point, passing when COMMAND succeeds
-check() {
-	local name=$1
-
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		passed=$((passed + 1))
-		echo "ok $n $name"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n $name"
-		echo "# check: $*"
-		echo "# after: $last_run"
-		echo "# exit status: $rc"
-		sed 's/^/# stdout: /' "$tmp/out" | head -n 60
-		sed 's/^/# stderr: /' "$tmp/err"
-	fi
-}
-
-# squeeze: blanks collapsed to one space, none at either end
-squeeze() {
-	sed -E 's/[[:space:]]+/ /g; s/^ //; s/ $//'
-}
-
-# has_fields WORDS: stdout has a line that is WORDS once blanks are squeezed
-has_fields() {
-	squeeze <<<"$out" | grep -qxF -- "$1"
-}
-
-# block_has HEADER WORDS: in the block starting with line HEADER (up to the
-# next blank line), a line is WORDS once blanks are squeezed
-block_has() {
-	awk -v h="$1" '$0 == h { on = 1; next } on && /^$/ { exit } on' \
-		<<<"$out" | squeeze | grep -qxF -- "$2"
-}
-
-# count_lines REGEX N: exactly N stdout lines match the extended REGEX
-count_lines() {
-	[ "$(grep -cE -- "$1" <<<"$out")" -eq "$2" ]
-}
-
-status_is() {
-	[ "$rc" -eq "$1" ]
-}
-
-# stderr_has TEXT: the message on stderr contains TEXT
-stderr_has() {
-	grep -qF -- "$1" <<<"$err"
-}
-
-# usage_error: exit 2, a message on stderr, nothing on stdout
-usage_error() {
-	[ "$rc" -eq 2 ] && [ -n "$err" ] && [ -z "$out" ]
-}
-
-# json_ok PYTHON-EXPR: stdout parses as JSON and the expression on it (d)
-# holds; the expression may span lines
-json_ok() {
-	python3 -c '
-import json, sys
-try:
-    d = json.load(sys.stdin)
-    sys.exit(0 if eval("(" + sys.argv[1] + "\n)") else 1)
-except Exception as e:
-    print("# json: %s: %s" % (type(e).__name__, e))
-    sys.exit(1)
-' "$1" <<<"$out"
-}
+. "$here/lib.sh"
+start_suite sgnic-regs "$regs"
 
 # patch IN OUT OFFSET VALUE...: copy IN to OUT with 32-bit little-endian
 # VALUEs written at byte OFFSETs (pairs of arguments)
@@ -401,6 +307,4 @@ run --help
 check "--help: exit 0" status_is 0
 check "--help: usage on stdout" grep -q "^usage: " "$tmp/out"
 
-echo "1..$n"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -151,6 +151,20 @@ t_ethtool_misc() {
 }
 case_add ethtool_misc
 
+t_loopback_feature() {
+	# ethtool -K loopback on: frames sent come back to the sender, not the peer.
+	local before after
+	pair_setup || return 1
+	ethtool -K "$LOCAL_IF" loopback on || return 1
+	before=$(peer_stat_of rx_packets)
+	ping -q -c 3 -i 0.2 -W 1 "$REMOTE_V4" >/dev/null 2>&1
+	after=$(peer_stat_of rx_packets)
+	ethtool -K "$LOCAL_IF" loopback off || return 1
+	echo "# peer rx_packets $before -> $after with loopback on"
+	[ "$after" -eq "$before" ] && wait_link
+}
+case_add loopback_feature
+
 t_jumbo() {
 	local before after
 	pair_setup 9000 || return 1

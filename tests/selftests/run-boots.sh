@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Host side of the sgnic selftests (`make selftest`, suite "selftest" of
+# tests/run-all.sh): build the C tests against the kselftest harness from
+# Debian's linux-source-6.12, copy the upstream drivers/net selftests next to
+# them, and run tests/selftests/run.sh in up to three boots:
+#
+#   plain    the guest as scripts/vm.sh boots it
+#   iommu    behind QEMU's Intel IOMMU, strict invalidation:
+#            -device intel-iommu,intremap=off; intel_iommu=on iommu.strict=1
+#   swiotlb  every mapping bounced: swiotlb=force
+#
+# Each boot's closing line is added into one: "N passed, N failed, N skipped".
+#
+# Usage: tests/selftests/run-boots.sh [plain] [iommu] [swiotlb] [-- TEST...]
+# Environment: SELFTEST_BYTES, SELFTEST_RELOADS (see run.sh), SELFTEST_VM_ARGS
+# (more scripts/vm.sh options for every boot), GUEST_KERNEL.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+
+boots=() tests=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	plain | iommu | swiotlb) boots+=("$1") ;;
+	--) shift; tests=("$@"); break ;;
+	*) echo "run-boots: unknown boot '$1' (plain, iommu, swiotlb)" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ ${#boots[@]} -gt 0 ] || boots=(plain iommu swiotlb)
+
+note() { echo "selftest: $*" >&2; }
+
+# ---- build ------------------------------------------------------------------
+ksrc=$(scripts/kselftest-src.sh) || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+make -s -C tests/selftests O="$PWD/build" KSFT="$ksrc/tools/testing/selftests" ||
+	{ echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+# The guest sees the repository, not the cache: copy the upstream tests.
+dst=build/selftests/ksrc
+if [ ! -f "$dst/.stamp" ] || ! cmp -s "$dst/.stamp" "$ksrc/../stamp"; then
+	rm -rf "$dst"
+	mkdir -p "$dst"
+	cp -a "$ksrc/." "$dst/" && cp "$ksrc/../stamp" "$dst/.stamp"
+fi
+
+# ---- boots ------------------------------------------------------------------
+mkdir -p build/test-logs
+tp=0 tf=0 ts=0 rc=0
+summary=()
+for b in "${boots[@]}"; do
+	log=build/test-logs/selftest-$b.log
+	args=()
+	case "$b" in
+	iommu) args=(--qemu-args "-device intel-iommu,intremap=off"
+		--append "intel_iommu=on iommu.strict=1") ;;
+	swiotlb) args=(--append "swiotlb=force") ;;
+	esac
+	# shellcheck disable=SC2206 # options split at blanks on purpose
+	args+=(${SELFTEST_VM_ARGS:-})
+	note "boot $b: scripts/vm.sh ${args[*]}"
+	start=$SECONDS
+	envs="SELFTEST_DMA_MODE=$b SELFTEST_BYTES=${SELFTEST_BYTES:-$((32 << 20))}"
+	envs+=" SELFTEST_RELOADS=${SELFTEST_RELOADS:-100}"
+	scripts/vm.sh --timeout "${SELFTEST_BOOT_TIMEOUT:-1500}" "${args[@]}" -- \
+		"$envs tests/selftests/run.sh ${tests[*]}" 2>&1 | tee "$log"
+	vrc=${PIPESTATUS[0]}
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -1)
+	if [ -z "$line" ]; then
+		p=0 f=1 k=0
+		note "boot $b: no closing line (vm.sh exit $vrc): counted as 1 failure"
+	else
+		read -r p _ f _ k _ <<<"${line//,/}"
+		if [ "$vrc" != 0 ] && [ "$f" = 0 ]; then
+			f=1
+			note "boot $b: exit $vrc with no failed case: counted as 1 failure"
+		fi
+	fi
+	summary+=("$b: $p passed, $f failed, $k skipped ($((SECONDS - start)) s)")
+	tp=$((tp + p)) tf=$((tf + f)) ts=$((ts + k))
+	[ "$f" = 0 ] || rc=1
+done
+for s in "${summary[@]}"; do echo "# selftest boot $s"; done
+echo "$tp passed, $tf failed, $ts skipped"
+exit $rc
