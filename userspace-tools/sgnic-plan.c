@@ -324,7 +324,7 @@ static void print_json(const struct layout *lay, uint64_t total,
 /* ---- Main ------------------------------------------------------------- */
 
 enum {
-	OPT_LAYOUT = 256,
+	OPT_LAYOUT = SGNIC_CLI_OPT_FIRST,
 	OPT_OFFSET,
 	OPT_LENGTH,
 	OPT_MAX_XFER,
@@ -359,20 +359,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	int c, idx;
 
-	opterr = 0;
-	for (;;) {
-		const char *name;
-
-		idx = 0;
-		c = getopt_long(argc, argv, ":h", long_opts, &idx);
-		if (c == -1)
-			break;
-		name = long_opts[idx].name;
+	while ((c = sgnic_cli_getopt(argc, argv, long_opts, &idx, usage)) != -1) {
+		const char *name = long_opts[idx].name;
 
 		switch (c) {
-		case 'h':
-			usage(stdout);
-			exit(0);
 		case OPT_LAYOUT:
 			o->layout_file = optarg;
 			break;
@@ -410,8 +400,6 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case OPT_JSON:
 			o->json = true;
 			break;
-		default:
-			sgnic_cli_bad_option(c, argv, OPT_LAYOUT);
 		}
 	}
 }

@@ -837,7 +837,7 @@ static void print_json(const struct dump *d, const struct options *o,
 /* ---- Main -------------------------------------------------------------------- */
 
 enum {
-	OPT_JSON = 256,
+	OPT_JSON = SGNIC_CLI_OPT_FIRST,
 	OPT_ALL,
 	OPT_FORCE,
 	OPT_FORMAT,
@@ -856,12 +856,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	int c;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
+	while ((c = sgnic_cli_getopt(argc, argv, long_opts, NULL, usage)) != -1) {
 		switch (c) {
-		case 'h':
-			usage(stdout);
-			exit(0);
 		case OPT_JSON:
 			o->json = true;
 			break;
@@ -881,8 +877,6 @@ static void parse_options(int argc, char **argv, struct options *o)
 			else
 				die("--format: '%s' is not auto, raw or hex", optarg);
 			break;
-		default:
-			sgnic_cli_bad_option(c, argv, OPT_JSON);
 		}
 	}
 	o->path = sgnic_cli_input_path(argc, argv);

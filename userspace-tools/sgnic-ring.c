@@ -760,7 +760,7 @@ static void json_ring(const struct ring *r, const struct ring_info *ri,
 /* ---- Main ------------------------------------------------------------------------------ */
 
 enum {
-	OPT_COMPL = 256,
+	OPT_COMPL = SGNIC_CLI_OPT_FIRST,
 	OPT_DESC_DMA,
 	OPT_RING_SIZE,
 	OPT_ONLY_BUSY,
@@ -779,18 +779,10 @@ static const struct option long_opts[] = {
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	int c, idx;
+	int c;
 
-	opterr = 0;
-	for (;;) {
-		idx = 0;
-		c = getopt_long(argc, argv, ":h", long_opts, &idx);
-		if (c == -1)
-			break;
+	while ((c = sgnic_cli_getopt(argc, argv, long_opts, NULL, usage)) != -1) {
 		switch (c) {
-		case 'h':
-			usage(stdout);
-			exit(0);
 		case OPT_COMPL:
 			o->compl = sgnic_opt_num("compl", optarg, UINT64_MAX);
 			o->has_compl = true;
@@ -812,8 +804,6 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case OPT_JSON:
 			o->json = true;
 			break;
-		default:
-			sgnic_cli_bad_option(c, argv, OPT_COMPL);
 		}
 	}
 	o->path = sgnic_cli_input_path(argc, argv);

@@ -3,7 +3,6 @@
  * Helpers shared by the sgnic userspace tools (sgnic_cli.h).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -67,13 +66,27 @@ uint64_t sgnic_opt_num(const char *name, const char *arg, uint64_t max)
 	return v;
 }
 
-void sgnic_cli_bad_option(int c, char *const *argv, int first_long)
+int sgnic_cli_getopt(int argc, char *const *argv, const struct option *opts,
+		     int *idx, void (*usage)(FILE *f))
 {
-	if (c == ':')
+	int c;
+
+	opterr = 0;
+	if (idx)
+		*idx = 0;
+	c = getopt_long(argc, argv, ":h", opts, idx);
+	switch (c) {
+	case 'h':
+		usage(stdout);
+		exit(0);
+	case ':':
 		die("option '%s' needs a value (try --help)", argv[optind - 1]);
-	if (optopt && optopt < first_long)
-		die("unknown option '-%c' (try --help)", optopt);
-	die("unknown option '%s' (try --help)", argv[optind - 1]);
+	case '?':
+		if (optopt && optopt < SGNIC_CLI_OPT_FIRST)
+			die("unknown option '-%c' (try --help)", optopt);
+		die("unknown option '%s' (try --help)", argv[optind - 1]);
+	}
+	return c;
 }
 
 const char *sgnic_cli_input_path(int argc, char *const *argv)

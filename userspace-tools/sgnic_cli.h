@@ -11,12 +11,16 @@
 #ifndef SGNIC_CLI_H
 #define SGNIC_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #define SGNIC_EXIT_USAGE	2
+
+/* Values of the tools' long options start here, above every short option. */
+#define SGNIC_CLI_OPT_FIRST	256
 
 #define ARRAY_LEN(a)		(sizeof(a) / sizeof((a)[0]))
 
@@ -37,12 +41,13 @@ bool sgnic_parse_u64(const char *s, uint64_t max, uint64_t *out);
 uint64_t sgnic_opt_num(const char *name, const char *arg, uint64_t max);
 
 /*
- * For getopt_long's ':' (value missing) and '?' (unknown option) returns,
- * with optstring ":h" and opterr 0.  FIRST_LONG is the lowest value of the
- * tool's long options: optopt below it is a short option.
+ * getopt_long() with the tools' conventions: -h and --help print USAGE on
+ * stdout and exit 0; a missing value or an unknown option dies.  Returns
+ * the next of the tool's own options (*idx its index in OPTS when long; idx
+ * may be NULL), or -1 after the last.
  */
-void sgnic_cli_bad_option(int c, char *const *argv, int first_long)
-	__attribute__((noreturn));
+int sgnic_cli_getopt(int argc, char *const *argv, const struct option *opts,
+		     int *idx, void (*usage)(FILE *f));
 
 /* The one FILE operand left after the options, NULL if none; dies on two. */
 const char *sgnic_cli_input_path(int argc, char *const *argv);

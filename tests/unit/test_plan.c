@@ -99,6 +99,48 @@ static enum sgnic_plan_err plan_of(const struct sgnic_plan_seg *segs,
 	CHECK_EQ((el).len, (l));			\
 } while (0)
 
+/* Longest SG list check_sg_list() compares. */
+#define SG_LIST_MAX	8
+
+/*
+ * Plan [offset, offset + length) of the layout with the SG list built, and
+ * check that it is accepted as exactly the n elements in want.
+ */
+static void check_sg_list(const struct sgnic_plan_seg *segs,
+			  unsigned int nsegs, uint64_t offset, uint64_t length,
+			  const struct sgnic_plan_limits *lim,
+			  struct sgnic_plan *p,
+			  const struct sgnic_plan_elem *want, unsigned int n,
+			  const char *file, int line)
+{
+	struct sgnic_plan_elem el[SG_LIST_MAX] = { { 0 } };
+	char what[32];
+	unsigned int i;
+
+	if (n > SG_LIST_MAX) {
+		cur_ok = false;
+		printf("# %s:%d: raise SG_LIST_MAX to %u\n", file, line, n);
+		return;
+	}
+	check_err(sgnic_plan_transfer(segs, nsegs, offset, length, lim, p, el),
+		  SGNIC_PLAN_OK, file, line);
+	check_eq(p->elems, n, "elems", file, line);
+	for (i = 0; i < n; i++) {
+		snprintf(what, sizeof(what), "el[%u].addr", i);
+		check_eq(el[i].addr, want[i].addr, what, file, line);
+		snprintf(what, sizeof(what), "el[%u].len", i);
+		check_eq(el[i].len, want[i].len, what, file, line);
+	}
+}
+
+/* CHECK_SG_LIST(segs, nsegs, offset, length, lim, p, { addr, len }, ...) */
+#define SG_LIST(...)	((const struct sgnic_plan_elem[]){ __VA_ARGS__ })
+#define CHECK_SG_LIST(segs, nsegs, offset, length, lim, p, ...)		\
+	check_sg_list((segs), (nsegs), (offset), (length), (lim), (p),	\
+		      SG_LIST(__VA_ARGS__),				\
+		      sizeof(SG_LIST(__VA_ARGS__)) /			\
+		      sizeof(struct sgnic_plan_elem), __FILE__, __LINE__)
+
 /* ---- Range (seed 002) ----------------------------------------------------- */
 
 static const struct sgnic_plan_seg two_segs[] = {
@@ -108,15 +150,11 @@ static const struct sgnic_plan_seg two_segs[] = {
 
 static void test_range_last_byte(void)
 {
-	struct sgnic_plan_elem el[2];
 	struct sgnic_plan p;
 
-	CHECK_ERR(sgnic_plan_transfer(two_segs, 2, 149, 1, NULL, &p, el),
-		  SGNIC_PLAN_OK);
-	CHECK_EQ(p.elems, 1);
+	CHECK_SG_LIST(two_segs, 2, 149, 1, NULL, &p, { 0x3000 + 49, 1 });
 	CHECK_EQ(p.segs_used, 1);
 	CHECK_EQ(p.length, 1);
-	CHECK_ELEM(el[0], 0x3000 + 49, 1);
 }
 
 static void test_range_offset_n(void)
@@ -254,22 +292,15 @@ static void test_zero_length_segments(void)
 		{ .addr = 0x5000, .len = 10 },
 		{ .addr = 0x6000, .len = 0 },
 	};
-	struct sgnic_plan_elem el[2];
 	struct sgnic_plan p;
 
-	CHECK_ERR(sgnic_plan_transfer(segs, 6, 0, 20, NULL, &p, el),
-		  SGNIC_PLAN_OK);
-	CHECK_EQ(p.elems, 2);
+	CHECK_SG_LIST(segs, 6, 0, 20, NULL, &p,
+		      { 0x2000, 10 }, { 0x5000, 10 });
 	CHECK_EQ(p.segs_used, 2);
-	CHECK_ELEM(el[0], 0x2000, 10);
-	CHECK_ELEM(el[1], 0x5000, 10);
 
 	/* offset lands exactly on the segment after the empty ones */
-	CHECK_ERR(sgnic_plan_transfer(segs, 6, 10, 10, NULL, &p, el),
-		  SGNIC_PLAN_OK);
-	CHECK_EQ(p.elems, 1);
+	CHECK_SG_LIST(segs, 6, 10, 10, NULL, &p, { 0x5000, 10 });
 	CHECK_EQ(p.segs_used, 1);
-	CHECK_ELEM(el[0], 0x5000, 10);
 }
 
 static void test_segs_used_partial(void)
@@ -280,16 +311,12 @@ static void test_segs_used_partial(void)
 		{ .addr = 0x30000, .len = 0x1000 },
 		{ .addr = 0x40000, .len = 0x1000 },
 	};
-	struct sgnic_plan_elem el[3];
 	struct sgnic_plan p;
 
-	CHECK_ERR(sgnic_plan_transfer(segs, 4, 0x800, 0x1900, NULL, &p, el),
-		  SGNIC_PLAN_OK);
+	CHECK_SG_LIST(segs, 4, 0x800, 0x1900, NULL, &p,
+		      { 0x10800, 0x800 }, { 0x20000, 0x1000 },
+		      { 0x30000, 0x100 });
 	CHECK_EQ(p.segs_used, 3);
-	CHECK_EQ(p.elems, 3);
-	CHECK_ELEM(el[0], 0x10800, 0x800);
-	CHECK_ELEM(el[1], 0x20000, 0x1000);
-	CHECK_ELEM(el[2], 0x30000, 0x100);
 }
 
 static void test_adjacent_not_merged(void)
@@ -309,15 +336,11 @@ static void test_split_max_seg(void)
 {
 	static const struct sgnic_plan_seg seg = { .addr = 0x10000, .len = 10000 };
 	struct sgnic_plan_limits lim = { .max_seg = 4096 };
-	struct sgnic_plan_elem el[3];
 	struct sgnic_plan p;
 
-	CHECK_ERR(sgnic_plan_transfer(&seg, 1, 0, 10000, &lim, &p, el),
-		  SGNIC_PLAN_OK);
-	CHECK_EQ(p.elems, 3);
-	CHECK_ELEM(el[0], 0x10000, 4096);
-	CHECK_ELEM(el[1], 0x11000, 4096);
-	CHECK_ELEM(el[2], 0x12000, 10000 - 8192);
+	CHECK_SG_LIST(&seg, 1, 0, 10000, &lim, &p,
+		      { 0x10000, 4096 }, { 0x11000, 4096 },
+		      { 0x12000, 10000 - 8192 });
 
 	/* exactly max_seg: no split */
 	CHECK_ERR(plan_of(&seg, 1, 0, 4096, &lim, &p), SGNIC_PLAN_OK);
@@ -330,14 +353,10 @@ static void test_split_boundary(void)
 {
 	static const struct sgnic_plan_seg seg = { .addr = 0xf00, .len = 0x300 };
 	struct sgnic_plan_limits lim = { .boundary_shift = 12 };
-	struct sgnic_plan_elem el[2];
 	struct sgnic_plan p;
 
-	CHECK_ERR(sgnic_plan_transfer(&seg, 1, 0, 0x300, &lim, &p, el),
-		  SGNIC_PLAN_OK);
-	CHECK_EQ(p.elems, 2);
-	CHECK_ELEM(el[0], 0xf00, 0x100);
-	CHECK_ELEM(el[1], 0x1000, 0x200);
+	CHECK_SG_LIST(&seg, 1, 0, 0x300, &lim, &p,
+		      { 0xf00, 0x100 }, { 0x1000, 0x200 });
 
 	/* ending exactly on the boundary does not split */
 	CHECK_ERR(plan_of(&seg, 1, 0, 0x100, &lim, &p), SGNIC_PLAN_OK);
@@ -348,37 +367,39 @@ static void test_split_boundary_and_max_seg(void)
 {
 	static const struct sgnic_plan_seg seg = { .addr = 0xe000, .len = 0x10000 };
 	struct sgnic_plan_limits lim = { .boundary_shift = 16, .max_seg = 0x6000 };
-	struct sgnic_plan_elem el[4];
 	struct sgnic_plan p;
 
-	CHECK_ERR(sgnic_plan_transfer(&seg, 1, 0, 0x10000, &lim, &p, el),
-		  SGNIC_PLAN_OK);
-	CHECK_EQ(p.elems, 4);
-	CHECK_ELEM(el[0], 0xe000, 0x2000);
-	CHECK_ELEM(el[1], 0x10000, 0x6000);
-	CHECK_ELEM(el[2], 0x16000, 0x6000);
-	CHECK_ELEM(el[3], 0x1c000, 0x2000);
+	CHECK_SG_LIST(&seg, 1, 0, 0x10000, &lim, &p,
+		      { 0xe000, 0x2000 }, { 0x10000, 0x6000 },
+		      { 0x16000, 0x6000 }, { 0x1c000, 0x2000 });
 	CHECK_EQ(p.units, 16);
 }
 
 static void test_boundary_none(void)
 {
+	/* two bytes across 0x1000: shift 0 and >= 64 are no boundary, 1 is */
 	static const struct sgnic_plan_seg seg = { .addr = 0xfff, .len = 2 };
+	static const struct {
+		uint32_t shift;
+		uint32_t elems;
+	} cases[] = {
+		{ 0, 1 }, { 64, 1 }, { U32_MAX, 1 }, { 1, 2 },
+	};
 	struct sgnic_plan_limits lim = { 0 };
 	struct sgnic_plan p;
+	size_t i;
 
-	lim.boundary_shift = 0;
-	CHECK_ERR(plan_of(&seg, 1, 0, 2, &lim, &p), SGNIC_PLAN_OK);
-	CHECK_EQ(p.elems, 1);
-	lim.boundary_shift = 64;
-	CHECK_ERR(plan_of(&seg, 1, 0, 2, &lim, &p), SGNIC_PLAN_OK);
-	CHECK_EQ(p.elems, 1);
-	lim.boundary_shift = U32_MAX;
-	CHECK_ERR(plan_of(&seg, 1, 0, 2, &lim, &p), SGNIC_PLAN_OK);
-	CHECK_EQ(p.elems, 1);
-	lim.boundary_shift = 1;
-	CHECK_ERR(plan_of(&seg, 1, 0, 2, &lim, &p), SGNIC_PLAN_OK);
-	CHECK_EQ(p.elems, 2);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		enum sgnic_plan_err err;
+
+		lim.boundary_shift = cases[i].shift;
+		err = plan_of(&seg, 1, 0, 2, &lim, &p);
+		if (err != SGNIC_PLAN_OK || p.elems != cases[i].elems)
+			printf("# boundary_shift %" PRIu32 "\n",
+			       cases[i].shift);
+		CHECK_ERR(err, SGNIC_PLAN_OK);
+		CHECK_EQ(p.elems, cases[i].elems);
+	}
 }
 
 static void test_boundary_shift_63(void)
@@ -387,14 +408,10 @@ static void test_boundary_shift_63(void)
 		.addr = (1ull << 63) - 0x10, .len = 0x20,
 	};
 	struct sgnic_plan_limits lim = { .boundary_shift = 63 };
-	struct sgnic_plan_elem el[2];
 	struct sgnic_plan p;
 
-	CHECK_ERR(sgnic_plan_transfer(&seg, 1, 0, 0x20, &lim, &p, el),
-		  SGNIC_PLAN_OK);
-	CHECK_EQ(p.elems, 2);
-	CHECK_ELEM(el[0], (1ull << 63) - 0x10, 0x10);
-	CHECK_ELEM(el[1], 1ull << 63, 0x10);
+	CHECK_SG_LIST(&seg, 1, 0, 0x20, &lim, &p,
+		      { (1ull << 63) - 0x10, 0x10 }, { 1ull << 63, 0x10 });
 }
 
 static void test_default_hw_limits(void)
@@ -407,14 +424,10 @@ static void test_default_hw_limits(void)
 		.max_xfer = 0x10000, .max_sg = 32, .max_seg = 0x10000,
 		.boundary_shift = 32,
 	};
-	struct sgnic_plan_elem el[2];
 	struct sgnic_plan p;
 
-	CHECK_ERR(sgnic_plan_transfer(&seg, 1, 0, 0x10000, &lim, &p, el),
-		  SGNIC_PLAN_OK);
-	CHECK_EQ(p.elems, 2);
-	CHECK_ELEM(el[0], 0xffff8000ull, 0x8000);
-	CHECK_ELEM(el[1], 0x100000000ull, 0x8000);
+	CHECK_SG_LIST(&seg, 1, 0, 0x10000, &lim, &p,
+		      { 0xffff8000ull, 0x8000 }, { 0x100000000ull, 0x8000 });
 }
 
 /* ---- Mapping units -------------------------------------------------------- */
@@ -608,13 +621,9 @@ static void test_single_xfer_one_elem(void)
 {
 	static const struct sgnic_plan_seg seg = { .addr = 0x10000, .len = 1500 };
 	struct sgnic_plan_limits lim = { .single_xfer = true };
-	struct sgnic_plan_elem el[1];
 	struct sgnic_plan p;
 
-	CHECK_ERR(sgnic_plan_transfer(&seg, 1, 0, 1500, &lim, &p, el),
-		  SGNIC_PLAN_OK);
-	CHECK_EQ(p.elems, 1);
-	CHECK_ELEM(el[0], 0x10000, 1500);
+	CHECK_SG_LIST(&seg, 1, 0, 1500, &lim, &p, { 0x10000, 1500 });
 }
 
 static void test_single_xfer_two_elems(void)
