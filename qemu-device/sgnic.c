@@ -376,6 +376,8 @@ static void sgnic_write_config(PCIDevice *pdev, uint32_t addr, uint32_t val,
     bool was_master = sgnic_bus_master(s);
 
     pci_default_write_config(pdev, addr, val, len);
+    /* The FLR capability is advertised: act on Initiate FLR (spec 9). */
+    pcie_cap_flr_write_config(pdev, addr, val, len);
     if (!was_master && sgnic_bus_master(s)) {
         /* Work that waited for bus mastering may run now. */
         qemu_bh_schedule(s->tx_bh);

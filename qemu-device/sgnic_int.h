@@ -92,6 +92,11 @@ struct SgnicState {
 
     /* Scratch for the packet being gathered or placed (not migrated). */
     struct sgnic_desc scratch[SGNIC_HW_MAX_CHAIN];
+    /*
+     * RX has its own: in loopback a TX packet is received while its own
+     * descriptors still wait in scratch to be completed.
+     */
+    struct sgnic_desc rx_scratch[SGNIC_HW_MAX_CHAIN];
     uint8_t lb_frame[SGNIC_MAX_FRAME];
 };
 

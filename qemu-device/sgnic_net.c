@@ -344,12 +344,16 @@ bool sgnic_can_receive(NetClientState *nc)
 {
     SgnicState *s = qemu_get_nic_opaque(nc);
 
-    return (s->ctrl & SGNIC_CTRL_RX_ENABLE) && sgnic_bus_master(s);
+    /*
+     * Only missing bus mastering makes frames wait; with RX_ENABLE clear
+     * sgnic_receive() drops them (spec 6), so QEMU must hand them over.
+     */
+    return sgnic_bus_master(s);
 }
 
 /*
  * Find posted buffers for size bytes from the channel's head.  Returns the
- * number of descriptors in s->scratch, 0 if the ring lacks buffers for now,
+ * number of descriptors in s->rx_scratch, 0 if the ring lacks buffers for now,
  * -1 if the channel halted, -2 if the frame can never fit.
  */
 static int sgnic_rx_reserve(SgnicChannel *ch, size_t size)
@@ -361,7 +365,7 @@ static int sgnic_rx_reserve(SgnicChannel *ch, size_t size)
     unsigned int n;
 
     for (n = 0; n < avail && room < size; n++) {
-        struct sgnic_desc *d = &s->scratch[n];
+        struct sgnic_desc *d = &s->rx_scratch[n];
 
         if (n == SGNIC_HW_MAX_CHAIN) {
             return -2;
@@ -395,8 +399,11 @@ ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
     size_t off = 0;
     int n, k;
 
-    if (!(s->ctrl & SGNIC_CTRL_RX_ENABLE) || !sgnic_bus_master(s)) {
-        return 0;
+    if (!sgnic_bus_master(s)) {
+        return 0;       /* wait until the driver enables bus mastering */
+    }
+    if (!(s->ctrl & SGNIC_CTRL_RX_ENABLE)) {
+        return size;    /* receive disabled: dropped, not queued */
     }
     if (!sgnic_rx_accept_addr(s, buf, size)) {
         SGNIC_STAT(s, SGNIC_REG_STAT_RX_FILTERED)++;
@@ -429,7 +436,7 @@ ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
     csum = sgnic_rx_csum_status(s, buf, size);
     first = ch->head;
     for (k = 0; k < n; k++) {
-        const struct sgnic_desc *d = &s->scratch[k];
+        const struct sgnic_desc *d = &s->rx_scratch[k];
         uint32_t idx = (first + k) & (ch->ring_size - 1);
         uint32_t len = MIN(d->len, size - off);
 

@@ -77,8 +77,11 @@ static const char *firmware_dir(void)
     return dir;
 }
 
-/* Boot with "-device sgnic,<props>"; props may be NULL. */
-static void sg_boot(Sg *t, const char *props)
+/*
+ * Start QEMU with "-device sgnic,<props>" (props may be NULL) plus extra
+ * arguments, and find the device; nothing is configured yet.
+ */
+static void sg_launch(Sg *t, const char *props, const char *extra)
 {
     int sv[2];
     const char *fw = firmware_dir();
@@ -90,8 +93,9 @@ static void sg_boot(Sg *t, const char *props)
     t->qts = qtest_initf("%s-M q35 -nodefaults "
                          "-netdev socket,id=n0,fd=%d "
                          "-device sgnic,id=nic0,netdev=n0,mac=" SG_MAC
-                         ",addr=04.0%s%s",
-                         lopt, sv[1], props ? "," : "", props ? props : "");
+                         ",addr=04.0%s%s %s",
+                         lopt, sv[1], props ? "," : "", props ? props : "",
+                         extra ? extra : "");
     close(sv[1]);
     t->sock = sv[0];
     g_unix_set_fd_nonblocking(t->sock, true, NULL);
@@ -100,12 +104,18 @@ static void sg_boot(Sg *t, const char *props)
     t->bus = qpci_new_pc(t->qts, &t->alloc);
     t->dev = qpci_device_find(t->bus, SG_DEVFN);
     g_assert(t->dev);
+    q = props ? strstr(props, "queues=") : NULL;
+    t->queues = q ? atoi(q + 7) : 2;
+}
+
+/* Boot and enable the device: memory, bus mastering, BAR 0, MSI-X. */
+static void sg_boot(Sg *t, const char *props)
+{
+    sg_launch(t, props, NULL);
     qpci_device_enable(t->dev);
     t->bar = qpci_iomap(t->dev, SGNIC_BAR_REGS, NULL);
     qpci_msix_enable(t->dev);
     t->msix_sink = guest_alloc(&t->alloc, 4096);
-    q = props ? strstr(props, "queues=") : NULL;
-    t->queues = q ? atoi(q + 7) : 2;
 }
 
 static void sg_shutdown(Sg *t)
@@ -1045,6 +1055,9 @@ static void test_compl_writeback(void)
 
     sg_boot(&t, NULL);
     tx_setup_irq(&t, &r);
+    /* The completion address is 8-byte aligned: low bits are dropped. */
+    cwr(&t, r.chan, SGNIC_CH_COMPL_LO, (uint32_t)r.compl | 5);
+    g_assert_cmphex(crd(&t, r.chan, SGNIC_CH_COMPL_LO), ==, (uint32_t)r.compl);
     make_raw(f, sizeof(f), peer_mac, 1);
     i = tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_STATUS_UPDATE);
     wire_expect(&t, f, sizeof(f));
@@ -2220,9 +2233,11 @@ static void test_loopback(void)
     uint8_t f[2048], got[2048];
     uint64_t mem;
     size_t len, hdr = ETH_HDR + IP_HDR + TCP_HDR;
+    uint8_t big[2500];
     int k;
 
     sg_boot(&t, NULL);
+    make_raw(big, sizeof(big), sg_mac, 7);
     wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_LOOPBACK | SGNIC_CTRL_RX_ENABLE);
     ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, false, true);
     ring_init(&t, &rx, SGNIC_CHAN_RX(0), 16, false, true);
@@ -2253,12 +2268,37 @@ static void test_loopback(void)
     }
     wire_assert_empty(&t);
 
+    /*
+     * A two-descriptor TX chain that lands in two RX buffers: each side
+     * completes its own descriptors with its own lengths.
+     */
+    {
+        static const uint32_t lens[] = { 1000, 1500 };
+        uint32_t i = tx_chain(&t, &r, big, 2, lens, NULL, 0);
+
+        ring_doorbell(&t, &r);
+        g_assert_cmphex(desc_status(&t, &r, i), ==, SGNIC_DESC_S_DONE);
+        g_assert_cmphex(desc_status(&t, &r, i + 1), ==, SGNIC_DESC_S_DONE);
+        g_assert_cmpuint(desc_xfer(&t, &r, i), ==, lens[0]);
+        g_assert_cmpuint(desc_xfer(&t, &r, i + 1), ==, lens[1]);
+        g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, i + 2);
+        g_assert_cmphex(wait_done(&t, &rx, 5), ==,
+                        SGNIC_DESC_S_DONE | SGNIC_DESC_S_EOP);
+        g_assert_cmphex(desc_status(&t, &rx, 4), ==,
+                        SGNIC_DESC_S_DONE | SGNIC_DESC_S_SOP);
+        g_assert_cmpuint(desc_xfer(&t, &rx, 4), ==, 2048);
+        g_assert_cmpuint(desc_xfer(&t, &rx, 5), ==, 2500 - 2048);
+        qtest_memread(t.qts, mem + 4 * 2048, got, sizeof(got));
+        g_assert(!memcmp(got, big, sizeof(got)));
+        wire_assert_empty(&t);
+    }
+
     /* Loopback off: frames go to the wire again. */
     wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
     make_raw(f, 100, peer_mac, 3);
     tx_frame(&t, &r, f, 100, 0);
     wire_expect(&t, f, 100);
-    g_assert_cmphex(desc_status(&t, &rx, 4), ==, 0);
+    g_assert_cmphex(desc_status(&t, &rx, 6), ==, 0);
     sg_shutdown(&t);
 }
 
@@ -2381,6 +2421,38 @@ static void test_reset_system(void)
     assert_reset_state(&t);
 
     ring_init(&t, &r, SGNIC_CHAN_TX(2), 8, false, true);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    tx_frame(&t, &r, f, sizeof(f), 0);
+    wire_expect(&t, f, sizeof(f));
+    sg_shutdown(&t);
+}
+
+static void test_reset_flr(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[100];
+    uint32_t bars[6];
+    uint8_t exp;
+    unsigned k;
+
+    sg_boot(&t, NULL);
+    dirty_device(&t);
+    exp = qpci_find_capability(t.dev, PCI_CAP_ID_EXP, 0);
+    g_assert_cmphex(exp, !=, 0);
+    g_assert(qpci_config_readl(t.dev, exp + PCI_EXP_DEVCAP) & PCI_EXP_DEVCAP_FLR);
+    for (k = 0; k < 6; k++) {
+        bars[k] = qpci_config_readl(t.dev, PCI_BASE_ADDRESS_0 + 4 * k);
+    }
+    qpci_config_writew(t.dev, exp + PCI_EXP_DEVCTL,
+                       qpci_config_readw(t.dev, exp + PCI_EXP_DEVCTL) |
+                       PCI_EXP_DEVCTL_BCR_FLR);
+    for (k = 0; k < 6; k++) {
+        qpci_config_writel(t.dev, PCI_BASE_ADDRESS_0 + 4 * k, bars[k]);
+    }
+    qpci_device_enable(t.dev);
+    assert_reset_state(&t);
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 8, false, true);
     make_raw(f, sizeof(f), peer_mac, 1);
     tx_frame(&t, &r, f, sizeof(f), 0);
     wire_expect(&t, f, sizeof(f));
@@ -2708,11 +2780,119 @@ static void test_misc_selftest(void)
     /* Sub-word accesses are ignored. */
     qpci_io_writeb(t.dev, t.bar, SGNIC_REG_MISC_MASK, 0);
     qpci_io_writew(t.dev, t.bar, SGNIC_REG_MISC_MASK, 0);
-    qpci_io_writeq(t.dev, t.bar, SGNIC_REG_MISC_MASK, 0);
     g_assert_cmphex(qpci_io_readw(t.dev, t.bar, SGNIC_REG_ID), ==, 0);
     g_assert_cmphex(rd(&t, SGNIC_REG_MISC_MASK), ==, SGNIC_MISC_TEST);
     assert_alive(&t);
     sg_shutdown(&t);
+}
+
+/* ---- migration ------------------------------------------------------------------------------- */
+
+static void test_migration(void)
+{
+    static const uint32_t chan_regs[] = {
+        SGNIC_CH_RING_LO, SGNIC_CH_RING_HI, SGNIC_CH_RING_SIZE, SGNIC_CH_TAIL,
+        SGNIC_CH_HEAD, SGNIC_CH_STATUS, SGNIC_CH_COMPL_LO, SGNIC_CH_COMPL_HI,
+        SGNIC_CH_IRQ_MOD, SGNIC_CH_IRQ_EN, SGNIC_CH_ERR_DESC,
+        SGNIC_CH_COMPLETED, SGNIC_CH_PKT_ERRS,
+    };
+    uint32_t before[4][G_N_ELEMENTS(chan_regs)], glob[SGNIC_REG_GLOBAL_END / 4];
+    g_autofree char *path = g_strdup_printf("%s/sgnic-mig-%d.sock",
+                                            g_get_tmp_dir(), getpid());
+    g_autofree char *uri = g_strdup_printf("unix:%s", path);
+    g_autofree char *incoming = g_strdup_printf("-incoming %s", uri);
+    Sg src, dst;
+    Ring tx, rx, tx1;
+    uint8_t f[100], got[100];
+    uint64_t mem;
+    unsigned c, k;
+    int n;
+
+    sg_boot(&src, NULL);
+    wr(&src, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
+    wr(&src, SGNIC_REG_MAC_HI, 0x5656);
+    wr(&src, SGNIC_REG_MISC_MASK, SGNIC_MISC_CHAN_HALT);
+    ring_init(&src, &tx, SGNIC_CHAN_TX(0), 16, true, true);
+    ring_init(&src, &rx, SGNIC_CHAN_RX(0), 16, false, true);
+    ring_init(&src, &tx1, SGNIC_CHAN_TX(1), 8, false, true);
+    mem = rx_post(&src, &rx, 4, 2048, 0, true);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    tx_frame(&src, &tx, f, sizeof(f), SGNIC_DESC_F_STATUS_UPDATE);
+    tx_frame(&src, &tx, f, sizeof(f), 0);
+    wire_expect(&src, f, sizeof(f));
+    wire_expect(&src, f, sizeof(f));
+    /* A moderation timer running across the migration. */
+    cwr(&src, tx.chan, SGNIC_CH_IRQ_EN, 1);
+    cwr(&src, tx.chan, SGNIC_CH_IRQ_MOD, 500);
+    tx_frame(&src, &tx, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    wire_expect(&src, f, sizeof(f));
+    /* A halted channel. */
+    cwr(&src, tx1.chan, SGNIC_CH_TAIL, 8);
+    g_assert_cmpuint(cstate(&src, tx1.chan), ==, SGNIC_STATE_HALTED);
+    for (c = 0; c < 4; c++) {
+        for (k = 0; k < G_N_ELEMENTS(chan_regs); k++) {
+            before[c][k] = crd(&src, c, chan_regs[k]);
+        }
+    }
+    for (k = 0; k < G_N_ELEMENTS(glob); k++) {
+        glob[k] = rd(&src, k * 4);
+    }
+    g_assert(!irq_pending(&src, VEC_Q0));
+
+    sg_launch(&dst, NULL, incoming);
+    qtest_qmp_assert_success(src.qts, "{'execute': 'migrate', "
+                             "'arguments': {'uri': %s}}", uri);
+    qtest_qmp_eventwait(src.qts, "STOP");
+    qtest_qmp_eventwait(dst.qts, "RESUME");
+    unlink(path);
+    /* The guest's view moves along: allocator, BAR, MSI-X. */
+    migrate_allocator(&src.alloc, &dst.alloc);
+    dst.bar = src.bar;
+    dst.msix_sink = src.msix_sink;
+    dst.dev->msix_enabled = src.dev->msix_enabled;
+    dst.dev->msix_table_bar = src.dev->msix_table_bar;
+    dst.dev->msix_table_off = src.dev->msix_table_off;
+    dst.dev->msix_pba_bar = src.dev->msix_pba_bar;
+    dst.dev->msix_pba_off = src.dev->msix_pba_off;
+
+    for (c = 0; c < 4; c++) {
+        for (k = 0; k < G_N_ELEMENTS(chan_regs); k++) {
+            g_assert_cmphex(crd(&dst, c, chan_regs[k]), ==, before[c][k]);
+        }
+    }
+    for (k = 0; k < G_N_ELEMENTS(glob); k++) {
+        if (k * 4 != SGNIC_REG_STAT_MMIO) {
+            g_assert_cmphex(rd(&dst, k * 4), ==, glob[k]);
+        }
+    }
+    /* The held interrupt fires on the destination. */
+    g_assert(!irq_pending(&dst, VEC_Q0));
+    qtest_clock_step(dst.qts, 1000 * 1000 * 1000);
+    g_assert(irq_pending(&dst, VEC_Q0));
+    /* Both rings carry on where they were. */
+    make_raw(f, sizeof(f), peer_mac, 2);
+    tx_frame(&dst, &tx, f, sizeof(f), SGNIC_DESC_F_STATUS_UPDATE);
+    /* Skip the RARP announcements QEMU sends after a migration. */
+    while ((n = wire_recv(&dst, got, sizeof(got), 2000)) == 60 &&
+           lduw_be_p(got + 12) == 0x8035) {
+        continue;
+    }
+    g_assert_cmpint(n, ==, sizeof(f));
+    g_assert(!memcmp(got, f, sizeof(f)));
+    g_assert_cmpuint(crd(&dst, tx.chan, SGNIC_CH_HEAD), ==, 4);
+    g_assert_cmphex(qtest_readq(dst.qts, tx.compl), ==,
+                    desc_addr(&tx, 3) | SGNIC_STATE_IDLE);
+    make_raw(f, sizeof(f), sg_mac, 3);
+    f[5] = 0x56;
+    f[4] = 0x56;
+    wire_send(&dst, f, sizeof(f));
+    wait_done(&dst, &rx, 0);
+    qtest_memread(dst.qts, mem, got, sizeof(got));
+    g_assert(!memcmp(got, f, sizeof(f)));
+    g_assert_cmpuint(cerr(&dst, tx1.chan), ==, SGNIC_ERR_TAIL_RANGE);
+
+    sg_shutdown(&dst);
+    sg_shutdown(&src);
 }
 
 /* ---- random stress ------------------------------------------------------------------------- */
@@ -3238,6 +3418,7 @@ int main(int argc, char **argv)
     qtest_add_func("/sgnic/loopback", test_loopback);
     qtest_add_func("/sgnic/reset/ctrl", test_reset_ctrl);
     qtest_add_func("/sgnic/reset/system", test_reset_system);
+    qtest_add_func("/sgnic/reset/flr", test_reset_flr);
     qtest_add_func("/sgnic/bus-master", test_bus_master);
     qtest_add_func("/sgnic/link", test_link);
     qtest_add_func("/sgnic/rx/disabled", test_rx_disabled);
@@ -3246,6 +3427,7 @@ int main(int argc, char **argv)
     qtest_add_func("/sgnic/tx/budget", test_tx_budget);
     qtest_add_func("/sgnic/tx/wrap", test_tx_wrap);
     qtest_add_func("/sgnic/misc/self-test", test_misc_selftest);
+    qtest_add_func("/sgnic/migration", test_migration);
     qtest_add_func("/sgnic/stress/random", test_stress_random);
     return g_test_run();
 }
