@@ -58,7 +58,7 @@ selftest: qemu module tools ## kselftest-style suite in the guest: plain, IOMMU 
 	@tests/run-all.sh selftest
 
 soak: qemu module tools ## 10 min of mixed traffic with mode, ring and queue changes (not in make test)
-	@tests/selftests/soak-host.sh
+	@tests/selftests/run-boots.sh --soak
 
 debug-kernel: setup ## build a 6.12 guest kernel with KASAN, lockdep, kmemleak, DMA-API debug; run the selftests on it
 	@scripts/debug-kernel.sh

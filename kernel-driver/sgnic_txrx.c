@@ -430,7 +430,13 @@ void sgnic_tx_clean_all(struct sgnic_ring *ring)
 		sgnic_tx_unmap_slot(ring, buf);
 		if (buf->skb)
 			dev_kfree_skb_any(buf->skb);
-		buf->skb = NULL;
+		/*
+		 * A halted ring is restarted in place (sgnic_reset_pair): a
+		 * slot must not keep the byte count of a packet that never
+		 * completed, or the next packet through it completes those
+		 * bytes again and BQL sees more completed than queued.
+		 */
+		memset(buf, 0, sizeof(*buf));
 	}
 	ring->next_to_use = 0;
 	ring->next_to_clean = 0;

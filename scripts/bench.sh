@@ -38,6 +38,10 @@ Options (make variables in brackets):
                       same boot with CMD run as --guest-setup does; list it
                       in --configs (e.g. sgnic-sg-wb,sgnic-sg-wb@co,e1000e)
                       to compare a tuning against the default in one run
+  --variant-ko NAME=KO
+                      CONFIG@NAME loads this sgnic.ko instead (a copy is
+                      taken at the start), e.g. a patched driver built
+                      elsewhere; may be combined with --variant NAME=CMD
   --guest-setup CMD   run CMD (bash) in the guest after the ports are set up,
                       before measuring, e.g. "ethtool -C \$LOCAL_IF rx-usecs 100"
                       (LOCAL_IF, REMOTE_IF and peer() are defined)
@@ -61,7 +65,7 @@ die() {
 quick=${QUICK:-0}
 [ "$quick" = 0 ] && quick=''
 reps=${REPS:-} secs=${SECS:-} configs=${CONFIGS:-} wait_quiet=0 report_only='' update_docs='' perf_test='' guest_setup='' qemu_extra=''
-declare -A variants=()
+declare -A variants=() variant_kos=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1 ;;
@@ -75,6 +79,12 @@ while [ $# -gt 0 ]; do
 	--variant)
 		[[ ${2:-} =~ ^([a-z0-9_-]+)=(.+)$ ]] || die "--variant wants NAME=CMD (NAME: a-z 0-9 _ -)"
 		variants[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+		shift
+		;;
+	--variant-ko)
+		[[ ${2:-} =~ ^([a-z0-9_-]+)=(.+)$ ]] || die "--variant-ko wants NAME=PATH (NAME: a-z 0-9 _ -)"
+		[ -f "${BASH_REMATCH[2]}" ] || die "--variant-ko: no file ${BASH_REMATCH[2]}"
+		variant_kos[${BASH_REMATCH[1]}]=$(realpath "${BASH_REMATCH[2]}")
 		shift
 		;;
 	--qemu-args) qemu_extra=${2:?}; shift ;;
@@ -93,8 +103,8 @@ configs=${configs//,/ }
 [[ $secs =~ ^[1-9][0-9]*$ ]] || die "--secs wants a positive number, got '$secs'"
 for c in $configs; do
 	[[ " $ALL_CONFIGS " == *" ${c%@*} "* ]] || die "unknown configuration '${c%@*}' (known: $ALL_CONFIGS)"
-	if [[ $c == *@* ]] && [ -z "${variants[${c#*@}]:-}" ]; then
-		die "configuration $c: no --variant ${c#*@}=CMD"
+	if [[ $c == *@* ]] && [ -z "${variants[${c#*@}]:-}" ] && [ -z "${variant_kos[${c#*@}]:-}" ]; then
+		die "configuration $c: no --variant ${c#*@}=CMD or --variant-ko ${c#*@}=KO"
 	fi
 done
 
@@ -149,6 +159,9 @@ fi
 for v in "${!variants[@]}"; do
 	printf '%s\n' "${variants[$v]}" >"$run/snap/variant-$v.sh"
 done
+for v in "${!variant_kos[@]}"; do
+	cp -p "${variant_kos[$v]}" "$run/snap/variant-$v.ko"
+done
 case "$run" in
 "$SGNIC_ROOT"/*) ;;
 *) die "SGNIC_BENCH_OUT must be inside the repository (the guest sees it as /sgnic)" ;;
@@ -179,6 +192,9 @@ fi
 	echo "qemu_args=$qemu_extra"
 	for v in "${!variants[@]}"; do
 		echo "variant_$v=${variants[$v]//$'\n'/; }"
+	done
+	for v in "${!variant_kos[@]}"; do
+		echo "variant_ko_$v=${variant_kos[$v]} sha256=$(sha256sum "${variant_kos[$v]}" | cut -c1-16)"
 	done
 	echo "clk_tck=$(getconf CLK_TCK)"
 } >"$run/meta.txt"
@@ -261,7 +277,11 @@ boot() { # CONFIG REP
 	local cfg=$1 rep=$2 args=() base tries rc setup=''
 	local model=${cfg%@*} snapdir=/sgnic/${run#"$SGNIC_ROOT"/}/snap
 	[ -z "$guest_setup" ] || setup=$snapdir/guest-setup.sh
-	[[ $cfg != *@* ]] || setup=$snapdir/variant-${cfg#*@}.sh
+	local ko=$guest_ko
+	if [[ $cfg == *@* ]]; then
+		[ -z "${variants[${cfg#*@}]:-}" ] || setup=$snapdir/variant-${cfg#*@}.sh
+		[ -z "${variant_kos[${cfg#*@}]:-}" ] || ko=$snapdir/variant-${cfg#*@}.ko
+	fi
 	case "$model" in
 	sgnic-*) args=(--nic sgnic --ports 2 --no-module) ;;
 	e1000e) args=(--nic e1000e --ports 2 --no-module) ;;
@@ -287,7 +307,7 @@ boot() { # CONFIG REP
 		echo "$EPOCHREALTIME @@HOST boot $cfg rep $rep try $tries load $(cut -d' ' -f1-3 /proc/loadavg)" >"$base.log"
 		set +e
 		local qa="-pidfile $run/vm/qemu.pid $qemu_extra" gargs=("$model" "$secs")
-		[[ $model != sgnic-* ]] || gargs+=(--module "$guest_ko")
+		[[ $model != sgnic-* ]] || gargs+=(--module "$ko")
 		[ -z "$setup" ] || gargs+=(--setup "$setup")
 		if [ -n "$perf_test" ]; then
 			# -perfmap names each translated guest instruction by its

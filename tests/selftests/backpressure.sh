@@ -21,7 +21,7 @@ t_small_tx_ring_many_streams() {
 	iperf_bg 4 5203 -P 8
 	iperf_wait || { cat /tmp/iperf-bg.out; return 1; }
 	grep -E 'SUM.*sender' /tmp/iperf-bg.out | tail -1
-	tcp_integrity $((8 << 20)) 5360 || { echo "integrity failed on a 128-slot ring"; return 1; }
+	integrity $((8 << 20)) 5360 || { echo "integrity failed on a 128-slot ring"; return 1; }
 	txd1=$(cat /sys/class/net/$LOCAL_IF/statistics/tx_dropped)
 	echo "tx_stop +$(delta tx_stop), tx_wake +$(delta tx_wake), tx_busy +$(delta tx_busy), tx_dropped +$((txd1 - txd0))"
 	ethtool -G "$LOCAL_IF" tx 512 && wait_link
@@ -39,7 +39,7 @@ t_small_rx_ring() {
 	peer ethtool -G "$REMOTE_IF" rx 16 || return 1
 	wait_link || return 1
 	peer_snap hw_rx_nobuf_drops rx_packets
-	tcp_integrity $((8 << 20)) 5361 || { echo "integrity failed with a 16-slot RX ring"; return 1; }
+	integrity $((8 << 20)) 5361 || { echo "integrity failed with a 16-slot RX ring"; return 1; }
 	iperf_bg 3 5204 -P 4
 	iperf_wait
 	nobuf=$(peer_delta hw_rx_nobuf_drops)

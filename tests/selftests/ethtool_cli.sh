@@ -120,7 +120,7 @@ t_features() {
 	$E -K "$IF" sg off && [ "$(k scatter-gather)" = off ] || return 1
 	$E -K "$IF" tx off rx off && [ "$(k rx-checksumming)" = off ] || return 1
 	# Traffic still flows with every offload off.
-	tcp_integrity $((2 << 20)) 5310 || { echo "integrity failed with offloads off"; return 1; }
+	integrity $((2 << 20)) 5310 || { echo "integrity failed with offloads off"; return 1; }
 	$E -K "$IF" tx on rx on sg on tso on || return 1
 	[ "$(k tcp-segmentation-offload)" = on ] && [ "$(k scatter-gather)" = on ] || return 1
 	$E -K "$IF" loopback on && [ "$(k loopback)" = on ] || return 1

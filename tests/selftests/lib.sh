@@ -67,11 +67,24 @@ ksft_run() {
 
 # ---- QMP from inside the guest --------------------------------------------
 
-qmp() { "$QMP_GUEST" "$1"; }
+qmp() { "$QMP_GUEST" "$@"; }
 
-# qom_set NIC PROPERTY VALUE: change a device property of nic0/nic1.
+qom_set_json() {
+	echo "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/$1\",\"property\":\"$2\",\"value\":$3}}"
+}
+
+# qom_set NIC PROPERTY VALUE [NIC PROPERTY VALUE...]: change device
+# properties of nic0/nic1 (one QMP exchange).  Remembered, so that
+# qom_defaults puts back only what was changed.
+QOM_CHANGED=/tmp/selftest-qom-changed
 qom_set() {
-	qmp "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/$1\",\"property\":\"$2\",\"value\":$3}}" >/dev/null
+	local cmds=()
+	while [ $# -ge 3 ]; do
+		cmds+=("$(qom_set_json "$1" "$2" "$3")")
+		echo "$1 $2" >>$QOM_CHANGED
+		shift 3
+	done
+	qmp "${cmds[@]}" >/dev/null
 }
 
 qom_get() {
@@ -86,15 +99,18 @@ set_link() {
 	qmp "{\"execute\":\"set_link\",\"arguments\":{\"name\":\"$1\",\"up\":$up}}" >/dev/null
 }
 
-# Every injection and DMA limit back to the device defaults.
+# Every injection and DMA limit that was changed back to the device default.
+declare -A QOM_DEFAULT=([inject-dma-error]=0 [inject-short]=0 [inject-lost-irq]=0
+	[max-xfer]=65536 [max-sg]=32 [max-seg]=65536 [seg-boundary-shift]=32)
 qom_defaults() {
-	local nic
-	for nic in $LOCAL_NIC $REMOTE_NIC; do
-		qom_set $nic inject-dma-error 0 && qom_set $nic inject-short 0 &&
-			qom_set $nic inject-lost-irq 0 && qom_set $nic max-xfer 65536 &&
-			qom_set $nic max-sg 32 && qom_set $nic max-seg 65536 &&
-			qom_set $nic seg-boundary-shift 32 || return 1
-	done
+	local nic prop cmds=()
+	[ -s $QOM_CHANGED ] || return 0
+	sort -u $QOM_CHANGED >$QOM_CHANGED.sorted
+	while read -r nic prop; do
+		cmds+=("$(qom_set_json "$nic" "$prop" "${QOM_DEFAULT[$prop]}")")
+	done <$QOM_CHANGED.sorted
+	qmp "${cmds[@]}" >/dev/null || return 1
+	rm -f $QOM_CHANGED
 }
 
 # ---- module and topology -----------------------------------------------------
@@ -183,4 +199,52 @@ iperf_stop() {
 	done
 	IPERF_CLIENT='' IPERF_SERVER=''
 	return 0
+}
+
+# ---- bounded traffic --------------------------------------------------------
+# tests/vm/lib.sh's tcp_integrity and iperf_mbps, with every wait bounded and
+# the listener known to be up before the sender starts: under a loaded
+# host, starting socat in the namespace can take longer than a fixed sleep,
+# and a sender that found no listener would leave the test waiting forever.
+INTEGRITY_TIMEOUT=${INTEGRITY_TIMEOUT:-300}
+
+listening() { peer ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
+
+# integrity BYTES PORT: send BYTES over TCP, compare SHA-256 at both ends.
+integrity() {
+	local bytes=$1 port=$2 t=$INTEGRITY_TIMEOUT lpid spid rc=0 want got
+	local fifo=/tmp/int-$port.fifo rsum=/tmp/int-$port.recv ssum=/tmp/int-$port.send
+	rm -f "$fifo" "$rsum" "$ssum"
+	mkfifo "$fifo"
+	peer sh -c "timeout -k 5 $t socat -u TCP-LISTEN:$port,reuseaddr STDOUT | sha256sum > $rsum" &
+	lpid=$!
+	if ! wait_for "listening $port" 200; then
+		echo "integrity: no listener on port $port after 20 s"
+		kill $lpid 2>/dev/null
+		return 1
+	fi
+	sha256sum <"$fifo" >"$ssum" &
+	spid=$!
+	[ -f /tmp/rand16m ] || head -c $((16 << 20)) /dev/urandom >/tmp/rand16m
+	while :; do cat /tmp/rand16m || break; done 2>/dev/null | head -c "$bytes" |
+		tee "$fifo" | timeout -k 5 "$t" socat -u STDIN "TCP:$REMOTE_V4:$port" || rc=1
+	wait $spid
+	wait $lpid || rc=1
+	want=$(cat "$ssum" 2>/dev/null) got=$(cat "$rsum" 2>/dev/null)
+	rm -f "$fifo"
+	[ $rc = 0 ] || { echo "integrity: transfer on port $port failed or timed out"; return 1; }
+	[ -n "$want" ] && [ "$want" = "$got" ] || { echo "integrity: SHA-256 differs"; return 1; }
+}
+
+# mbps SECONDS [-R] [more iperf3 arguments]: TCP throughput in Mbit/s.
+mbps() {
+	local secs=$1 port=$((5600 + RANDOM % 300)) s
+	shift
+	peer timeout $((secs + 30)) iperf3 -s -1 -p $port >/dev/null 2>&1 &
+	s=$!
+	wait_for "listening $port" 200 || { kill $s 2>/dev/null; echo 0; return; }
+	timeout $((secs + 25)) iperf3 -c "$REMOTE_V4" -p $port -t "$secs" "$@" -J 2>/dev/null |
+		jq -r '.end.sum_received.bits_per_second / 1e6 | floor' 2>/dev/null || echo 0
+	kill $s 2>/dev/null
+	wait $s 2>/dev/null
 }

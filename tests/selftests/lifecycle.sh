@@ -52,7 +52,7 @@ ksft_case reload_under_traffic
 t_works_after() {
 	pair_setup || return 1
 	ping -q -c 3 -i 0.2 "$REMOTE_V4" >/dev/null || return 1
-	tcp_integrity $((8 << 20)) 5370
+	integrity $((8 << 20)) 5370
 }
 ksft_case works_after
 

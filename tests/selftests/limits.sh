@@ -23,11 +23,13 @@ set -u
 
 # Set properties of nic0 (pairs of NAME VALUE), reload, rebuild the pair.
 with_limits() {
+	local set=()
 	qom_defaults || return 1
 	while [ $# -ge 2 ]; do
-		qom_set $LOCAL_NIC "$1" "$2" || { echo "qom-set $1 $2 failed"; return 1; }
+		set+=($LOCAL_NIC "$1" "$2")
 		shift 2
 	done
+	[ ${#set[@]} = 0 ] || qom_set "${set[@]}" || { echo "qom-set ${set[*]} failed"; return 1; }
 	reload_module || return 1
 	dmesg | grep 'sgnic.*max_sg' | tail -2 | sed 's/^\[[^]]*\] //'
 }
@@ -41,8 +43,8 @@ no_drops() {
 
 t_rearrange_and_retry() {
 	with_limits max-sg 2 && pair_setup || return 1
-	iperf_mbps 2 >/dev/null
-	tcp_integrity $((8 << 20)) 5340 || { echo "integrity failed with max-sg 2"; return 1; }
+	mbps 2 >/dev/null
+	integrity $((8 << 20)) 5340 || { echo "integrity failed with max-sg 2"; return 1; }
 	echo "max-sg 2: tx_linearized $(stat_of tx_linearized), tx_packets $(stat_of tx_packets)"
 	[ "$(stat_of tx_linearized)" -gt 0 ] && no_drops
 }
@@ -75,8 +77,8 @@ t_tso_capped() {
 	with_limits max-xfer 16384 && pair_setup || return 1
 	$IP -d link show "$LOCAL_IF" | grep -o 'tso_max_size [0-9]*'
 	$IP -d link show "$LOCAL_IF" | grep -q 'tso_max_size 16384' || return 1
-	iperf_mbps 2 >/dev/null
-	tcp_integrity $((8 << 20)) 5341 || return 1
+	mbps 2 >/dev/null
+	integrity $((8 << 20)) 5341 || return 1
 	echo "tx_tso $(stat_of tx_tso)"
 	[ "$(stat_of tx_tso)" -gt 0 ] && no_drops
 }
@@ -86,8 +88,8 @@ t_packet_profile() {
 	with_limits max-sg 1 && pair_setup || return 1
 	# The private flag is off, yet every packet must be one transfer.
 	ethtool --show-priv-flags "$LOCAL_IF" | grep -q 'single-transfer *: off' || return 1
-	iperf_mbps 2 >/dev/null
-	tcp_integrity $((8 << 20)) 5342 || return 1
+	mbps 2 >/dev/null
+	integrity $((8 << 20)) 5342 || return 1
 	echo "max-sg 1: tx_linearized $(stat_of tx_linearized)"
 	[ "$(stat_of tx_linearized)" -gt 0 ] && no_drops
 }
@@ -95,8 +97,8 @@ ksft_case packet_profile
 
 t_segment_boundary() {
 	with_limits seg-boundary-shift 12 max-seg 4096 && pair_setup || return 1
-	iperf_mbps 2 >/dev/null
-	tcp_integrity $((8 << 20)) 5343 || return 1
+	mbps 2 >/dev/null
+	integrity $((8 << 20)) 5343 || return 1
 	echo "4 KiB boundary: tx_linearized $(stat_of tx_linearized), tx_packets $(stat_of tx_packets)"
 	no_drops
 }
@@ -106,14 +108,14 @@ t_device_refusal() {
 	local refused
 	with_limits && pair_setup || return 1
 	qom_set $LOCAL_NIC max-xfer 16384 || return 1
-	iperf_mbps 3 >/dev/null
+	mbps 3 >/dev/null
 	refused=$(stat_of tx_dev_refused)
 	echo "max-xfer 16384 under a driver that read 65536: tx_dev_refused $refused, chan_resets $(stat_of chan_resets)"
 	qom_set $LOCAL_NIC max-xfer 65536 || return 1
 	[ "$refused" -gt 0 ] || return 1
 	# A refusal is per packet: the channel never halted and goes on.
 	[ "$(stat_of chan_resets)" -eq 0 ] || return 1
-	tcp_integrity $((8 << 20)) 5344
+	integrity $((8 << 20)) 5344
 }
 ksft_case device_refusal
 

@@ -71,7 +71,7 @@ t_flap_under_traffic() {
 	set_link $LOCAL_PORT up
 	iperf_wait || { echo "iperf3 failed across the flaps"; cat /tmp/iperf-bg.out; }
 	wait_link || return 1
-	tcp_integrity $((8 << 20)) 5311 || { echo "integrity failed after the flaps"; return 1; }
+	integrity $((8 << 20)) 5311 || { echo "integrity failed after the flaps"; return 1; }
 	echo "link_changes now $(stat_of link_changes)"
 }
 ksft_case flap_under_traffic

@@ -15,11 +15,11 @@ mode_case() {
 	ethtool --show-priv-flags "$LOCAL_IF" | sed 1d
 	snap hw_writebacks tx_linearized tx_packets tx_drop_too_fragmented \
 		tx_drop_too_many_transfers tx_dev_refused tx_map_err
-	up=$(iperf_mbps 2)
-	down=$(iperf_mbps 2 -R)
+	up=$(mbps 2)
+	down=$(mbps 2 -R)
 	echo "$map/$compl: iperf3 ${up:-0} Mbit/s out, ${down:-0} Mbit/s in"
 	[ "${up:-0}" -gt 0 ] && [ "${down:-0}" -gt 0 ] || return 1
-	tcp_integrity "$SELFTEST_BYTES" 5330 || { echo "SHA-256 mismatch"; return 1; }
+	integrity "$SELFTEST_BYTES" 5330 || { echo "SHA-256 mismatch"; return 1; }
 	echo "$map/$compl: $SELFTEST_BYTES bytes arrived whole"
 	wb=$(delta hw_writebacks) lin=$(delta tx_linearized)
 	echo "hw_writebacks +$wb, tx_linearized +$lin, tx_packets +$(delta tx_packets)"
@@ -56,7 +56,7 @@ t_mixed_ends() {
 	ethtool --set-priv-flags "$LOCAL_IF" single-transfer on completion-writeback off || return 1
 	peer ethtool --set-priv-flags "$REMOTE_IF" single-transfer off completion-writeback on || return 1
 	wait_link || return 1
-	tcp_integrity $((SELFTEST_BYTES / 4)) 5331 || return 1
+	integrity $((SELFTEST_BYTES / 4)) 5331 || return 1
 	set_mode sg writeback
 }
 ksft_case mixed_ends

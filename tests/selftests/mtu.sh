@@ -25,7 +25,7 @@ mtu_case() {
 		[ "$(peer_delta rx_multi_buf)" -ge 3 ] || return 1
 	fi
 	if [ "$mtu" -ge 576 ]; then
-		tcp_integrity $((2 << 20)) 5320 || { echo "integrity failed at MTU $mtu"; return 1; }
+		integrity $((2 << 20)) 5320 || { echo "integrity failed at MTU $mtu"; return 1; }
 	fi
 }
 

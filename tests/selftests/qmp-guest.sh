@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Send one QMP command to the QEMU that runs this guest and print its reply
-# (one JSON line).  Runs inside the guest: scripts/vm.sh wires the second
+# Send QMP commands to the QEMU that runs this guest and print the replies
+# (one JSON line each, in order).  Runs inside the guest: scripts/vm.sh wires the second
 # UART (/dev/ttyS1) to a QMP monitor of its own through socat.
 #
-# Usage: tests/selftests/qmp-guest.sh 'JSON'
+# Usage: tests/selftests/qmp-guest.sh 'JSON' ['JSON'...]
 #   e.g. tests/selftests/qmp-guest.sh \
 #          '{"execute":"set_link","arguments":{"name":"h0","up":false}}'
 #
-# Exit status: 0 QEMU returned, 1 QEMU answered with an error, 2 usage or
+# Exit status: 0 QEMU returned, 1 QEMU answered a command with an error
+# (the others still ran), 2 usage or
 # no answer (after QMP_RETRIES tries of QMP_TIMEOUT seconds each).
 #
 # The line is a byte stream shared by every caller and kept open by the
@@ -28,17 +29,18 @@ die() {
 	exit 2
 }
 
-[ $# -eq 1 ] || die "usage: qmp-guest.sh 'JSON'"
-json=$1
-case "$json" in
-'{'*'}') ;;
-*) die "not a JSON object: $json" ;;
-esac
+[ $# -ge 1 ] || die "usage: qmp-guest.sh 'JSON' ['JSON'...]"
+for json in "$@"; do
+	case "$json" in
+	'{'*'}') ;;
+	*) die "not a JSON object: $json" ;;
+	esac
+done
 [ -c "$tty" ] || die "no $tty: boot with scripts/vm.sh (without --no-guest-qmp)"
 
 # One caller at a time on the line.
 exec 8>/run/qmp-guest.lock 2>/dev/null || exec 8>/tmp/qmp-guest.lock
-flock -w $((timeout * retries)) 8 || die "$tty is busy"
+flock -w $((timeout * retries * $#)) 8 || die "$tty is busy"
 
 # Raw: no echo back to QEMU, no CR/LF games, bytes as they come.
 stty -F "$tty" raw -echo -echoe -echok -echoctl -echoke -ixon -ixoff 115200 ||
@@ -65,19 +67,31 @@ reply() {
 }
 
 # Drain whatever is queued (greetings, events, old replies).
-while IFS= read -r -t 0.2 _ <&3; do :; done
+while IFS= read -r -t 0.05 _ <&3; do :; done
 
+# Capabilities first, then the commands, all in one write: QMP answers in
+# order.  Negotiating every time is harmless: on a negotiated connection
+# QEMU answers CommandNotFound, on a fresh one it is required.
 base=qg$$-$RANDOM
+status=0
 for try in $(seq 1 "$retries"); do
-	# Negotiate every time: on a fresh connection it is required, on a
-	# negotiated one QEMU answers with a harmless CommandNotFound.
-	printf '%s\n' "$(with_id "$base-c$try" '{"execute":"qmp_capabilities"}')" >&3
+	msg=$(with_id "$base-c$try" '{"execute":"qmp_capabilities"}')
+	i=0
+	for json in "$@"; do
+		msg+=$'\n'$(with_id "$base-$try-$i" "$json")
+		i=$((i + 1))
+	done
+	printf '%s\n' "$msg" >&3
 	reply "$base-c$try" >/dev/null || continue
-	printf '%s\n' "$(with_id "$base-$try" "$json")" >&3
-	if answer=$(reply "$base-$try"); then
-		printf '%s\n' "$answer"
-		case "$answer" in *'"error"'*) exit 1 ;; esac
-		exit 0
-	fi
+	i=0 out=()
+	for json in "$@"; do
+		answer=$(reply "$base-$try-$i") || break
+		out+=("$answer")
+		case "$answer" in *'"error"'*) status=1 ;; esac
+		i=$((i + 1))
+	done
+	[ $i -eq $# ] || continue
+	printf '%s\n' "${out[@]}"
+	exit $status
 done
 die "no reply from QEMU on $tty after $retries tries of $timeout s"

@@ -23,12 +23,10 @@ t_dma_error_halt_and_recover() {
 	setup || return 1
 	snap chan_resets
 	peer_snap chan_resets
-	qom_set $LOCAL_NIC inject-dma-error 1500 || return 1
-	qom_set $REMOTE_NIC inject-dma-error 3000 || return 1
-	tcp_integrity "$BYTES" 5350
+	qom_set $LOCAL_NIC inject-dma-error 1500 $REMOTE_NIC inject-dma-error 3000 || return 1
+	integrity "$BYTES" 5350
 	local rc=$?
-	qom_set $LOCAL_NIC inject-dma-error 0
-	qom_set $REMOTE_NIC inject-dma-error 0
+	qom_defaults
 	echo "chan_resets: local +$(delta chan_resets), remote +$(peer_delta chan_resets)"
 	dmesg | grep -c 'halted.*resetting' | sed 's/^/halt messages in the log: /'
 	[ $rc -eq 0 ] || { echo "SHA-256 mismatch across halts"; return 1; }
@@ -42,9 +40,9 @@ t_short_completion() {
 	setup || return 1
 	snap tx_residual tx_packets
 	qom_set $LOCAL_NIC inject-short 50 || return 1
-	tcp_integrity "$BYTES" 5351
+	integrity "$BYTES" 5351
 	local rc=$?
-	qom_set $LOCAL_NIC inject-short 0
+	qom_defaults
 	echo "tx_residual +$(delta tx_residual) of tx_packets +$(delta tx_packets)"
 	[ $rc -eq 0 ] && [ "$(delta tx_residual)" -gt 0 ]
 }
@@ -54,12 +52,10 @@ lost_irq_case() {
 	setup "$1" || return 1
 	snap watchdog_kicks hw_irqs_lost
 	peer_snap watchdog_kicks
-	qom_set $LOCAL_NIC inject-lost-irq 7 || return 1
-	qom_set $REMOTE_NIC inject-lost-irq 11 || return 1
-	tcp_integrity $((BYTES / 2)) 5352
+	qom_set $LOCAL_NIC inject-lost-irq 7 $REMOTE_NIC inject-lost-irq 11 || return 1
+	integrity $((BYTES / 2)) 5352
 	local rc=$?
-	qom_set $LOCAL_NIC inject-lost-irq 0
-	qom_set $REMOTE_NIC inject-lost-irq 0
+	qom_defaults
 	echo "$1 mode: hw_irqs_lost +$(delta hw_irqs_lost), watchdog_kicks local +$(delta watchdog_kicks), remote +$(peer_delta watchdog_kicks)"
 	[ $rc -eq 0 ] && [ "$(delta hw_irqs_lost)" -gt 0 ] && [ "$(delta watchdog_kicks)" -gt 0 ]
 }
@@ -73,9 +69,9 @@ t_all_faults_single() {
 	setup || return 1
 	set_mode single writeback || return 1
 	snap chan_resets tx_residual watchdog_kicks
-	qom_set $LOCAL_NIC inject-dma-error 2500 && qom_set $LOCAL_NIC inject-short 40 &&
-		qom_set $LOCAL_NIC inject-lost-irq 13 || return 1
-	tcp_integrity $((BYTES / 2)) 5353
+	qom_set $LOCAL_NIC inject-dma-error 2500 $LOCAL_NIC inject-short 40 \
+		$LOCAL_NIC inject-lost-irq 13 || return 1
+	integrity $((BYTES / 2)) 5353
 	local rc=$?
 	qom_defaults
 	echo "chan_resets +$(delta chan_resets), tx_residual +$(delta tx_residual), watchdog_kicks +$(delta watchdog_kicks)"

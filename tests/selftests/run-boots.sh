@@ -14,14 +14,18 @@
 # Each boot's closing line is added into one: "N passed, N failed, N skipped".
 #
 # Usage: tests/selftests/run-boots.sh [plain] [iommu] [swiotlb] [-- TEST...]
+#        tests/selftests/run-boots.sh --soak     (make soak: soak.sh, one boot)
+#        tests/selftests/run-boots.sh --prepare-only   (build and copy, no boot)
 # Environment: SELFTEST_BYTES, SELFTEST_RELOADS (see run.sh), SELFTEST_VM_ARGS
 # (more scripts/vm.sh options for every boot), GUEST_KERNEL.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 
-boots=() tests=()
+boots=() tests=() soak=0
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--soak) soak=1 ;;
+	--prepare-only) soak=2 ;;
 	plain | iommu | swiotlb) boots+=("$1") ;;
 	--) shift; tests=("$@"); break ;;
 	*) echo "run-boots: unknown boot '$1' (plain, iommu, swiotlb)" >&2; exit 2 ;;
@@ -42,6 +46,16 @@ if [ ! -f "$dst/.stamp" ] || ! cmp -s "$dst/.stamp" "$ksrc/../stamp"; then
 	rm -rf "$dst"
 	mkdir -p "$dst"
 	cp -a "$ksrc/." "$dst/" && cp "$ksrc/../stamp" "$dst/.stamp"
+fi
+
+[ $soak != 2 ] || exit 0
+if [ $soak = 1 ]; then
+	mkdir -p build/test-logs
+	secs=${SOAK_SECONDS:-600}
+	# shellcheck disable=SC2086
+	scripts/vm.sh --timeout $((secs + 600)) ${SELFTEST_VM_ARGS:-} -- \
+		"SOAK_SECONDS=$secs tests/selftests/soak.sh" 2>&1 | tee build/test-logs/soak.log
+	exit "${PIPESTATUS[0]}"
 fi
 
 # ---- boots ------------------------------------------------------------------
