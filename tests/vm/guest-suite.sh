@@ -40,7 +40,7 @@ mode_case() {
 	echo "# $map/$compl: iperf3 $up Mbit/s out, $down Mbit/s in"
 	[ "${up:-0}" -gt 0 ] && [ "${down:-0}" -gt 0 ] || return 1
 	tcp_integrity "$BYTES" || { echo "# checksum mismatch after $BYTES bytes"; return 1; }
-	echo "# $map/$compl: $BYTES bytes arrived with the same SHA-256"
+	echo "# $map/$compl: $BYTES bytes arrived with the same MD5"
 }
 t_sg_writeback() { mode_case sg writeback; }
 t_sg_interrupt() { mode_case sg interrupt; }

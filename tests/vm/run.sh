@@ -4,5 +4,5 @@
 # SGNIC_INTEGRITY_BYTES (host environment) sizes the per-mode TCP check.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-exec scripts/vm.sh "$@" -- env SGNIC_INTEGRITY_BYTES="${SGNIC_INTEGRITY_BYTES:-$((256 << 20))}" \
+exec scripts/vm.sh --timeout 3000 "$@" -- env SGNIC_INTEGRITY_BYTES="${SGNIC_INTEGRITY_BYTES:-$((256 << 20))}" \
 	tests/vm/guest-suite.sh
