@@ -24,6 +24,9 @@
 #include <net/page_pool.h>
 #endif
 
+/* page_pool_params.netdev, for netlink page-pool-get: 6.8 */
+#define SGNIC_HAVE_PP_NETDEV	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0))
+
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
 /* NAPI-to-queue and NAPI-to-IRQ links for netlink: 6.8 */
 enum netdev_queue_type { NETDEV_QUEUE_TYPE_RX, NETDEV_QUEUE_TYPE_TX };

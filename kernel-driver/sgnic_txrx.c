@@ -61,6 +61,10 @@ static struct sgnic_ring *sgnic_ring_alloc(struct sgnic_priv *priv, u16 qid,
 			.max_len = SGNIC_RX_BUF_LEN,
 		};
 
+#if SGNIC_HAVE_PP_NETDEV
+		/* lists the pool in netdev netlink page-pool-get */
+		pp.netdev = priv->netdev;
+#endif
 		ring->rx_buf = kcalloc(size, sizeof(*ring->rx_buf), GFP_KERNEL);
 		if (!ring->rx_buf)
 			goto err_free_compl;
