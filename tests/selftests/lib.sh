@@ -67,7 +67,15 @@ ksft_run() {
 
 # ---- QMP from inside the guest --------------------------------------------
 
-qmp() { "$QMP_GUEST" "$@"; }
+# qmp JSON...: replies on stdout; on failure they go to stderr as well.
+qmp() {
+	local out rc
+	out=$("$QMP_GUEST" "$@")
+	rc=$?
+	[ $rc = 0 ] || echo "qmp failed ($rc): ${out:-no reply}" >&2
+	[ -z "$out" ] || printf '%s\n' "$out"
+	return $rc
+}
 
 qom_set_json() {
 	echo "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/$1\",\"property\":\"$2\",\"value\":$3}}"
@@ -109,7 +117,9 @@ qom_defaults() {
 	while read -r nic prop; do
 		cmds+=("$(qom_set_json "$nic" "$prop" "${QOM_DEFAULT[$prop]}")")
 	done <$QOM_CHANGED.sorted
-	qmp "${cmds[@]}" >/dev/null || return 1
+	# Once more on failure: a property left changed would fail every
+	# later test's setup.
+	qmp "${cmds[@]}" >/dev/null || { sleep 1; qmp "${cmds[@]}" >/dev/null; } || return 1
 	rm -f $QOM_CHANGED
 }
 
