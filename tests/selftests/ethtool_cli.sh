@@ -114,7 +114,6 @@ t_tunables() {
 ksft_case tunables
 
 t_features() {
-	local k
 	k() { $E -k "$IF" | awk -v k="$1:" '$1 == k { print $2 }'; }
 	$E -K "$IF" tso off && [ "$(k tcp-segmentation-offload)" = off ] || return 1
 	$E -K "$IF" sg off && [ "$(k scatter-gather)" = off ] || return 1

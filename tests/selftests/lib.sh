@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash disable=SC2034 # variables are for the sourcing tests
 # Helpers for the shell selftests in this directory, sourced in the guest.
 #
 # Each test script is a small KTAP producer: it declares its cases with
@@ -147,8 +148,8 @@ wait_ifaces() {
 
 # Wait until $1 (a command) succeeds, up to $2 tenths of a second.
 wait_for() {
-	local i
-	for i in $(seq 1 "${2:-50}"); do
+	local _
+	for _ in $(seq 1 "${2:-50}"); do
 		eval "$1" && return 0
 		sleep 0.1
 	done

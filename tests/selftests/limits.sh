@@ -26,7 +26,7 @@ with_limits() {
 	local set=()
 	qom_defaults || return 1
 	while [ $# -ge 2 ]; do
-		set+=($LOCAL_NIC "$1" "$2")
+		set+=("$LOCAL_NIC" "$1" "$2")
 		shift 2
 	done
 	[ ${#set[@]} = 0 ] || qom_set "${set[@]}" || { echo "qom-set ${set[*]} failed"; return 1; }

@@ -58,11 +58,10 @@ t_down_while_admin_down() {
 ksft_case down_while_admin_down
 
 t_flap_under_traffic() {
-	local i
 	pair_setup || return 1
 	iperf_bg 8 5202
 	sleep 1
-	for i in 1 2 3; do
+	for _ in 1 2 3; do
 		set_link $LOCAL_PORT down || break
 		sleep 0.4
 		set_link $LOCAL_PORT up || break

@@ -21,7 +21,7 @@
 set -uo pipefail
 
 tty=${QMP_TTY:-/dev/ttyS1}
-timeout=${QMP_TIMEOUT:-10}
+timeout=${QMP_TIMEOUT:-20}
 retries=${QMP_RETRIES:-3}
 
 die() {
@@ -52,10 +52,16 @@ with_id() { printf '{"id":"%s",%s' "$1" "${2#\{}"; }
 
 # Wait for the reply carrying id $1; print it.  Anything else is skipped.
 reply() {
-	local id=$1 line end=$((SECONDS + timeout))
+	local id=$1 line part='' end=$((SECONDS + timeout))
 	while [ $SECONDS -lt $end ]; do
-		IFS= read -r -t 1 line <&3 || continue
-		line=${line%$'\r'}
+		# On a time-out read keeps what it got: a reply that trickles in
+		# over a slow line is joined, not cut in two.
+		if ! IFS= read -r -t 1 line <&3; then
+			part+=$line
+			continue
+		fi
+		line=$part${line%$'\r'}
+		part=
 		case "$line" in
 		*"\"id\": \"$id\""* | *"\"id\":\"$id\""*)
 			printf '%s\n' "$line"

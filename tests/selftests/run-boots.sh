@@ -83,7 +83,7 @@ for b in "${boots[@]}"; do
 		bytes=${SELFTEST_BYTES:-$((16 << 20))} reloads=${SELFTEST_RELOADS:-20}
 	fi
 	envs="SELFTEST_DMA_MODE=$b SELFTEST_BYTES=$bytes SELFTEST_RELOADS=$reloads"
-	scripts/vm.sh --timeout "${SELFTEST_BOOT_TIMEOUT:-1500}" "${args[@]}" -- \
+	scripts/vm.sh --timeout "${SELFTEST_BOOT_TIMEOUT:-3000}" "${args[@]}" -- \
 		"$envs tests/selftests/run.sh ${tests[*]}" 2>&1 | tee "$log"
 	vrc=${PIPESTATUS[0]}
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -1)
