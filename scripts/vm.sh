@@ -332,11 +332,16 @@ if [ "$guest_qmp" = 1 ]; then
 		-mon chardev=gqmp,mode=control
 		-chardev "socket,id=gser,path=$(optval "$gser"),server=on,wait=off"
 		-device isa-serial,chardev=gser,index=1)
-	# QEMU creates both sockets before the guest runs; wait for them, then
-	# splice them together for the rest of the boot.
+	# QEMU creates both sockets before the guest runs (late on a loaded
+	# host); splice them together for the rest of the boot, and again if
+	# the splice ever ends while the run directory exists.  The guest side
+	# negotiates QMP afresh on every command, so a new connection is fine.
 	(
-		for _ in $(seq 1 300); do
-			[ -S "$gser" ] && [ -S "$gqmp" ] && exec socat "UNIX-CONNECT:$gser" "UNIX-CONNECT:$gqmp"
+		while [ -d "$run" ]; do
+			if [ -S "$gser" ] && [ -S "$gqmp" ]; then
+				socat "UNIX-CONNECT:$gser" "UNIX-CONNECT:$gqmp"
+				sleep 1
+			fi
 			sleep 0.1
 		done
 	) >/dev/null 2>&1 &

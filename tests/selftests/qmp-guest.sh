@@ -75,12 +75,21 @@ reply() {
 # Drain whatever is queued (greetings, events, old replies).
 while IFS= read -r -t 0.05 _ <&3; do :; done
 
+# Until the first stty above, the line had the tty defaults, echo
+# included: bytes that arrived then (the greeting, say) may have gone
+# back to QEMU and left its JSON parser inside an unfinished object or
+# string, where it would swallow every command.  0xFF is invalid anywhere
+# in QMP's JSON: the parser reports an error (no id, skipped below) and
+# starts afresh.
+reset_parser() { printf '\377\n' >&3; }
+
 # Capabilities first, then the commands, all in one write: QMP answers in
 # order.  Negotiating every time is harmless: on a negotiated connection
 # QEMU answers CommandNotFound, on a fresh one it is required.
 base=qg$$-$RANDOM
 status=0
 for try in $(seq 1 "$retries"); do
+	reset_parser
 	msg=$(with_id "$base-c$try" '{"execute":"qmp_capabilities"}')
 	i=0
 	for json in "$@"; do

@@ -46,6 +46,10 @@ done
 pair_setup || { echo "1..0 # SKIP no link between the ports"; exit 1; }
 # IPv6 too, so the v6 cases run rather than skip.
 LOCAL_V6=fd00:5347::1 REMOTE_V6=fd00:5347::2
+# stats.py's check_down takes the port down and up; IPv6 addresses would
+# go with it and every later v6 case would fail to bind.
+sysctl -qw "net.ipv6.conf.$LOCAL_IF.keep_addr_on_down=1"
+peer sysctl -qw "net.ipv6.conf.$REMOTE_IF.keep_addr_on_down=1"
 $IP -6 addr replace "$LOCAL_V6/64" dev "$LOCAL_IF" nodad
 peer $IP -6 addr replace "$REMOTE_V6/64" dev "$REMOTE_IF" nodad
 wait_for "ping -6 -q -c 1 -W 1 $REMOTE_V6 >/dev/null 2>&1" 50 ||
