@@ -86,6 +86,7 @@
 #define SGNIC_FEAT_WRITEBACK		(1u << 4)
 #define SGNIC_FEAT_MSIX			(1u << 5)
 #define SGNIC_FEAT_RX_MULTIBUF		(1u << 6)
+#define SGNIC_FEAT_RSC			(1u << 7)	/* receive segment coalescing */
 #define SGNIC_REG_QUEUES		0x000c	/* RO */
 #define SGNIC_QUEUES_PAIRS_MASK		0x000000ffu	/* queue pairs */
 #define SGNIC_QUEUES_VECTORS_SHIFT	8		/* MSI-X vectors */
@@ -114,6 +115,14 @@
 #define SGNIC_REG_RX_QUEUES		0x0040	/* RW: RX channels flows spread to */
 #define SGNIC_REG_HALTED		0x0044	/* RO: bit per channel halted */
 #define SGNIC_REG_IRQ_UNMASK		0x0048	/* WO: bit c sets channel c's IRQ_EN */
+/*
+ * RW: receive segment coalescing (RSC).  0 turns it off; otherwise the
+ * largest frame, in bytes, the device may build by joining in-order TCP
+ * segments of one IPv4 flow (see SGNIC_DESC_S_RSC).  Values above
+ * SGNIC_RSC_MAX_LEN are clamped to it.
+ */
+#define SGNIC_REG_RSC_MAX_LEN		0x004c
+#define SGNIC_RSC_MAX_LEN		(14 + 65535)	/* Ethernet + largest IPv4 packet */
 /* Device counters, RO, 32-bit wrapping. */
 #define SGNIC_REG_STAT_RX_NOBUF		0x0080	/* frames dropped, no buffers */
 #define SGNIC_REG_STAT_RX_OVERSIZE	0x0084	/* frames dropped, too large */
@@ -125,7 +134,9 @@
 #define SGNIC_REG_STAT_TX_PKTS		0x009c	/* packets sent */
 #define SGNIC_REG_STAT_RX_PKTS		0x00a0	/* frames delivered */
 #define SGNIC_REG_STAT_MMIO		0x00a4	/* register accesses */
-#define SGNIC_NUM_STATS			10
+#define SGNIC_REG_STAT_RSC_FRAMES	0x00a8	/* coalesced frames delivered */
+#define SGNIC_REG_STAT_RSC_SEGS		0x00ac	/* wire segments inside them */
+#define SGNIC_NUM_STATS			12
 #define SGNIC_REG_GLOBAL_END		0x0100
 
 /* ---- Channel registers ---------------------------------------------------- */
@@ -236,6 +247,14 @@
 #define SGNIC_DESC_S_SOP		(1u << 29)	/* RX: first buffer of the frame */
 #define SGNIC_DESC_S_L4_CSUM_OK		(1u << 28)	/* RX: TCP/UDP checksum verified */
 #define SGNIC_DESC_S_L4_CSUM_BAD	(1u << 27)	/* RX: TCP/UDP checksum wrong */
+/*
+ * RX, last buffer: the frame joins rsc_segs TCP segments (rsc_segs >= 2)
+ * of rsc_mss payload bytes each, the last one possibly shorter.  The IPv4
+ * header is rewritten (total length, checksum); the TCP checksum field is
+ * the first segment's and does not cover the frame.  Every segment's
+ * checksum was verified (SGNIC_DESC_S_L4_CSUM_OK is set too).
+ */
+#define SGNIC_DESC_S_RSC		(1u << 26)
 #define SGNIC_DESC_S_RESULT_MASK	0xffu
 
 #define SGNIC_RES_OK			0x00
@@ -257,7 +276,9 @@ struct sgnic_desc {
 	/* written back by the device */
 	uint32_t status;	/* SGNIC_DESC_S_* | SGNIC_RES_* */
 	uint32_t xfer_len;	/* bytes read (TX) or written (RX) */
-	uint64_t reserved2;
+	uint16_t rsc_segs;	/* RX with SGNIC_DESC_S_RSC, else 0 */
+	uint16_t rsc_mss;
+	uint32_t reserved2;
 };
 
 #define SGNIC_DESC_STATUS_OFFSET	48

@@ -92,6 +92,8 @@ struct sgnic_rx_stats {
 	u64 alloc_fail;
 	u64 frame_err;		/* malformed SOP/EOP sequence */
 	u64 doorbells;
+	u64 rsc_packets;	/* frames the device coalesced (hw-gro-packets) */
+	u64 rsc_segs;		/* wire segments inside them (hw-gro-wire-packets) */
 };
 
 struct sgnic_qvec;

@@ -74,6 +74,8 @@ static const struct sgnic_stat_desc sgnic_rx_stat_descs[] = {
 	SGNIC_STAT_FIELD(struct sgnic_rx_stats, alloc_fail),
 	SGNIC_STAT_FIELD(struct sgnic_rx_stats, frame_err),
 	SGNIC_STAT_FIELD(struct sgnic_rx_stats, doorbells),
+	SGNIC_STAT_FIELD(struct sgnic_rx_stats, rsc_packets),
+	SGNIC_STAT_FIELD(struct sgnic_rx_stats, rsc_segs),
 };
 
 static const struct sgnic_stat_desc sgnic_dev_stat_descs[] = {
@@ -88,6 +90,7 @@ static const char * const sgnic_hw_stat_names[SGNIC_NUM_STATS] = {
 	"hw_rx_nobuf_drops", "hw_rx_oversize_drops", "hw_rx_filtered",
 	"hw_doorbells", "hw_irqs", "hw_irqs_lost", "hw_writebacks",
 	"hw_tx_packets", "hw_rx_packets", "hw_mmio_accesses",
+	"hw_rsc_frames", "hw_rsc_segs",
 };
 
 #define SGNIC_N_TX	ARRAY_SIZE(sgnic_tx_stat_descs)

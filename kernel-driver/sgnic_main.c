@@ -197,6 +197,8 @@ static void sgnic_init_netdev(struct sgnic_priv *priv)
 		netdev->hw_features |= NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM;
 	if (priv->caps.features & SGNIC_FEAT_TSO)
 		netdev->hw_features |= NETIF_F_TSO | NETIF_F_TSO6;
+	if (priv->caps.features & SGNIC_FEAT_RSC)
+		netdev->hw_features |= NETIF_F_GRO_HW;
 	netdev->features = netdev->hw_features;
 	/* Internal loopback (CTRL.LOOPBACK), off until asked for. */
 	netdev->hw_features |= NETIF_F_LOOPBACK;

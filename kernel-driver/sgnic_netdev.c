@@ -62,6 +62,20 @@ void sgnic_update_link(struct sgnic_priv *priv)
 	netdev_info(priv->netdev, "link %s\n", up ? "up" : "down");
 }
 
+/*
+ * Largest frame the device may coalesce (NETIF_F_GRO_HW): what one skb's
+ * frags take, and never more than half the RX ring, so that a coalesced
+ * frame always finds buffers.
+ */
+static u32 sgnic_rsc_max_len(struct sgnic_priv *priv, netdev_features_t features)
+{
+	u32 bufs = min_t(u32, MAX_SKB_FRAGS + 1, priv->rx_ring_size / 2);
+
+	if (!(features & NETIF_F_GRO_HW))
+		return 0;
+	return min_t(u32, SGNIC_RSC_MAX_LEN, bufs * SGNIC_RX_BUF_LEN);
+}
+
 /* CTRL while up: receive on, plus promiscuous and loopback as asked. */
 static void sgnic_write_ctrl(struct sgnic_priv *priv, netdev_features_t features)
 {
@@ -72,6 +86,7 @@ static void sgnic_write_ctrl(struct sgnic_priv *priv, netdev_features_t features
 	if (features & NETIF_F_LOOPBACK)
 		ctrl |= SGNIC_CTRL_LOOPBACK;
 	sgnic_wr(priv, SGNIC_REG_CTRL, ctrl);
+	sgnic_wr(priv, SGNIC_REG_RSC_MAX_LEN, sgnic_rsc_max_len(priv, features));
 }
 
 static void sgnic_set_moderation_all(struct sgnic_priv *priv)
@@ -279,7 +294,8 @@ static int sgnic_set_features(struct net_device *netdev,
 {
 	struct sgnic_priv *priv = netdev_priv(netdev);
 
-	if (priv->up && ((netdev->features ^ features) & NETIF_F_LOOPBACK))
+	if (priv->up &&
+	    ((netdev->features ^ features) & (NETIF_F_LOOPBACK | NETIF_F_GRO_HW)))
 		sgnic_write_ctrl(priv, features);
 	return 0;
 }
@@ -318,6 +334,8 @@ static void sgnic_get_queue_stats_rx(struct net_device *netdev, int idx,
 		qs->alloc_fail = rs.alloc_fail;
 		qs->csum_unnecessary = rs.csum_ok;
 		qs->csum_bad = rs.csum_bad;
+		qs->hw_gro_packets = rs.rsc_packets;
+		qs->hw_gro_wire_packets = rs.rsc_segs;
 	}
 	rcu_read_unlock();
 }

@@ -10,6 +10,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/etherdevice.h>
 #include <linux/skbuff.h>
+#include <net/tcp.h>
 
 #include "sgnic.h"
 
@@ -347,19 +348,49 @@ static bool sgnic_rx_add_buf(struct sgnic_ring *ring, struct sgnic_rx_buf *buf,
 	return true;
 }
 
+/*
+ * A frame the device coalesced (SGNIC_DESC_S_RSC): describe it to the stack
+ * as the GRO packet it is, so that it may be forwarded and split again.
+ * The headers sit in the first buffer, in the linear part.  Returns the
+ * segment count, 0 if the frame is not the IPv4 TCP packet promised.
+ */
+static u32 sgnic_rx_rsc(struct sk_buff *skb, u16 segs, u16 mss)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	struct tcphdr *th;
+	u32 thoff;
+
+	if (segs < 2 || !mss || skb->protocol != htons(ETH_P_IP) ||
+	    skb_headlen(skb) < sizeof(*iph) + sizeof(*th) ||
+	    iph->ihl != 5 || iph->protocol != IPPROTO_TCP)
+		return 0;
+	thoff = iph->ihl * 4;
+	th = (struct tcphdr *)(skb->data + thoff);
+	skb_shinfo(skb)->gso_size = mss;
+	skb_shinfo(skb)->gso_segs = segs;
+	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+	/* As GRO leaves a packet: checksum partial, seeded with the pseudo header. */
+	th->check = ~tcp_v4_check(skb->len - thoff, iph->saddr, iph->daddr, 0);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_headroom(skb) + thoff;
+	skb->csum_offset = offsetof(struct tcphdr, check);
+	return segs;
+}
+
 static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 {
 	u32 done = sgnic_ring_done_index(ring);
 	u64 bytes = 0, csum_ok = 0, csum_bad = 0, multi = 0, frame_err = 0;
-	u64 alloc_fail = 0;
-	int packets = 0;
+	u64 alloc_fail = 0, rsc = 0, rsc_segs = 0, packets = 0;
+	int frames = 0;
 
-	while (ring->next_to_clean != done && packets < budget) {
+	while (ring->next_to_clean != done && frames < budget) {
 		u32 i = ring->next_to_clean;
 		struct sgnic_desc *d = &ring->desc[i];
 		struct sgnic_rx_buf *buf = &ring->rx_buf[i];
 		u32 status = le32_to_cpu(READ_ONCE(d->status));
 		u32 len = le32_to_cpu(d->xfer_len);
+		u32 segs;
 		bool sop = status & SGNIC_DESC_S_SOP;
 		bool eop = status & SGNIC_DESC_S_EOP;
 		struct sk_buff *skb;
@@ -404,8 +435,22 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 		bytes += skb->len;
 		skb->protocol = eth_type_trans(skb, ring->priv->netdev);
 		skb_record_rx_queue(skb, ring->qid);
+		segs = 1;
+		if (status & SGNIC_DESC_S_RSC) {
+			segs = sgnic_rx_rsc(skb, le16_to_cpu(d->rsc_segs),
+					    le16_to_cpu(d->rsc_mss));
+			if (!segs) {
+				frame_err++;
+				dev_kfree_skb_any(skb);
+				continue;
+			}
+			rsc++;
+			rsc_segs += segs;
+		}
 		napi_gro_receive(&ring->qv->napi, skb);
-		packets++;
+		/* packets counts wire frames, coalesced or not */
+		packets += segs;
+		frames++;
 	}
 
 	u64_stats_update_begin(&ring->syncp);
@@ -416,10 +461,12 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 	ring->rx_stats.multi_buf += multi;
 	ring->rx_stats.frame_err += frame_err;
 	ring->rx_stats.alloc_fail += alloc_fail;
+	ring->rx_stats.rsc_packets += rsc;
+	ring->rx_stats.rsc_segs += rsc_segs;
 	u64_stats_update_end(&ring->syncp);
 
 	sgnic_rx_refill(ring);
-	return packets;
+	return frames;
 }
 
 /* ---- TX completion -------------------------------------------------------- */

@@ -190,7 +190,7 @@ static uint64_t sgnic_mmio_read(void *opaque, hwaddr addr, unsigned size)
     case SGNIC_REG_FEATURES:
         val = SGNIC_FEAT_TX_CSUM | SGNIC_FEAT_RX_CSUM | SGNIC_FEAT_TSO |
               SGNIC_FEAT_SG | SGNIC_FEAT_WRITEBACK | SGNIC_FEAT_MSIX |
-              SGNIC_FEAT_RX_MULTIBUF;
+              SGNIC_FEAT_RX_MULTIBUF | SGNIC_FEAT_RSC;
         break;
     case SGNIC_REG_QUEUES:
         val = s->queues | (1 + s->queues) << SGNIC_QUEUES_VECTORS_SHIFT;
@@ -231,6 +231,9 @@ static uint64_t sgnic_mmio_read(void *opaque, hwaddr addr, unsigned size)
     case SGNIC_REG_RX_QUEUES:
         val = s->rx_queues;
         break;
+    case SGNIC_REG_RSC_MAX_LEN:
+        val = s->rsc_max_len;
+        break;
     case SGNIC_REG_HALTED:
         val = sgnic_halted_mask(s);
         break;
@@ -270,6 +273,8 @@ static void sgnic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
                           SGNIC_CTRL_LOOPBACK);
         if (s->ctrl & SGNIC_CTRL_RX_ENABLE) {
             sgnic_rx_flush(s);
+        } else {
+            sgnic_rsc_flush(s);         /* receive off: drops a held frame */
         }
         break;
     case SGNIC_REG_MAC_LO:
@@ -291,6 +296,12 @@ static void sgnic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
         break;
     case SGNIC_REG_RX_QUEUES:
         s->rx_queues = MIN(MAX(val, 1), s->queues);
+        break;
+    case SGNIC_REG_RSC_MAX_LEN:
+        s->rsc_max_len = MIN(val, SGNIC_RSC_MAX_LEN);
+        if (!s->rsc_max_len) {
+            sgnic_rsc_flush(s);
+        }
         break;
     case SGNIC_REG_IRQ_UNMASK: {
         unsigned int c;
@@ -342,6 +353,7 @@ static void sgnic_soft_reset(SgnicState *s)
     unsigned int c;
 
     qemu_bh_cancel(s->tx_bh);
+    qemu_bh_cancel(s->rsc_bh);
     for (c = 0; c < SGNIC_NUM_CHANS; c++) {
         SgnicChannel *ch = &s->chan[c];
 
@@ -358,6 +370,8 @@ static void sgnic_soft_reset(SgnicState *s)
     s->misc_cause = 0;
     s->misc_mask = 0;
     s->rx_queues = 1;
+    s->rsc_max_len = 0;
+    s->rsc.len = 0;
     s->mac_lo = ldl_le_p(s->conf.macaddr.a);
     s->mac_hi = lduw_le_p(s->conf.macaddr.a + 4);
     memset(s->stats, 0, sizeof(s->stats));
@@ -429,6 +443,8 @@ static void sgnic_realize(PCIDevice *pdev, Error **errp)
                                             sgnic_mod_timer_cb, &s->chan[c]);
     }
     s->tx_bh = qemu_bh_new_guarded(sgnic_tx_bh, s, &s->mem_reentrancy_guard);
+    s->rsc_bh = qemu_bh_new_guarded(sgnic_rsc_bh, s, &s->mem_reentrancy_guard);
+    s->rsc.buf = g_malloc(SGNIC_RSC_MAX_LEN);
     net_tx_pkt_init(&s->tx_pkt, SGNIC_TX_MAX_FRAGS);
     net_rx_pkt_init(&s->rx_pkt);
 
@@ -450,6 +466,8 @@ static void sgnic_exit(PCIDevice *pdev)
         timer_free(s->chan[c].mod_timer);
     }
     qemu_bh_delete(s->tx_bh);
+    qemu_bh_delete(s->rsc_bh);
+    g_free(s->rsc.buf);
     net_tx_pkt_uninit(s->tx_pkt);
     net_rx_pkt_uninit(s->rx_pkt);
     pcie_cap_exit(pdev);
@@ -569,17 +587,58 @@ static int sgnic_post_load(void *opaque, int version_id)
             return -EINVAL;
         }
     }
-    if (s->rx_queues < 1 || s->rx_queues > s->queues) {
+    if (s->rx_queues < 1 || s->rx_queues > s->queues ||
+        s->rsc_max_len > SGNIC_RSC_MAX_LEN) {
         return -EINVAL;
     }
     qemu_bh_schedule(s->tx_bh);
     return 0;
 }
 
-static const VMStateDescription vmstate_sgnic = {
-    .name = "sgnic",
+static bool sgnic_rsc_needed(void *opaque)
+{
+    SgnicState *s = opaque;
+
+    return s->rsc.len != 0;
+}
+
+static int sgnic_rsc_post_load(void *opaque, int version_id)
+{
+    SgnicState *s = opaque;
+    SgnicRsc *r = &s->rsc;
+
+    if (r->len > SGNIC_RSC_MAX_LEN || r->hlen >= r->len ||
+        r->chan >= 2 * s->queues || !SGNIC_CHAN_IS_RX(r->chan) || !r->segs) {
+        return -EINVAL;
+    }
+    qemu_bh_schedule(s->rsc_bh);
+    return 0;
+}
+
+/* A coalesced frame held when the VM stopped travels with it. */
+static const VMStateDescription vmstate_sgnic_rsc = {
+    .name = "sgnic/rsc",
     .version_id = 1,
     .minimum_version_id = 1,
+    .needed = sgnic_rsc_needed,
+    .post_load = sgnic_rsc_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(rsc.len, SgnicState),
+        VMSTATE_UINT32(rsc.hlen, SgnicState),
+        VMSTATE_UINT32(rsc.chan, SgnicState),
+        VMSTATE_UINT32(rsc.segs, SgnicState),
+        VMSTATE_UINT32(rsc.mss, SgnicState),
+        VMSTATE_UINT32(rsc.ip_id, SgnicState),
+        VMSTATE_UINT32(rsc.next_seq, SgnicState),
+        VMSTATE_BUFFER_POINTER_UNSAFE(rsc.buf, SgnicState, 0, SGNIC_RSC_MAX_LEN),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const VMStateDescription vmstate_sgnic = {
+    .name = "sgnic",
+    .version_id = 2,
+    .minimum_version_id = 2,
     .post_load = sgnic_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_PCI_DEVICE(parent_obj, SgnicState),
@@ -590,6 +649,7 @@ static const VMStateDescription vmstate_sgnic = {
         VMSTATE_UINT32(misc_cause, SgnicState),
         VMSTATE_UINT32(misc_mask, SgnicState),
         VMSTATE_UINT32(rx_queues, SgnicState),
+        VMSTATE_UINT32(rsc_max_len, SgnicState),
         VMSTATE_UINT32_ARRAY(stats, SgnicState, SGNIC_NUM_STATS),
         VMSTATE_UINT32(dma_ops, SgnicState),
         VMSTATE_UINT32(tx_pkts_seen, SgnicState),
@@ -597,6 +657,10 @@ static const VMStateDescription vmstate_sgnic = {
         VMSTATE_STRUCT_ARRAY(chan, SgnicState, SGNIC_NUM_CHANS, 1,
                              vmstate_sgnic_chan, SgnicChannel),
         VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription * const []) {
+        &vmstate_sgnic_rsc,
+        NULL
     },
 };
 

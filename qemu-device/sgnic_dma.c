@@ -137,6 +137,9 @@ void sgnic_chan_reset(SgnicChannel *ch)
     ch->irq_deferred = false;
     ch->wb_pending = false;
     timer_del(ch->mod_timer);
+    if (SGNIC_CHAN_IS_RX(ch->idx)) {
+        sgnic_rsc_discard(ch->s, ch->idx);
+    }
 }
 
 static bool sgnic_ring_valid(const SgnicChannel *ch)
@@ -243,16 +246,17 @@ bool sgnic_chan_read_desc(SgnicChannel *ch, uint32_t i, struct sgnic_desc *d)
 }
 
 /*
- * Write back descriptor i's status and length, then note the completion
+ * Write back descriptor i's status, length and RSC word, then note the completion
  * value and interrupt it asks for.  The value is written once per pass
  * (sgnic_chan_end_pass) or before an interrupt, whichever comes first,
  * which is all a driver can observe.
  */
 bool sgnic_chan_complete(SgnicChannel *ch, uint32_t i, uint32_t flags,
-                         uint32_t status, uint32_t xfer_len)
+                         uint32_t status, uint32_t xfer_len, uint32_t rsc)
 {
-    uint32_t wb[2] = { cpu_to_le32(status | SGNIC_DESC_S_DONE),
-                       cpu_to_le32(xfer_len) };
+    /* status, xfer_len, then rsc_segs and rsc_mss in one little-endian word */
+    uint32_t wb[3] = { cpu_to_le32(status | SGNIC_DESC_S_DONE),
+                       cpu_to_le32(xfer_len), cpu_to_le32(rsc) };
     uint64_t addr = sgnic_desc_addr(ch, i);
     MemTxResult r;
 

@@ -25,6 +25,18 @@ OBJECT_DECLARE_SIMPLE_TYPE(SgnicState, SGNIC)
 /* Descriptors one doorbell processes before the rest move to a bottom half. */
 #define SGNIC_TX_BUDGET 256
 
+/* A frame receive segment coalescing is building (sgnic_rsc.c). */
+typedef struct SgnicRsc {
+    uint8_t *buf;               /* SGNIC_RSC_MAX_LEN bytes */
+    uint32_t len;               /* bytes held; 0: none */
+    uint32_t hlen;              /* Ethernet, IPv4 and TCP headers */
+    uint32_t chan;              /* RX channel it goes to */
+    uint32_t segs;
+    uint32_t mss;               /* the first segment's payload */
+    uint32_t ip_id;             /* the first segment's IP ID */
+    uint32_t next_seq;          /* TCP sequence number that joins next */
+} SgnicRsc;
+
 typedef struct SgnicChannel {
     SgnicState *s;              /* not migrated: set at realize */
     QEMUTimer *mod_timer;       /* interrupt moderation hold-off */
@@ -61,6 +73,7 @@ struct SgnicState {
     NICConf conf;
     MemReentrancyGuard mem_reentrancy_guard;
     QEMUBH *tx_bh;
+    QEMUBH *rsc_bh;
     struct NetTxPkt *tx_pkt;
     struct NetRxPkt *rx_pkt;
 
@@ -81,6 +94,7 @@ struct SgnicState {
     uint32_t misc_cause;
     uint32_t misc_mask;
     uint32_t rx_queues;
+    uint32_t rsc_max_len;
     uint32_t stats[SGNIC_NUM_STATS];
 
     /* Counters behind the fault injections. */
@@ -89,6 +103,7 @@ struct SgnicState {
     uint32_t irqs_seen;
 
     SgnicChannel chan[SGNIC_NUM_CHANS];
+    SgnicRsc rsc;
 
     /* Scratch for the packet being gathered or placed (not migrated). */
     struct sgnic_desc scratch[SGNIC_HW_MAX_CHAIN];
@@ -130,7 +145,7 @@ void sgnic_chan_set_irq_en(SgnicChannel *ch, uint32_t val);
 void sgnic_chan_halt(SgnicChannel *ch, uint32_t err, uint32_t desc);
 bool sgnic_chan_read_desc(SgnicChannel *ch, uint32_t i, struct sgnic_desc *d);
 bool sgnic_chan_complete(SgnicChannel *ch, uint32_t i, uint32_t flags,
-                         uint32_t status, uint32_t xfer_len);
+                         uint32_t status, uint32_t xfer_len, uint32_t rsc);
 void sgnic_chan_end_pass(SgnicChannel *ch);
 void sgnic_mod_timer_cb(void *opaque);
 bool sgnic_inject_dma_fault(SgnicState *s);
@@ -142,5 +157,15 @@ void sgnic_tx_bh(void *opaque);
 bool sgnic_can_receive(NetClientState *nc);
 ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size);
 void sgnic_rx_flush(SgnicState *s);
+bool sgnic_rx_place(SgnicChannel *ch, const uint8_t *buf, size_t size,
+                    uint32_t status, uint32_t info);
+uint32_t sgnic_rx_csum_status(SgnicState *s, const uint8_t *buf, size_t size);
+
+/* sgnic_rsc.c: receive segment coalescing */
+ssize_t sgnic_rsc_receive(SgnicState *s, SgnicChannel *ch, const uint8_t *buf,
+                          size_t size);
+bool sgnic_rsc_flush(SgnicState *s);
+void sgnic_rsc_discard(SgnicState *s, uint32_t chan);
+void sgnic_rsc_bh(void *opaque);
 
 #endif

@@ -229,7 +229,7 @@ static bool sgnic_tx_one(SgnicChannel *ch)
             len--;
         }
         if (!sgnic_chan_complete(ch, (first + k) & (ch->ring_size - 1),
-                                 d->flags, res, len)) {
+                                 d->flags, res, len, 0)) {
             return false;
         }
     }
@@ -314,8 +314,7 @@ static unsigned int sgnic_rx_pick_queue(SgnicState *s, const uint8_t *buf,
     return h % nq;
 }
 
-static uint32_t sgnic_rx_csum_status(SgnicState *s, const uint8_t *buf,
-                                     size_t size)
+uint32_t sgnic_rx_csum_status(SgnicState *s, const uint8_t *buf, size_t size)
 {
     struct iovec iov = { .iov_base = (void *)buf, .iov_len = size };
     bool valid;
@@ -390,14 +389,65 @@ static int sgnic_rx_reserve(SgnicChannel *ch, size_t size)
     return avail == ch->ring_size - 1 ? -2 : 0;
 }
 
+/*
+ * Place a frame in RX channel ch from its head: false if the posted
+ * buffers do not hold it yet.  A frame that can never fit is dropped and
+ * counted; a DMA fault halts the channel.  status and info go into the
+ * last buffer's writeback (checksum result, RSC).
+ */
+bool sgnic_rx_place(SgnicChannel *ch, const uint8_t *buf, size_t size,
+                    uint32_t status, uint32_t info)
+{
+    SgnicState *s = ch->s;
+    PCIDevice *pdev = PCI_DEVICE(s);
+    uint32_t first = ch->head;
+    size_t off = 0;
+    int n, k;
+
+    n = sgnic_rx_reserve(ch, size);
+    if (n == 0) {
+        trace_sgnic_rx_no_buffers(ch->idx, size);
+        return false;
+    }
+    if (n < 0) {
+        if (n == -2) {
+            SGNIC_STAT(s, SGNIC_REG_STAT_RX_OVERSIZE)++;
+        }
+        return true;
+    }
+    for (k = 0; k < n; k++) {
+        const struct sgnic_desc *d = &s->rx_scratch[k];
+        uint32_t idx = (first + k) & (ch->ring_size - 1);
+        uint32_t len = MIN(d->len, size - off);
+        bool last = k == n - 1;
+
+        if (sgnic_inject_dma_fault(s)) {
+            sgnic_chan_halt(ch, SGNIC_ERR_INJECTED, idx);
+            return true;
+        }
+        if (pci_dma_write(pdev, d->addr, buf + off, len) != MEMTX_OK) {
+            sgnic_chan_halt(ch, SGNIC_ERR_BUF_WRITE, idx);
+            return true;
+        }
+        off += len;
+        if (!sgnic_chan_complete(ch, idx, d->flags,
+                                 (k == 0 ? SGNIC_DESC_S_SOP : 0) |
+                                 (last ? SGNIC_DESC_S_EOP | status : 0),
+                                 len, last ? info : 0)) {
+            return true;
+        }
+    }
+    trace_sgnic_rx_frame(ch->idx, first, n, size, status);
+    SGNIC_STAT(s, SGNIC_REG_STAT_RX_PKTS)++;
+    sgnic_chan_end_pass(ch);
+    return true;
+}
+
 ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
 {
     SgnicState *s = qemu_get_nic_opaque(nc);
-    PCIDevice *pdev = PCI_DEVICE(s);
     SgnicChannel *ch;
-    uint32_t first, csum, status;
-    size_t off = 0;
-    int n, k;
+    ssize_t taken;
 
     if (!sgnic_bus_master(s)) {
         return 0;       /* wait until the driver enables bus mastering */
@@ -422,47 +472,22 @@ ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
     if (!sgnic_chan_running(ch)) {
         return 0;       /* suspended or halted: wait for resume or reset */
     }
-    n = sgnic_rx_reserve(ch, size);
-    if (n == 0) {
-        trace_sgnic_rx_no_buffers(ch->idx, size);
-        return 0;
-    }
-    if (n < 0) {
-        if (n == -2) {
-            SGNIC_STAT(s, SGNIC_REG_STAT_RX_OVERSIZE)++;
-        }
-        return size;
-    }
-    csum = sgnic_rx_csum_status(s, buf, size);
-    first = ch->head;
-    for (k = 0; k < n; k++) {
-        const struct sgnic_desc *d = &s->rx_scratch[k];
-        uint32_t idx = (first + k) & (ch->ring_size - 1);
-        uint32_t len = MIN(d->len, size - off);
-
-        if (sgnic_inject_dma_fault(s)) {
-            sgnic_chan_halt(ch, SGNIC_ERR_INJECTED, idx);
-            return size;
-        }
-        if (pci_dma_write(pdev, d->addr, buf + off, len) != MEMTX_OK) {
-            sgnic_chan_halt(ch, SGNIC_ERR_BUF_WRITE, idx);
-            return size;
-        }
-        off += len;
-        status = (k == 0 ? SGNIC_DESC_S_SOP : 0) |
-                 (k == n - 1 ? SGNIC_DESC_S_EOP | csum : 0);
-        if (!sgnic_chan_complete(ch, idx, d->flags, status, len)) {
-            return size;
+    if (s->rsc_max_len || s->rsc.len) {
+        taken = sgnic_rsc_receive(s, ch, buf, size);
+        if (taken >= 0) {
+            return taken;
         }
     }
-    trace_sgnic_rx_frame(ch->idx, first, n, size, csum);
-    SGNIC_STAT(s, SGNIC_REG_STAT_RX_PKTS)++;
-    sgnic_chan_end_pass(ch);
-    return size;
+    return sgnic_rx_place(ch, buf, size, sgnic_rx_csum_status(s, buf, size), 0) ?
+           size : 0;
 }
 
 void sgnic_rx_flush(SgnicState *s)
 {
+    /* A coalesced frame held back goes before anything QEMU queued. */
+    if (!sgnic_rsc_flush(s)) {
+        return;
+    }
     if (s->nic) {
         qemu_flush_queued_packets(qemu_get_queue(s->nic));
     }

@@ -586,7 +586,7 @@ static void check_identity(Sg *t, unsigned queues, uint32_t max_xfer,
     g_assert_cmphex(rd(t, SGNIC_REG_FEATURES), ==,
                     SGNIC_FEAT_TX_CSUM | SGNIC_FEAT_RX_CSUM | SGNIC_FEAT_TSO |
                     SGNIC_FEAT_SG | SGNIC_FEAT_WRITEBACK | SGNIC_FEAT_MSIX |
-                    SGNIC_FEAT_RX_MULTIBUF);
+                    SGNIC_FEAT_RX_MULTIBUF | SGNIC_FEAT_RSC);
     g_assert_cmphex(rd(t, SGNIC_REG_QUEUES), ==,
                     queues | (queues + 1) << SGNIC_QUEUES_VECTORS_SHIFT);
     g_assert_cmpuint(qpci_msix_table_size(t->dev), ==, queues + 1);
