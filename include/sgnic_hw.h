@@ -176,6 +176,13 @@
 #define SGNIC_CH_ERR_DESC		0x2c	/* RO: index of the descriptor that halted */
 #define SGNIC_CH_COMPLETED		0x30	/* RO: descriptors completed, wrapping */
 #define SGNIC_CH_PKT_ERRS		0x34	/* RO: packets refused with an error status */
+/*
+ * RW: interrupt throttle, in microseconds (bits 15:0): the least time
+ * between two interrupts of the channel's pair vector.  An interrupt due
+ * sooner waits for the gap to end; one due after a quiet spell goes at once.
+ */
+#define SGNIC_CH_IRQ_GAP		0x38
+#define SGNIC_IRQ_GAP_MAX_USECS		0xffff
 
 #define SGNIC_CMD_START			1	/* stopped -> active/idle (checks the ring) */
 #define SGNIC_CMD_SUSPEND		2	/* active/idle -> suspended */

@@ -28,6 +28,9 @@
 #define SGNIC_DEF_IRQ_USECS	20
 #define SGNIC_DEF_IRQ_FRAMES	16
 #define SGNIC_WATCHDOG_MS	100
+/* NAPI keeps polling while busy: empty polls before interrupts come back, and their spacing */
+#define SGNIC_DEF_DEFER_POLLS	10
+#define SGNIC_DEF_DEFER_NS	(200 * NSEC_PER_USEC)
 
 /* Private flags (ethtool --set-priv-flags). */
 enum {

@@ -50,4 +50,20 @@ static inline void ethtool_puts(u8 **data, const char *str)
 }
 #endif
 
+/*
+ * Defaults of the sysfs knobs napi_defer_hard_irqs and gro_flush_timeout:
+ * per-NAPI settings with setters from 6.13, plain net_device fields before.
+ */
+static inline void sgnic_set_napi_defer(struct net_device *dev, u32 polls,
+					unsigned long timeout_ns)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+	netdev_set_defer_hard_irqs(dev, polls);
+	netdev_set_gro_flush_timeout(dev, timeout_ns);
+#else
+	WRITE_ONCE(dev->napi_defer_hard_irqs, polls);
+	WRITE_ONCE(dev->gro_flush_timeout, timeout_ns);
+#endif
+}
+
 #endif /* SGNIC_COMPAT_H */

@@ -276,6 +276,15 @@ static int sgnic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	sgnic_wr(priv, SGNIC_REG_MISC_MASK,
 		 SGNIC_MISC_LINK | SGNIC_MISC_CHAN_HALT | SGNIC_MISC_TEST);
 
+	/*
+	 * Completions are visible in memory (writeback mode: without a
+	 * register read), so while traffic flows NAPI polls on a timer rather
+	 * than re-arming interrupts after every poll: the kernel's deferred
+	 * hard IRQs, with sgnic's own defaults.  sysfs napi_defer_hard_irqs
+	 * and gro_flush_timeout change them; 0 restores one interrupt per poll.
+	 */
+	sgnic_set_napi_defer(netdev, SGNIC_DEF_DEFER_POLLS, SGNIC_DEF_DEFER_NS);
+
 	netif_carrier_off(netdev);
 	err = register_netdev(netdev);
 	if (err)

@@ -205,11 +205,17 @@ void sgnic_stop_ring(struct sgnic_ring *ring)
 		sgnic_tx_clean_all(ring);
 }
 
+/*
+ * ethtool's usecs is the device's interrupt throttle (IRQ_GAP), as e1000e
+ * treats it: an interrupt after a quiet spell goes at once, under load the
+ * pair's vector fires at most once per usecs.  frames is IRQ_MOD's count:
+ * within one device pass, completions are gathered into one interrupt.
+ */
 void sgnic_ring_set_moderation(struct sgnic_ring *ring, u32 usecs, u32 frames)
 {
-	writel(min_t(u32, usecs, SGNIC_IRQ_MOD_MAX_USECS) |
-	       min_t(u32, frames, SGNIC_IRQ_MOD_MAX_COUNT) << SGNIC_IRQ_MOD_COUNT_SHIFT,
+	writel(min_t(u32, frames, SGNIC_IRQ_MOD_MAX_COUNT) << SGNIC_IRQ_MOD_COUNT_SHIFT,
 	       ring->regs + SGNIC_CH_IRQ_MOD);
+	writel(min_t(u32, usecs, SGNIC_IRQ_GAP_MAX_USECS), ring->regs + SGNIC_CH_IRQ_GAP);
 }
 
 /*

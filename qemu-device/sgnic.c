@@ -50,6 +50,7 @@ void sgnic_raise_queue_vector(SgnicState *s, unsigned int pair)
 {
     s->chan[SGNIC_CHAN_TX(pair)].irq_en = 0;
     s->chan[SGNIC_CHAN_RX(pair)].irq_en = 0;
+    s->irq_last_ns[pair] = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     sgnic_raise_vector(s, SGNIC_VEC_QUEUE(pair));
 }
 
@@ -95,6 +96,8 @@ static uint64_t sgnic_chan_read(SgnicChannel *ch, hwaddr reg)
         return ch->compl_addr >> 32;
     case SGNIC_CH_IRQ_MOD:
         return ch->irq_mod;
+    case SGNIC_CH_IRQ_GAP:
+        return ch->irq_gap;
     case SGNIC_CH_IRQ_EN:
         return ch->irq_en;
     case SGNIC_CH_ERR_DESC:
@@ -144,6 +147,9 @@ static void sgnic_chan_write(SgnicChannel *ch, hwaddr reg, uint32_t val)
         break;
     case SGNIC_CH_IRQ_MOD:
         ch->irq_mod = val;
+        break;
+    case SGNIC_CH_IRQ_GAP:
+        ch->irq_gap = val & SGNIC_IRQ_GAP_MAX_USECS;
         break;
     case SGNIC_CH_IRQ_EN:
         sgnic_chan_set_irq_en(ch, val);
@@ -362,6 +368,7 @@ static void sgnic_soft_reset(SgnicState *s)
         ch->ring_size = 0;
         ch->compl_addr = 0;
         ch->irq_mod = 0;
+        ch->irq_gap = 0;
         ch->irq_en = 0;
         ch->completed = 0;
         ch->pkt_errs = 0;
@@ -370,6 +377,7 @@ static void sgnic_soft_reset(SgnicState *s)
     s->misc_cause = 0;
     s->misc_mask = 0;
     s->rx_queues = 1;
+    memset(s->irq_last_ns, 0, sizeof(s->irq_last_ns));
     s->rsc_max_len = 0;
     s->rsc.len = 0;
     s->mac_lo = ldl_le_p(s->conf.macaddr.a);
@@ -559,6 +567,7 @@ static const VMStateDescription vmstate_sgnic_chan = {
         VMSTATE_UINT32(err_desc, SgnicChannel),
         VMSTATE_UINT64(compl_addr, SgnicChannel),
         VMSTATE_UINT32(irq_mod, SgnicChannel),
+        VMSTATE_UINT32(irq_gap, SgnicChannel),
         VMSTATE_UINT32(irq_en, SgnicChannel),
         VMSTATE_UINT32(completed, SgnicChannel),
         VMSTATE_UINT32(pkt_errs, SgnicChannel),
@@ -650,6 +659,7 @@ static const VMStateDescription vmstate_sgnic = {
         VMSTATE_UINT32(misc_mask, SgnicState),
         VMSTATE_UINT32(rx_queues, SgnicState),
         VMSTATE_UINT32(rsc_max_len, SgnicState),
+        VMSTATE_INT64_ARRAY(irq_last_ns, SgnicState, SGNIC_MAX_QUEUE_PAIRS),
         VMSTATE_UINT32_ARRAY(stats, SgnicState, SGNIC_NUM_STATS),
         VMSTATE_UINT32(dma_ops, SgnicState),
         VMSTATE_UINT32(tx_pkts_seen, SgnicState),

@@ -65,15 +65,34 @@ static bool sgnic_chan_write_compl(SgnicChannel *ch, uint64_t desc_addr)
 
 static void sgnic_chan_send_irq(SgnicChannel *ch)
 {
-    ch->irq_count = 0;
-    timer_del(ch->mod_timer);
+    SgnicState *s = ch->s;
+    unsigned int pair = SGNIC_CHAN_PAIR(ch->idx);
+    int64_t due;
+
     if (!ch->irq_en) {
+        ch->irq_count = 0;
+        timer_del(ch->mod_timer);
         ch->irq_deferred = true;
         trace_sgnic_irq_deferred(ch->idx);
         return;
     }
     ch->irq_deferred = false;
-    sgnic_raise_queue_vector(ch->s, SGNIC_CHAN_PAIR(ch->idx));
+    if (ch->irq_gap) {
+        due = s->irq_last_ns[pair] + (int64_t)ch->irq_gap * SCALE_US;
+        if (qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) < due) {
+            /* Throttled: the moderation timer sends it when the gap ends. */
+            ch->irq_count = MAX(ch->irq_count, 1);
+            if (!timer_pending(ch->mod_timer) ||
+                timer_expire_time_ns(ch->mod_timer) != due) {
+                timer_mod(ch->mod_timer, due);
+                trace_sgnic_irq_throttled(ch->idx, ch->irq_gap);
+            }
+            return;
+        }
+    }
+    ch->irq_count = 0;
+    timer_del(ch->mod_timer);
+    sgnic_raise_queue_vector(s, pair);
 }
 
 /* A completion asked for an interrupt: send it now or per IRQ_MOD. */

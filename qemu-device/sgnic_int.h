@@ -51,6 +51,7 @@ typedef struct SgnicChannel {
     uint32_t err_desc;
     uint64_t compl_addr;
     uint32_t irq_mod;
+    uint32_t irq_gap;           /* SGNIC_CH_IRQ_GAP */
     uint32_t irq_en;
     uint32_t completed;
     uint32_t pkt_errs;
@@ -103,6 +104,8 @@ struct SgnicState {
     uint32_t irqs_seen;
 
     SgnicChannel chan[SGNIC_NUM_CHANS];
+    /* When each pair's vector last fired (QEMU_CLOCK_VIRTUAL), for IRQ_GAP. */
+    int64_t irq_last_ns[SGNIC_MAX_QUEUE_PAIRS];
     SgnicRsc rsc;
 
     /* Scratch for the packet being gathered or placed (not migrated). */

@@ -336,7 +336,10 @@ if [ "$guest_qmp" = 1 ]; then
 	# host); splice them together for the rest of the boot, and again if
 	# the splice ever ends while the run directory exists.  The guest side
 	# negotiates QMP afresh on every command, so a new connection is fine.
+	# The relay lets go of the lock (fd 9): a socat or sleep outliving
+	# this script must not keep the next guest from starting.
 	(
+		exec 9>&-
 		while [ -d "$run" ]; do
 			if [ -S "$gser" ] && [ -S "$gqmp" ]; then
 				socat "UNIX-CONNECT:$gser" "UNIX-CONNECT:$gqmp"
