@@ -70,7 +70,7 @@ struct regname {
 #define FEAT(x)		{ SGNIC_FEAT_##x, #x }
 static const struct sgnic_bitname feat_names[] = {
 	FEAT(TX_CSUM), FEAT(RX_CSUM), FEAT(TSO), FEAT(SG), FEAT(WRITEBACK),
-	FEAT(MSIX), FEAT(RX_MULTIBUF),
+	FEAT(MSIX), FEAT(RX_MULTIBUF), FEAT(RSC),
 };
 
 #define CTRL(x)		{ SGNIC_CTRL_##x, #x }
@@ -94,7 +94,7 @@ static const struct regname global_regs[] = {
 	GREG(MAX_SG), GREG(MAX_SEG), GREG(SEG_BOUNDARY), GREG(MAX_FRAME),
 	GREG(CTRL), GREG(STATUS), GREG(MAC_LO), GREG(MAC_HI), GREG(MISC_CAUSE),
 	GREG(MISC_MASK), GREG(MISC_SET), GREG(RX_QUEUES), GREG(HALTED),
-	GREG(IRQ_UNMASK),
+	GREG(IRQ_UNMASK), GREG(RSC_MAX_LEN),
 };
 
 /* The device counters, in register order. */
@@ -102,7 +102,7 @@ static const struct regname global_regs[] = {
 static const struct regname stat_regs[] = {
 	STAT(RX_NOBUF), STAT(RX_OVERSIZE), STAT(RX_FILTERED), STAT(DOORBELLS),
 	STAT(IRQS), STAT(IRQS_LOST), STAT(WRITEBACKS), STAT(TX_PKTS),
-	STAT(RX_PKTS), STAT(MMIO),
+	STAT(RX_PKTS), STAT(MMIO), STAT(RSC_FRAMES), STAT(RSC_SEGS),
 };
 static_assert(sizeof(stat_regs) / sizeof(stat_regs[0]) == SGNIC_NUM_STATS,
 	      "every device counter is decoded");
@@ -112,6 +112,7 @@ static const struct regname chan_regs[] = {
 	CREG(RING_LO), CREG(RING_HI), CREG(RING_SIZE), CREG(TAIL), CREG(HEAD),
 	CREG(CMD), CREG(STATUS), CREG(COMPL_LO), CREG(COMPL_HI), CREG(IRQ_MOD),
 	CREG(IRQ_EN), CREG(ERR_DESC), CREG(COMPLETED), CREG(PKT_ERRS),
+	CREG(IRQ_GAP),
 };
 
 static void usage(FILE *f)
@@ -449,7 +450,7 @@ struct chan {
 	uint64_t ring;
 	uint32_t size, head, tail, status, state, err;
 	uint64_t compl;
-	uint32_t irq_mod, usecs, count, irq_en, err_desc, completed, pkt_errs;
+	uint32_t irq_mod, usecs, count, irq_gap, irq_en, err_desc, completed, pkt_errs;
 	bool ring_ok;		/* size valid and head, tail inside it */
 	uint32_t pending;	/* (tail - head) mod size, if ring_ok */
 };
@@ -469,6 +470,7 @@ static void chan_decode(const struct dump *d, unsigned int c, struct chan *ch)
 	ch->irq_mod = creg(d, c, SGNIC_CH_IRQ_MOD);
 	ch->usecs = ch->irq_mod & SGNIC_IRQ_MOD_USECS_MASK;
 	ch->count = (ch->irq_mod & SGNIC_IRQ_MOD_COUNT_MASK) >> SGNIC_IRQ_MOD_COUNT_SHIFT;
+	ch->irq_gap = creg(d, c, SGNIC_CH_IRQ_GAP) & SGNIC_IRQ_GAP_MAX_USECS;
 	ch->irq_en = creg(d, c, SGNIC_CH_IRQ_EN);
 	ch->err_desc = creg(d, c, SGNIC_CH_ERR_DESC);
 	ch->completed = creg(d, c, SGNIC_CH_COMPLETED);
@@ -674,6 +676,12 @@ static void print_text(const struct dump *d, const struct options *o,
 		putchar('\n');
 	}
 
+	text_reg(SGNIC_REG_RSC_MAX_LEN, "RSC_MAX_LEN", greg(d, SGNIC_REG_RSC_MAX_LEN));
+	if (greg(d, SGNIC_REG_RSC_MAX_LEN))
+		printf("coalesce TCP segments into frames up to %" PRIu32 " bytes\n",
+		       greg(d, SGNIC_REG_RSC_MAX_LEN));
+	else
+		printf("off\n");
 	printf("\ncounters:\n");
 	for (i = 0; i < ARRAY_LEN(stat_regs); i++) {
 		char name[32];
@@ -714,6 +722,10 @@ static void print_text(const struct dump *d, const struct options *o,
 			       "irq_mod", ch.usecs, ch.count);
 		else
 			printf("  %-12s off\n", "irq_mod");
+		if (ch.irq_gap)
+			printf("  %-12s %" PRIu32 " usecs between interrupts\n", "irq_gap", ch.irq_gap);
+		else
+			printf("  %-12s off\n", "irq_gap");
 		printf("  %-12s %s\n", "irq_en",
 		       ch.irq_en & SGNIC_IRQ_EN_BIT ? "enabled" : "disabled");
 		printf("  %-12s %" PRIu32 "\n", "err_desc", ch.err_desc);
@@ -778,6 +790,7 @@ static void print_json(const struct dump *d, const struct options *o,
 	printf(",\n  \"misc_mask\": ");
 	json_bits(misc_names, ARRAY_LEN(misc_names), greg(d, SGNIC_REG_MISC_MASK));
 	printf(",\n  \"rx_queues\": %" PRIu32 ",\n", greg(d, SGNIC_REG_RX_QUEUES));
+	printf("  \"rsc_max_len\": %" PRIu32 ",\n", greg(d, SGNIC_REG_RSC_MAX_LEN));
 	printf("  \"halted\": {\"raw\": %" PRIu32 ", \"channels\": [", halted);
 	for (first = true, c = 0; c < REG_BITS; c++) {
 		if (halted >> c & 1u) {
@@ -823,7 +836,7 @@ static void print_json(const struct dump *d, const struct options *o,
 		else
 			printf("     \"compl_addr\": null,");
 		printf(" \"irq_mod\": {\"usecs\": %" PRIu32 ", \"count\": %" PRIu32
-		       "}, \"irq_en\": %s,\n", ch.usecs, ch.count,
+		       "}, \"irq_gap\": %" PRIu32 ", \"irq_en\": %s,\n", ch.usecs, ch.count, ch.irq_gap,
 		       ch.irq_en & SGNIC_IRQ_EN_BIT ? "true" : "false");
 		printf("     \"err_desc\": %" PRIu32 ", \"completed\": %" PRIu32
 		       ", \"pkt_errs\": %" PRIu32 "}", ch.err_desc, ch.completed,
