@@ -77,6 +77,7 @@ static bool sgnic_rsc_joins(const SgnicState *s, const uint8_t *buf,
     uint32_t payload = size - hlen;
 
     return hlen == r->hlen &&
+           r->len - r->hlen == r->segs * r->mss &&  /* no short one yet */
            payload <= r->mss &&
            r->len + payload <= sgnic_rsc_limit(s) &&
            !memcmp(r->buf, buf, ETH_HLEN) &&

@@ -364,38 +364,47 @@ static void wire_assert_empty(Sg *t)
     g_assert_cmpint(wire_recv(t, buf, sizeof(buf), 100), ==, -1);
 }
 
-static void wire_send(Sg *t, const void *frame, size_t len)
+static void sock_write_full(int fd, const uint8_t *p, size_t len)
 {
-    uint32_t be_len = cpu_to_be32(len);
-    struct iovec iov[2] = {
-        { .iov_base = &be_len, .iov_len = 4 },
-        { .iov_base = (void *)frame, .iov_len = len },
-    };
-    size_t want = 4 + len;
-    ssize_t n;
-
-    while (want) {
-        struct pollfd pfd = { .fd = t->sock, .events = POLLOUT };
+    while (len) {
+        struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+        ssize_t n;
 
         g_assert_cmpint(poll(&pfd, 1, 5000), ==, 1);
-        n = writev(t->sock, iov, 2);
+        n = write(fd, p, len);
         if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
             continue;
         }
         g_assert_cmpint(n, >, 0);
-        want -= n;
-        while (n) {
-            size_t k = MIN((size_t)n, iov[0].iov_len);
-
-            iov[0].iov_base = (uint8_t *)iov[0].iov_base + k;
-            iov[0].iov_len -= k;
-            n -= k;
-            if (!iov[0].iov_len) {
-                iov[0] = iov[1];
-                iov[1].iov_len = 0;
-            }
-        }
+        p += n;
+        len -= n;
     }
+}
+
+/*
+ * Send n frames in one write, so that QEMU reads them as one burst: the
+ * device sees them back to back, with no bottom half run in between.
+ */
+static void wire_send_many(Sg *t, const uint8_t *const *frames,
+                           const size_t *lens, unsigned n)
+{
+    g_autoptr(GByteArray) b = g_byte_array_new();
+    unsigned k;
+
+    for (k = 0; k < n; k++) {
+        uint32_t be_len = cpu_to_be32(lens[k]);
+
+        g_byte_array_append(b, (const uint8_t *)&be_len, 4);
+        g_byte_array_append(b, frames[k], lens[k]);
+    }
+    sock_write_full(t->sock, b->data, b->len);
+}
+
+static void wire_send(Sg *t, const void *frame, size_t len)
+{
+    const uint8_t *f = frame;
+
+    wire_send_many(t, &f, &len, 1);
 }
 
 /* ---- frames ------------------------------------------------------------------ */
@@ -2788,6 +2797,33 @@ static void test_misc_selftest(void)
 
 /* ---- migration ------------------------------------------------------------------------------- */
 
+/*
+ * Start a second QEMU waiting for a migration, move src's guest there and
+ * hand dst the guest's view of it: allocator, BAR, MSI-X.
+ */
+static void sg_migrate(Sg *src, Sg *dst)
+{
+    g_autofree char *path = g_strdup_printf("%s/sgnic-mig-%d.sock",
+                                            g_get_tmp_dir(), getpid());
+    g_autofree char *uri = g_strdup_printf("unix:%s", path);
+    g_autofree char *incoming = g_strdup_printf("-incoming %s", uri);
+
+    sg_launch(dst, NULL, incoming);
+    qtest_qmp_assert_success(src->qts, "{'execute': 'migrate', "
+                             "'arguments': {'uri': %s}}", uri);
+    qtest_qmp_eventwait(src->qts, "STOP");
+    qtest_qmp_eventwait(dst->qts, "RESUME");
+    unlink(path);
+    migrate_allocator(&src->alloc, &dst->alloc);
+    dst->bar = src->bar;
+    dst->msix_sink = src->msix_sink;
+    dst->dev->msix_enabled = src->dev->msix_enabled;
+    dst->dev->msix_table_bar = src->dev->msix_table_bar;
+    dst->dev->msix_table_off = src->dev->msix_table_off;
+    dst->dev->msix_pba_bar = src->dev->msix_pba_bar;
+    dst->dev->msix_pba_off = src->dev->msix_pba_off;
+}
+
 static void test_migration(void)
 {
     static const uint32_t chan_regs[] = {
@@ -2797,10 +2833,6 @@ static void test_migration(void)
         SGNIC_CH_COMPLETED, SGNIC_CH_PKT_ERRS,
     };
     uint32_t before[4][G_N_ELEMENTS(chan_regs)], glob[SGNIC_REG_GLOBAL_END / 4];
-    g_autofree char *path = g_strdup_printf("%s/sgnic-mig-%d.sock",
-                                            g_get_tmp_dir(), getpid());
-    g_autofree char *uri = g_strdup_printf("unix:%s", path);
-    g_autofree char *incoming = g_strdup_printf("-incoming %s", uri);
     Sg src, dst;
     Ring tx, rx, tx1;
     uint8_t f[100], got[100];
@@ -2839,21 +2871,7 @@ static void test_migration(void)
     }
     g_assert(!irq_pending(&src, VEC_Q0));
 
-    sg_launch(&dst, NULL, incoming);
-    qtest_qmp_assert_success(src.qts, "{'execute': 'migrate', "
-                             "'arguments': {'uri': %s}}", uri);
-    qtest_qmp_eventwait(src.qts, "STOP");
-    qtest_qmp_eventwait(dst.qts, "RESUME");
-    unlink(path);
-    /* The guest's view moves along: allocator, BAR, MSI-X. */
-    migrate_allocator(&src.alloc, &dst.alloc);
-    dst.bar = src.bar;
-    dst.msix_sink = src.msix_sink;
-    dst.dev->msix_enabled = src.dev->msix_enabled;
-    dst.dev->msix_table_bar = src.dev->msix_table_bar;
-    dst.dev->msix_table_off = src.dev->msix_table_off;
-    dst.dev->msix_pba_bar = src.dev->msix_pba_bar;
-    dst.dev->msix_pba_off = src.dev->msix_pba_off;
+    sg_migrate(&src, &dst);
 
     for (c = 0; c < 4; c++) {
         for (k = 0; k < G_N_ELEMENTS(chan_regs); k++) {
@@ -2893,6 +2911,396 @@ static void test_migration(void)
 
     sg_shutdown(&dst);
     sg_shutdown(&src);
+}
+
+/* ---- interrupt throttle ------------------------------------------------------------- */
+
+static void test_irq_gap(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[80];
+
+    sg_boot(&t, NULL);
+    tx_setup_irq(&t, &r);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    cwr(&t, r.chan, SGNIC_CH_IRQ_GAP, 0xffffffff);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_IRQ_GAP), ==, SGNIC_IRQ_GAP_MAX_USECS);
+    cwr(&t, r.chan, SGNIC_CH_IRQ_GAP, 100);
+    /* Long after the last interrupt (none yet): at once. */
+    qtest_clock_step(t.qts, 200 * 1000);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    wire_expect(&t, f, sizeof(f));
+    g_assert(irq_pending(&t, VEC_Q0));
+    irq_clear(&t, VEC_Q0);
+    wr(&t, SGNIC_REG_IRQ_UNMASK, 1 << r.chan);
+
+    /* Inside the gap: held until 100 us after the previous message. */
+    qtest_clock_step(t.qts, 50 * 1000);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    wire_expect(&t, f, sizeof(f));
+    g_assert(!irq_pending(&t, VEC_Q0));
+    qtest_clock_step(t.qts, 49 * 1000);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    qtest_clock_step(t.qts, 2 * 1000);
+    g_assert(irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 2);
+    irq_clear(&t, VEC_Q0);
+    wr(&t, SGNIC_REG_IRQ_UNMASK, 1 << r.chan);
+
+    /* Gap 0 turns the throttle off. */
+    cwr(&t, r.chan, SGNIC_CH_IRQ_GAP, 0);
+    tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
+    wire_expect(&t, f, sizeof(f));
+    g_assert(irq_pending(&t, VEC_Q0));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 3);
+    sg_shutdown(&t);
+}
+
+/* ---- receive segment coalescing ------------------------------------------------------ */
+
+enum { RSC_MSS = 1000, RSC_MAX_SEGS = 12 };
+#define RSC_HDR         (ETH_HDR + IP_HDR + TCP_HDR)
+#define TCP_ACK         0x10
+#define TCP_PSH         0x08
+
+/* Segments of one flow as the test sends them. */
+typedef struct RscFlow {
+    uint8_t f[RSC_MAX_SEGS][RSC_HDR + RSC_MSS];
+    size_t len[RSC_MAX_SEGS];
+    const uint8_t *ptr[RSC_MAX_SEGS];
+} RscFlow;
+
+/* Recompute the IPv4 and TCP checksums of a TCP frame. */
+static void tcp_fix_csums(uint8_t *f, size_t len)
+{
+    uint8_t *ip = f + ETH_HDR, *tcp = ip + IP_HDR;
+    size_t l4 = len - ETH_HDR - IP_HDR;
+
+    stw_be_p(ip + 10, 0);
+    stw_be_p(ip + 10, csum_fold(csum_add(0, ip, IP_HDR)));
+    stw_be_p(tcp + 16, 0);
+    stw_be_p(tcp + 16, csum_fold(csum_add(pseudo_sum(f, 6, l4), tcp, l4)));
+}
+
+/*
+ * Segment k of the flow: sequence 1000 + k * RSC_MSS, IP ID 0x100 + k,
+ * payload bytes, TCP flags, valid checksums.
+ */
+static void rsc_seg(RscFlow *fl, unsigned k, size_t payload, uint8_t flags)
+{
+    uint8_t *f = fl->f[k];
+
+    fl->len[k] = make_tcp(f, sg_mac, payload, 1000 + k * RSC_MSS, k);
+    stw_be_p(f + ETH_HDR + 4, 0x100 + k);
+    f[ETH_HDR + IP_HDR + 13] = flags;
+    tcp_fix_csums(f, fl->len[k]);
+    fl->ptr[k] = f;
+}
+
+/* Full segments first..first+n-1, the last one with last_flags. */
+static void rsc_segs(RscFlow *fl, unsigned first, unsigned n, uint8_t last_flags)
+{
+    unsigned k;
+
+    for (k = first; k < first + n; k++) {
+        rsc_seg(fl, k, RSC_MSS, k == first + n - 1 ? last_flags : TCP_ACK);
+    }
+}
+
+static void rsc_send(Sg *t, RscFlow *fl, unsigned first, unsigned n)
+{
+    wire_send_many(t, fl->ptr + first, fl->len + first, n);
+}
+
+static uint32_t desc_rsc(Sg *t, Ring *r, uint32_t i)
+{
+    return qtest_readl(t->qts, desc_addr(r, i) + SGNIC_DESC_STATUS_OFFSET + 8);
+}
+
+/*
+ * The frame in RX buffers of buf_len bytes from descriptor i on (their
+ * memory at mem, back to back) joins segments first..first+n-1: the first
+ * one's headers with the IPv4 length and checksum rewritten and the last
+ * one's flags, every payload in order.  Returns the next descriptor.
+ */
+static uint32_t rsc_expect(Sg *t, Ring *r, uint32_t i, uint64_t mem,
+                           uint32_t buf_len, RscFlow *fl, unsigned first,
+                           unsigned n)
+{
+    const uint8_t *f0 = fl->f[first], *tcp0 = f0 + ETH_HDR + IP_HDR;
+    size_t total = RSC_HDR, off;
+    g_autofree uint8_t *got = NULL;
+    uint32_t last, k;
+
+    for (k = first; k < first + n; k++) {
+        total += fl->len[k] - RSC_HDR;
+    }
+    last = i + (total + buf_len - 1) / buf_len - 1;
+    g_assert_cmphex(wait_done(t, r, last), ==,
+                    SGNIC_DESC_S_DONE | SGNIC_DESC_S_EOP |
+                    (last == i ? SGNIC_DESC_S_SOP : 0) |
+                    SGNIC_DESC_S_L4_CSUM_OK | SGNIC_DESC_S_RSC);
+    g_assert_cmpuint(desc_rsc(t, r, last), ==,
+                     n | (fl->len[first] - RSC_HDR) << 16);
+    g_assert_cmpuint(desc_xfer(t, r, last), ==, total - (last - i) * buf_len);
+    for (k = i; k < last; k++) {
+        g_assert_cmphex(desc_status(t, r, k), ==, SGNIC_DESC_S_DONE |
+                        (k == i ? SGNIC_DESC_S_SOP : 0));
+        g_assert_cmpuint(desc_rsc(t, r, k), ==, 0);
+    }
+
+    got = g_malloc(total);
+    qtest_memread(t->qts, mem + (uint64_t)i * buf_len, got, total);
+    g_assert(!memcmp(got, f0, ETH_HDR + 2));
+    g_assert_cmpuint(lduw_be_p(got + ETH_HDR + 2), ==, total - ETH_HDR);
+    g_assert(!memcmp(got + ETH_HDR + 4, f0 + ETH_HDR + 4, 6));
+    g_assert(ip_csum_ok(got));
+    g_assert(!memcmp(got + ETH_HDR + IP_HDR, tcp0, 13));
+    g_assert_cmphex(got[ETH_HDR + IP_HDR + 13], ==,
+                    fl->f[first + n - 1][ETH_HDR + IP_HDR + 13]);
+    g_assert(!memcmp(got + ETH_HDR + IP_HDR + 14, tcp0 + 14, TCP_HDR - 14));
+    for (off = RSC_HDR, k = first; k < first + n; k++) {
+        g_assert(!memcmp(got + off, fl->f[k] + RSC_HDR, fl->len[k] - RSC_HDR));
+        off += fl->len[k] - RSC_HDR;
+    }
+    return last + 1;
+}
+
+/* Descriptor i holds frame f unchanged, alone, with the given extra status. */
+static void rx_expect_plain(Sg *t, Ring *r, uint32_t i, uint64_t mem,
+                            uint32_t buf_len, const uint8_t *f, size_t len,
+                            uint32_t status)
+{
+    g_autofree uint8_t *got = g_malloc(len);
+
+    g_assert_cmphex(wait_done(t, r, i), ==, SGNIC_DESC_S_DONE |
+                    SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP | status);
+    g_assert_cmpuint(desc_xfer(t, r, i), ==, len);
+    g_assert_cmpuint(desc_rsc(t, r, i), ==, 0);
+    qtest_memread(t->qts, mem + (uint64_t)i * buf_len, got, len);
+    g_assert(!memcmp(got, f, len));
+}
+
+/* Boot, turn RSC on (max_len) and start RX ring 0 with nbufs 2 KiB buffers. */
+static uint64_t rsc_setup(Sg *t, Ring *r, uint32_t max_len, unsigned nbufs)
+{
+    sg_boot(t, NULL);
+    wr(t, SGNIC_REG_RSC_MAX_LEN, max_len);
+    rx_setup(t, r, 64);
+    return nbufs ? rx_post(t, r, nbufs, 2048, 0, true) : 0;
+}
+
+static void test_rsc_coalesce(void)
+{
+    RscFlow *fl = g_new0(RscFlow, 1);
+    Sg t;
+    Ring r;
+    uint64_t mem;
+    uint32_t i;
+
+    mem = rsc_setup(&t, &r, 0, 32);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_RSC_MAX_LEN), ==, 0);
+    wr(&t, SGNIC_REG_RSC_MAX_LEN, 0xffffffff);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_RSC_MAX_LEN), ==, SGNIC_RSC_MAX_LEN);
+
+    /* Four full segments, PSH on the last: one frame over two buffers. */
+    rsc_segs(fl, 0, 4, TCP_ACK | TCP_PSH);
+    rsc_send(&t, fl, 0, 4);
+    i = rsc_expect(&t, &r, 0, mem, 2048, fl, 0, 4);
+    g_assert_cmpuint(i, ==, 2);
+
+    /* Three full and a short one, no PSH: the short one ends the frame. */
+    rsc_segs(fl, 4, 3, TCP_ACK);
+    rsc_seg(fl, 7, 500, TCP_ACK);
+    rsc_send(&t, fl, 4, 4);
+    i = rsc_expect(&t, &r, i, mem, 2048, fl, 4, 4);
+    g_assert_cmphex(desc_status(&t, &r, i), ==, 0);
+
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_PKTS), ==, 2);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RSC_FRAMES), ==, 2);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RSC_SEGS), ==, 8);
+    sg_shutdown(&t);
+    g_free(fl);
+}
+
+static void test_rsc_off(void)
+{
+    RscFlow *fl = g_new0(RscFlow, 1);
+    Sg t;
+    Ring r;
+    uint64_t mem;
+    unsigned k;
+
+    mem = rsc_setup(&t, &r, 0, 8);
+    rsc_segs(fl, 0, 3, TCP_ACK);
+    rsc_send(&t, fl, 0, 3);
+    for (k = 0; k < 3; k++) {
+        rx_expect_plain(&t, &r, k, mem, 2048, fl->f[k], fl->len[k],
+                        SGNIC_DESC_S_L4_CSUM_OK);
+    }
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RSC_FRAMES), ==, 0);
+    sg_shutdown(&t);
+    g_free(fl);
+}
+
+static void test_rsc_no_join(void)
+{
+    RscFlow *fl = g_new0(RscFlow, 1);
+    Sg t;
+    Ring r;
+    uint64_t mem;
+    uint8_t *tcp;
+    unsigned k;
+
+    /*
+     * Each frame breaks a rule against the one before it, so every one
+     * arrives alone and unchanged, in order.
+     */
+    mem = rsc_setup(&t, &r, SGNIC_RSC_MAX_LEN, 16);
+    rsc_segs(fl, 0, 11, TCP_ACK);
+    rsc_seg(fl, 2, RSC_MSS, TCP_ACK);           /* 1: sequence gap after 0 */
+    memcpy(fl->f[1], fl->f[2], fl->len[2]);
+    stw_be_p(fl->f[2] + ETH_HDR + IP_HDR + 2, 81);  /* 2: other port */
+    tcp_fix_csums(fl->f[2], fl->len[2]);
+    fl->f[4][fl->len[4] - 1] ^= 0x5a;           /* 4: bad checksum */
+    fl->f[5][ETH_HDR + IP_HDR + 13] = 0x12;     /* 5: SYN | ACK */
+    tcp_fix_csums(fl->f[5], fl->len[5]);
+    stw_be_p(fl->f[7] + ETH_HDR + 4, 0x100);    /* 7: IP ID goes back */
+    tcp_fix_csums(fl->f[7], fl->len[7]);
+    tcp = fl->f[8] + ETH_HDR + IP_HDR;          /* 8: other ACK number */
+    stl_be_p(tcp + 8, 2);
+    tcp_fix_csums(fl->f[8], fl->len[8]);
+    tcp = fl->f[9] + ETH_HDR + IP_HDR;          /* 9: other window */
+    stw_be_p(tcp + 14, 1000);
+    tcp_fix_csums(fl->f[9], fl->len[9]);
+    fl->len[10] = make_udp(fl->f[10], sg_mac, 300, 1, true);   /* 10: UDP */
+    rsc_send(&t, fl, 0, 11);
+    for (k = 0; k < 11; k++) {
+        rx_expect_plain(&t, &r, k, mem, 2048, fl->f[k], fl->len[k],
+                        k == 4 ? SGNIC_DESC_S_L4_CSUM_BAD : SGNIC_DESC_S_L4_CSUM_OK);
+    }
+    g_assert_cmphex(desc_status(&t, &r, 11), ==, 0);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RSC_FRAMES), ==, 0);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_PKTS), ==, 11);
+    sg_shutdown(&t);
+    g_free(fl);
+}
+
+static void test_rsc_limit(void)
+{
+    RscFlow *fl = g_new0(RscFlow, 1);
+    Sg t;
+    Ring r;
+    uint64_t mem;
+    uint32_t i;
+
+    /* Room for three segments: 3 + 3, then a PSH one that starts nothing. */
+    mem = rsc_setup(&t, &r, RSC_HDR + 3 * RSC_MSS, 16);
+    rsc_segs(fl, 0, 7, TCP_ACK | TCP_PSH);
+    rsc_send(&t, fl, 0, 7);
+    i = rsc_expect(&t, &r, 0, mem, 2048, fl, 0, 3);
+    i = rsc_expect(&t, &r, i, mem, 2048, fl, 3, 3);
+    rx_expect_plain(&t, &r, i, mem, 2048, fl->f[6], fl->len[6],
+                    SGNIC_DESC_S_L4_CSUM_OK);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RSC_FRAMES), ==, 2);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RSC_SEGS), ==, 6);
+
+    /* A limit below two segments turns coalescing off in effect. */
+    wr(&t, SGNIC_REG_RSC_MAX_LEN, RSC_HDR + 2 * RSC_MSS - 1);
+    rsc_segs(fl, 7, 2, TCP_ACK);
+    rsc_send(&t, fl, 7, 2);
+    rx_expect_plain(&t, &r, i + 1, mem, 2048, fl->f[7], fl->len[7],
+                    SGNIC_DESC_S_L4_CSUM_OK);
+    rx_expect_plain(&t, &r, i + 2, mem, 2048, fl->f[8], fl->len[8],
+                    SGNIC_DESC_S_L4_CSUM_OK);
+    sg_shutdown(&t);
+    g_free(fl);
+}
+
+static void test_rsc_bh_flush(void)
+{
+    RscFlow *fl = g_new0(RscFlow, 1);
+    Sg t;
+    Ring r;
+    uint64_t mem;
+
+    /* Nothing follows: the bottom half delivers what is held. */
+    mem = rsc_setup(&t, &r, SGNIC_RSC_MAX_LEN, 16);
+    rsc_segs(fl, 0, 3, TCP_ACK);
+    rsc_send(&t, fl, 0, 1);
+    rx_expect_plain(&t, &r, 0, mem, 2048, fl->f[0], fl->len[0],
+                    SGNIC_DESC_S_L4_CSUM_OK);
+    rsc_send(&t, fl, 1, 2);
+    g_assert_cmpuint(rsc_expect(&t, &r, 1, mem, 2048, fl, 1, 2), ==, 3);
+    sg_shutdown(&t);
+    g_free(fl);
+}
+
+static void test_rsc_backpressure(void)
+{
+    RscFlow *fl = g_new0(RscFlow, 1);
+    Sg t;
+    Ring r;
+    uint8_t udp[400];
+    size_t udp_len = make_udp(udp, sg_mac, 300, 7, true);
+    uint64_t mem;
+    uint32_t i;
+
+    /*
+     * No buffers: the frame is held and keeps growing; a frame that does
+     * not join waits behind it.  Posting buffers delivers both, in order.
+     */
+    rsc_setup(&t, &r, SGNIC_RSC_MAX_LEN, 0);
+    rsc_segs(fl, 0, 3, TCP_ACK);
+    rsc_send(&t, fl, 0, 3);
+    wire_send(&t, udp, udp_len);
+    assert_not_done(&t, &r, 0);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_NOBUF), ==, 0);
+    mem = rx_post(&t, &r, 16, 2048, 0, true);
+    i = rsc_expect(&t, &r, 0, mem, 2048, fl, 0, 3);
+    rx_expect_plain(&t, &r, i, mem, 2048, udp, udp_len, SGNIC_DESC_S_L4_CSUM_OK);
+
+    /* A channel reset forgets the frame it holds. */
+    chan_reset(&t, r.chan);
+    ring_init(&t, &r, SGNIC_CHAN_RX(0), 64, false, true);
+    rsc_segs(fl, 3, 2, TCP_ACK);
+    rsc_send(&t, fl, 3, 2);
+    g_usleep(100 * 1000);
+    chan_reset(&t, r.chan);
+    ring_init(&t, &r, SGNIC_CHAN_RX(0), 64, false, true);
+    mem = rx_post(&t, &r, 16, 2048, 0, true);
+    wire_send(&t, udp, udp_len);
+    rx_expect_plain(&t, &r, 0, mem, 2048, udp, udp_len, SGNIC_DESC_S_L4_CSUM_OK);
+    assert_not_done(&t, &r, 1);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RSC_SEGS), ==, 3);
+    sg_shutdown(&t);
+    g_free(fl);
+}
+
+static void test_rsc_migration(void)
+{
+    RscFlow *fl = g_new0(RscFlow, 1);
+    Sg src, dst;
+    Ring r;
+    uint64_t mem;
+
+    /* A frame held for want of buffers moves with the device. */
+    rsc_setup(&src, &r, SGNIC_RSC_MAX_LEN, 0);
+    rsc_segs(fl, 0, 5, TCP_ACK);
+    rsc_send(&src, fl, 0, 4);
+    assert_not_done(&src, &r, 0);
+    sg_migrate(&src, &dst);
+    g_assert_cmpuint(rd(&dst, SGNIC_REG_RSC_MAX_LEN), ==, SGNIC_RSC_MAX_LEN);
+    mem = rx_post(&dst, &r, 16, 2048, 0, true);
+    rsc_expect(&dst, &r, 0, mem, 2048, fl, 0, 4);
+    /* And the flow goes on coalescing there. */
+    rsc_segs(fl, 4, 2, TCP_ACK | TCP_PSH);
+    rsc_send(&dst, fl, 4, 2);
+    rsc_expect(&dst, &r, 2, mem, 2048, fl, 4, 2);
+    sg_shutdown(&dst);
+    sg_shutdown(&src);
+    g_free(fl);
 }
 
 /* ---- random stress ------------------------------------------------------------------------- */
@@ -3391,6 +3799,7 @@ int main(int argc, char **argv)
     qtest_add_func("/sgnic/irq/mod-usecs", test_irq_mod_usecs);
     qtest_add_func("/sgnic/irq/deferred", test_irq_deferred);
     qtest_add_func("/sgnic/irq/auto-mask", test_irq_automask);
+    qtest_add_func("/sgnic/irq/gap", test_irq_gap);
     qtest_add_func("/sgnic/chan/bad-ring", test_chan_bad_ring);
     qtest_add_func("/sgnic/chan/suspend-resume", test_chan_suspend_resume);
     qtest_add_func("/sgnic/chan/reset", test_chan_reset);
@@ -3428,6 +3837,13 @@ int main(int argc, char **argv)
     qtest_add_func("/sgnic/tx/wrap", test_tx_wrap);
     qtest_add_func("/sgnic/misc/self-test", test_misc_selftest);
     qtest_add_func("/sgnic/migration", test_migration);
+    qtest_add_func("/sgnic/rsc/coalesce", test_rsc_coalesce);
+    qtest_add_func("/sgnic/rsc/off", test_rsc_off);
+    qtest_add_func("/sgnic/rsc/no-join", test_rsc_no_join);
+    qtest_add_func("/sgnic/rsc/limit", test_rsc_limit);
+    qtest_add_func("/sgnic/rsc/bh-flush", test_rsc_bh_flush);
+    qtest_add_func("/sgnic/rsc/backpressure", test_rsc_backpressure);
+    qtest_add_func("/sgnic/rsc/migration", test_rsc_migration);
     qtest_add_func("/sgnic/stress/random", test_stress_random);
     return g_test_run();
 }

@@ -165,6 +165,28 @@ t_loopback_feature() {
 }
 case_add loopback_feature
 
+t_rsc() {
+	# Receive segment coalescing (rx-gro-hw): on, a TCP stream arrives as
+	# coalesced frames, counted in wire frames; off, nothing is coalesced.
+	# Both ways the data arrives whole.
+	local f0 s0 p0 f1 s1 p1
+	pair_setup || return 1
+	peer ethtool -k "$REMOTE_IF" | grep -q '^rx-gro-hw: on' || return 1
+	f0=$(peer_stat_of rx_rsc_packets) s0=$(peer_stat_of rx_rsc_segs) p0=$(peer_stat_of rx_packets)
+	tcp_integrity $((16 << 20)) 5302 || return 1
+	f1=$(peer_stat_of rx_rsc_packets) s1=$(peer_stat_of rx_rsc_segs) p1=$(peer_stat_of rx_packets)
+	echo "# rx-gro-hw on: $((f1 - f0)) coalesced frames of $((s1 - s0)) segments, rx_packets +$((p1 - p0))"
+	[ $((f1 - f0)) -gt 0 ] && [ $((s1 - s0)) -ge $((2 * (f1 - f0))) ] &&
+		[ $((p1 - p0)) -ge $((s1 - s0)) ] || return 1
+	peer ethtool -K "$REMOTE_IF" rx-gro-hw off || return 1
+	tcp_integrity $((8 << 20)) 5303 || return 1
+	f0=$(peer_stat_of rx_rsc_packets)
+	peer ethtool -K "$REMOTE_IF" rx-gro-hw on || return 1
+	echo "# rx-gro-hw off: coalesced frames $f1 -> $f0"
+	[ "$f0" -eq "$f1" ]
+}
+case_add rsc
+
 t_jumbo() {
 	local before after
 	pair_setup 9000 || return 1
