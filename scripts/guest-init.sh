@@ -14,7 +14,7 @@ set -u
 
 export PATH=/sgnic/build/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8 TERM=${SGNIC_TERM:-linux}
-export SGNIC_GUEST=1 SGNIC_QMP SGNIC_NIC SGNIC_PORTS SGNIC_ACCEL
+export SGNIC_GUEST=1 SGNIC_QMP SGNIC_QMP_MAILBOX SGNIC_NIC SGNIC_PORTS SGNIC_ACCEL
 
 note() { echo "sgnic-vm: $*"; }
 mark() { :; }

@@ -39,8 +39,8 @@ Options:
                       (default 600 with CMD, none for the shell)
   --monitor PATH      QMP socket for host-side tools such as scripts/qmp.sh
                       (default \$SGNIC_BUILD/vm/qmp.sock); CMD sees it as SGNIC_QMP
-  --no-guest-qmp      do not give the guest its own QMP channel on /dev/ttyS1
-                      (tests/selftests/qmp-guest.sh speaks QMP over it)
+  --no-guest-qmp      do not give the guest its own QMP channel (a mailbox
+                      directory that tests/selftests/qmp-guest.sh writes to)
   --kernel VERSION    boot \$SGNIC_CACHE/kernel/VERSION (vmlinuz and root/lib/modules,
                       as scripts/debug-kernel.sh lays them out) instead of
                       \$GUEST_KERNEL; same as GUEST_KERNEL=VERSION
@@ -242,13 +242,16 @@ qpid=''
 cleanup() {
 	[ -z "$qpid" ] || kill "$qpid" 2>/dev/null || true
 	[ -z "${relay_pid:-}" ] || kill "$relay_pid" 2>/dev/null || true
-	rm -rf "$run"
+	rm -rf "$run" "${mbox:-}"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
 nonce=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+# Where the guest's QMP requests and replies meet (under the repository,
+# which the guest mounts at /sgnic).
+mbox=$SGNIC_ROOT/build/qmp-mailbox/$nonce
 mode=shell rows='' cols=''
 if [ "$have_cmd" = 1 ]; then
 	mode=cmd
@@ -262,6 +265,7 @@ mkdir -p "$run/cpio/sgnic-run"
 	echo "SGNIC_MODE=$mode"
 	echo "SGNIC_LOAD_MODULE=$load_module"
 	echo "SGNIC_QMP=$(shquote "$qmp")"
+	[ "$guest_qmp" = 0 ] || echo "SGNIC_QMP_MAILBOX=/sgnic/build/qmp-mailbox/$nonce"
 	echo "SGNIC_NIC=$(shquote "$nic")"
 	echo "SGNIC_PORTS=$ports"
 	echo "SGNIC_ACCEL=$accel"
@@ -319,35 +323,25 @@ for ((i = 0; i < ports; i++)); do
 		-device "$nic,id=nic$i,netdev=h$i,mac=52:54:00:12:34:$(printf %02x $((0x56 + i)))$romfile")
 done
 
-# The guest's own QMP channel: a second UART (ttyS1 in the guest) on a
-# socket, relayed by socat to a QMP monitor that only the guest uses, so
-# tests can change link state and device properties from inside.  Host
-# tools keep --monitor to themselves.
+# The guest's own QMP channel: a QMP monitor that only the guest uses, so
+# tests can change link state and device properties from inside (host
+# tools keep --monitor to themselves).  The guest leaves requests in a
+# mailbox directory of the repository, which it sees over 9p without
+# caching; scripts/qmp-mailbox.py carries them to the monitor and writes
+# the replies back (tests/selftests/qmp-guest.sh is the guest side).  A
+# byte stream (a second UART spliced to the monitor) lost replies now and
+# then; files cannot be half-read or interleaved.
 relay_pid=''
 if [ "$guest_qmp" = 1 ]; then
-	command -v socat >/dev/null || die "socat not installed (run 'make setup'), or use --no-guest-qmp"
-	gser=$run/guest-serial.sock gqmp=$run/guest-qmp.sock
+	gqmp=$run/guest-qmp.sock
 	# shellcheck disable=SC2054
 	qargs+=(-chardev "socket,id=gqmp,path=$(optval "$gqmp"),server=on,wait=off"
-		-mon chardev=gqmp,mode=control
-		-chardev "socket,id=gser,path=$(optval "$gser"),server=on,wait=off"
-		-device isa-serial,chardev=gser,index=1)
-	# QEMU creates both sockets before the guest runs (late on a loaded
-	# host); splice them together for the rest of the boot, and again if
-	# the splice ever ends while the run directory exists.  The guest side
-	# negotiates QMP afresh on every command, so a new connection is fine.
-	# The relay lets go of the lock (fd 9): a socat or sleep outliving
-	# this script must not keep the next guest from starting.
-	(
-		exec 9>&-
-		while [ -d "$run" ]; do
-			if [ -S "$gser" ] && [ -S "$gqmp" ]; then
-				socat "UNIX-CONNECT:$gser" "UNIX-CONNECT:$gqmp"
-				sleep 1
-			fi
-			sleep 0.1
-		done
-	) >/dev/null 2>&1 &
+		-mon chardev=gqmp,mode=control)
+	mkdir -p "$mbox"
+	# The relay lets go of the lock (fd 9): it must not keep the next
+	# guest from starting should it outlive this script.
+	python3 "$SGNIC_ROOT/scripts/qmp-mailbox.py" "$mbox" "$gqmp" "$run" \
+		9>&- >/dev/null 2>"$run/relay.err" &
 	relay_pid=$!
 fi
 
