@@ -42,7 +42,7 @@ demo: all ## boot two sgnic ports, show ip link and ethtool, run iperf3 between 
 vm: qemu module ## interactive shell in the guest with sgnic.ko loaded
 	@scripts/vm.sh
 
-test: all ## every test: host unit tests, qtests, in-VM tests; ends with "N passed, N failed"
+test: all ## every test: host unit tests, qtests, in-VM tests, selftests in 3 boots; ends with "N passed, N failed"
 	@tests/run-all.sh
 
 unit: tools ## host unit tests only (planner, tools)

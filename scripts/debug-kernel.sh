@@ -22,6 +22,8 @@
 # Usage: scripts/debug-kernel.sh [config|build|test|all]   (default: all)
 #   config: unpack and configure only (a few minutes, no compiling)
 #   JOBS=N (default: nproc)
+#   test: SELFTEST_BYTES (default 4 MiB), SELFTEST_RELOADS (10), DEBUG_TESTS
+#   (programs of tests/selftests/run.sh to run; default all)
 set -euo pipefail
 
 # shellcheck disable=SC1091 # sourced relative to the script
@@ -136,12 +138,15 @@ run_tests() {
 	ver=$(cat "$work/version" 2>/dev/null) || die "no debug kernel built yet: scripts/debug-kernel.sh build"
 	"$SGNIC_ROOT/tests/selftests/run-boots.sh" --prepare-only >/dev/null ||
 		die "preparing the selftests failed"
+	# KASAN and lockdep make the guest several times slower: smaller
+	# transfers and fewer reloads than run-boots.sh by default.
+	local bytes=${SELFTEST_BYTES:-$((4 << 20))} reloads=${SELFTEST_RELOADS:-10}
 	note "running the selftests on $ver (KASAN and lockdep make it several times slower)"
 	# kmemleak is scanned after the suite; anything sgnic left is reported.
 	SGNIC_BUILD=$out "$SGNIC_ROOT/scripts/vm.sh" --kernel "$ver" --no-module --mem 3072 --timeout 7200 -- \
 		"insmod build/debug-kernel/kernel-driver/sgnic.ko && sleep 1 &&
-		 SGNIC_KO=build/debug-kernel/kernel-driver/sgnic.ko SELFTEST_RELOADS=\${SELFTEST_RELOADS:-20} \
-		 SELFTEST_TIMEOUT=3000 tests/selftests/run.sh; rc=\$?
+		 SGNIC_KO=build/debug-kernel/kernel-driver/sgnic.ko SELFTEST_RELOADS=$reloads \
+		 SELFTEST_BYTES=$bytes SELFTEST_TIMEOUT=3000 tests/selftests/run.sh ${DEBUG_TESTS:-}; rc=\$?
 		 mount -t debugfs none /sys/kernel/debug 2>/dev/null
 		 echo scan >/sys/kernel/debug/kmemleak; sleep 5; echo scan >/sys/kernel/debug/kmemleak
 		 leaks=\$(grep -c unreferenced /sys/kernel/debug/kmemleak)
