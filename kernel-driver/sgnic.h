@@ -162,6 +162,7 @@ struct sgnic_caps {
 struct sgnic_dev_stats {
 	u64 chan_resets;	/* halted channels reset and refilled */
 	u64 watchdog_kicks;	/* NAPI run by the watchdog: lost interrupt */
+	u64 watchdog_halts;	/* halted channels seen by the watchdog */
 	u64 tx_timeouts;
 	u64 link_changes;
 };

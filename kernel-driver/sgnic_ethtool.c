@@ -81,6 +81,7 @@ static const struct sgnic_stat_desc sgnic_rx_stat_descs[] = {
 static const struct sgnic_stat_desc sgnic_dev_stat_descs[] = {
 	SGNIC_STAT_FIELD(struct sgnic_dev_stats, chan_resets),
 	SGNIC_STAT_FIELD(struct sgnic_dev_stats, watchdog_kicks),
+	SGNIC_STAT_FIELD(struct sgnic_dev_stats, watchdog_halts),
 	SGNIC_STAT_FIELD(struct sgnic_dev_stats, tx_timeouts),
 	SGNIC_STAT_FIELD(struct sgnic_dev_stats, link_changes),
 };

@@ -88,7 +88,9 @@ out:
 
 /*
  * A lost interrupt leaves a pair masked with work pending.  Every
- * SGNIC_WATCHDOG_MS, poll any pair that has completions waiting.
+ * SGNIC_WATCHDOG_MS, poll any pair that has completions waiting, and
+ * hand a halted channel whose misc interrupt was lost to the reset work
+ * (polling a halted ring would find nothing, for ever).
  */
 static void sgnic_watchdog(struct timer_list *t)
 {
@@ -97,6 +99,10 @@ static void sgnic_watchdog(struct timer_list *t)
 
 	if (!priv->up)
 		return;
+	if (sgnic_rd(priv, SGNIC_REG_HALTED)) {
+		priv->dstats.watchdog_halts++;
+		schedule_work(&priv->reset_work);
+	}
 	for (q = 0; q < priv->num_pairs; q++) {
 		struct sgnic_qvec *qv = &priv->qv[q];
 

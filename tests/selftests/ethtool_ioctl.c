@@ -194,7 +194,7 @@ TEST_F(dev, drvinfo)
 TEST_F(dev, stat_names)
 {
 	static const char * const names[] = {
-		"chan_resets", "watchdog_kicks", "tx_timeouts", "link_changes",
+		"chan_resets", "watchdog_kicks", "watchdog_halts", "tx_timeouts", "link_changes",
 		"hw_irqs_lost", "hw_writebacks", "tx_packets", "tx_stop",
 		"tx_wake", "tx_copybreak", "tx_linearized",
 		"tx_drop_too_fragmented", "tx_drop_too_many_transfers",

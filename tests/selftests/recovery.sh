@@ -7,11 +7,16 @@
 #                       driver's reset work restarts the pair (chan_resets)
 #   inject-short=N      every Nth TX packet reports a residual (tx_residual)
 #   inject-lost-irq=N   every Nth interrupt is dropped: the watchdog polls
-#                       (watchdog_kicks)
+#                       (watchdog_kicks), and resets a channel whose halt
+#                       interrupt was lost (watchdog_halts)
 set -u
 . "$(dirname "$0")/lib.sh"
 
 BYTES=$SELFTEST_BYTES
+# Injection periods scale with the transfer, so that every size of run
+# (16 MiB in run-boots.sh, 4 MiB on the debug kernel) sees several
+# faults: one buffer DMA in about BYTES / 11000 fails (1525 at 16 MiB).
+DMA_ERR_EVERY=$((BYTES / 11000 > 50 ? BYTES / 11000 : 50))
 
 setup() {
 	qom_defaults || return 1
@@ -23,7 +28,8 @@ t_dma_error_halt_and_recover() {
 	setup || return 1
 	snap chan_resets
 	peer_snap chan_resets
-	qom_set $LOCAL_NIC inject-dma-error 1500 $REMOTE_NIC inject-dma-error 3000 || return 1
+	qom_set $LOCAL_NIC inject-dma-error $DMA_ERR_EVERY \
+		$REMOTE_NIC inject-dma-error $((DMA_ERR_EVERY * 2)) || return 1
 	integrity "$BYTES" 5350
 	local rc=$?
 	qom_defaults
@@ -65,18 +71,19 @@ ksft_case lost_irq_writeback
 ksft_case lost_irq_interrupt
 
 # Everything at once, in single-transfer mode for good measure.  Single
-# mode sends 64 KiB TSO packets from one buffer each, so the transfer makes
-# only a few thousand buffer DMAs: one in 400 fails.
+# mode sends 64 KiB TSO packets from one buffer each, so half the transfer
+# makes only a few thousand buffer DMAs: a period eight times shorter
+# (190 at 16 MiB).
 t_all_faults_single() {
 	setup || return 1
 	set_mode single writeback || return 1
-	snap chan_resets tx_residual watchdog_kicks
-	qom_set $LOCAL_NIC inject-dma-error 400 $LOCAL_NIC inject-short 40 \
+	snap chan_resets tx_residual watchdog_kicks watchdog_halts
+	qom_set $LOCAL_NIC inject-dma-error $((DMA_ERR_EVERY / 8)) $LOCAL_NIC inject-short 40 \
 		$LOCAL_NIC inject-lost-irq 13 || return 1
 	integrity $((BYTES / 2)) 5353
 	local rc=$?
 	qom_defaults
-	echo "chan_resets +$(delta chan_resets), tx_residual +$(delta tx_residual), watchdog_kicks +$(delta watchdog_kicks)"
+	echo "chan_resets +$(delta chan_resets), tx_residual +$(delta tx_residual), watchdog_kicks +$(delta watchdog_kicks), watchdog_halts +$(delta watchdog_halts)"
 	set_mode sg writeback
 	[ $rc -eq 0 ] && [ "$(delta chan_resets)" -gt 0 ] && [ "$(delta tx_residual)" -gt 0 ]
 }
