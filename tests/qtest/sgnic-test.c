@@ -1178,6 +1178,13 @@ static void test_compl_neither(void)
 /* ---- interrupt moderation ------------------------------------------------------- */
 
 /* Poll for a vector without moving the virtual clock. */
+/* Take the delivered message and re-enable the ring's interrupt. */
+static void irq_rearm(Sg *t, Ring *r)
+{
+    irq_clear(t, VEC_Q0);
+    wr(t, SGNIC_REG_IRQ_UNMASK, 1 << r->chan);
+}
+
 static bool irq_wait(Sg *t, unsigned vec, int timeout_ms)
 {
     gint64 end = g_get_monotonic_time() + timeout_ms * 1000;
@@ -2222,8 +2229,7 @@ static void test_inject_lost_irq(void)
     tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
     wire_expect(&t, f, sizeof(f));
     g_assert(irq_pending(&t, VEC_Q0));
-    irq_clear(&t, VEC_Q0);
-    wr(&t, SGNIC_REG_IRQ_UNMASK, 1 << r.chan);
+    irq_rearm(&t, &r);
     tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
     wire_expect(&t, f, sizeof(f));
     g_assert(!irq_pending(&t, VEC_Q0));
@@ -2932,8 +2938,7 @@ static void test_irq_gap(void)
     tx_frame(&t, &r, f, sizeof(f), SGNIC_DESC_F_INTERRUPT);
     wire_expect(&t, f, sizeof(f));
     g_assert(irq_pending(&t, VEC_Q0));
-    irq_clear(&t, VEC_Q0);
-    wr(&t, SGNIC_REG_IRQ_UNMASK, 1 << r.chan);
+    irq_rearm(&t, &r);
 
     /* Inside the gap: held until 100 us after the previous message. */
     qtest_clock_step(t.qts, 50 * 1000);
@@ -2945,8 +2950,7 @@ static void test_irq_gap(void)
     qtest_clock_step(t.qts, 2 * 1000);
     g_assert(irq_pending(&t, VEC_Q0));
     g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 2);
-    irq_clear(&t, VEC_Q0);
-    wr(&t, SGNIC_REG_IRQ_UNMASK, 1 << r.chan);
+    irq_rearm(&t, &r);
 
     /* Gap 0 turns the throttle off. */
     cwr(&t, r.chan, SGNIC_CH_IRQ_GAP, 0);
