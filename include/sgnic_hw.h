@@ -56,10 +56,12 @@
  * and are enforced per packet without halting.
  */
 #define SGNIC_HW_MAX_BUF_LEN		0x10000	/* one descriptor's buffer */
-#define SGNIC_HW_MAX_CHAIN		64	/* descriptors in one packet */
+#define SGNIC_HW_MAX_CHAIN		64	/* descriptors in one TX packet or RX frame */
 #define SGNIC_HW_MAX_PKT_LEN		0x40000	/* bytes in one TX packet */
 
 #define SGNIC_MIN_MTU			68
+/* Shortest frame RX accepts: an Ethernet header; anything shorter is a runt. */
+#define SGNIC_MIN_FRAME			14
 #define SGNIC_MAX_FRAME			9018	/* 9000 MTU + Ethernet + VLAN */
 #define SGNIC_ETH_OVERHEAD		18
 
@@ -101,6 +103,8 @@
 #define SGNIC_CTRL_RX_ENABLE		(1u << 1)	/* accept frames from the wire */
 #define SGNIC_CTRL_PROMISC		(1u << 2)
 #define SGNIC_CTRL_LOOPBACK		(1u << 3)	/* TX frames come back on RX, not the wire */
+#define SGNIC_CTRL_RW_BITS		(SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_PROMISC | \
+					 SGNIC_CTRL_LOOPBACK)
 #define SGNIC_REG_STATUS		0x0028	/* RO */
 #define SGNIC_STATUS_LINK_UP		(1u << 0)
 #define SGNIC_REG_MAC_LO		0x002c	/* RW: MAC bytes 0..3 */
@@ -111,6 +115,7 @@
 #define SGNIC_MISC_LINK			(1u << 0)	/* link changed */
 #define SGNIC_MISC_CHAN_HALT		(1u << 1)	/* a channel halted */
 #define SGNIC_MISC_TEST			(1u << 2)	/* set by SGNIC_REG_MISC_SET */
+#define SGNIC_MISC_ALL			(SGNIC_MISC_LINK | SGNIC_MISC_CHAN_HALT | SGNIC_MISC_TEST)
 #define SGNIC_REG_MISC_SET		0x003c	/* WO: set causes (self-test) */
 #define SGNIC_REG_RX_QUEUES		0x0040	/* RW: RX channels flows spread to */
 #define SGNIC_REG_HALTED		0x0044	/* RO: bit per channel halted */
@@ -136,7 +141,9 @@
 #define SGNIC_REG_STAT_MMIO		0x00a4	/* register accesses */
 #define SGNIC_REG_STAT_RSC_FRAMES	0x00a8	/* coalesced frames delivered */
 #define SGNIC_REG_STAT_RSC_SEGS		0x00ac	/* wire segments inside them */
-#define SGNIC_NUM_STATS			12
+#define SGNIC_REG_STAT_RX_RUNT		0x00b0	/* frames dropped, shorter than SGNIC_MIN_FRAME */
+#define SGNIC_REG_STAT_RX_DISABLED	0x00b4	/* frames dropped, CTRL.RX_ENABLE clear */
+#define SGNIC_NUM_STATS			14
 #define SGNIC_REG_GLOBAL_END		0x0100
 
 /* ---- Channel registers ---------------------------------------------------- */

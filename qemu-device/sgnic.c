@@ -23,6 +23,8 @@
 
 #define SGNIC_PCIE_CAP_OFFSET 0xa0
 #define SGNIC_MSIX_CAP_OFFSET 0x70
+/* Counters a version 2 migration stream carries. */
+#define SGNIC_V2_STATS 12
 
 bool sgnic_bus_master(SgnicState *s)
 {
@@ -36,6 +38,11 @@ void sgnic_raise_vector(SgnicState *s, unsigned int vec)
     if (s->inject_lost_irq && ++s->irqs_seen % s->inject_lost_irq == 0) {
         SGNIC_STAT(s, SGNIC_REG_STAT_IRQS_LOST)++;
         trace_sgnic_irq_lost(vec);
+        return;
+    }
+    if (vec > s->queues) {
+        /* Only a bug (or a crafted migration stream) gets here. */
+        qemu_log_mask(LOG_GUEST_ERROR, "sgnic: no MSI-X vector %u\n", vec);
         return;
     }
     if (msix_enabled(pdev)) {
@@ -266,6 +273,9 @@ static void sgnic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
 
         if (c < 2 * s->queues) {
             sgnic_chan_write(&s->chan[c], (addr - SGNIC_CHAN_BASE) % SGNIC_CHAN_STRIDE, val);
+        } else {
+            qemu_log_mask(LOG_GUEST_ERROR, "sgnic: write to channel %u of "
+                          "%u\n", c, 2 * s->queues);
         }
         return;
     }
@@ -275,13 +285,12 @@ static void sgnic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
             sgnic_soft_reset(s);
             return;
         }
-        s->ctrl = val & (SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_PROMISC |
-                          SGNIC_CTRL_LOOPBACK);
-        if (s->ctrl & SGNIC_CTRL_RX_ENABLE) {
-            sgnic_rx_flush(s);
-        } else {
-            sgnic_rsc_flush(s);         /* receive off: drops a held frame */
-        }
+        s->ctrl = val & SGNIC_CTRL_RW_BITS;
+        /*
+         * Receive on: deliver what waited.  Off: drop a held RSC frame and
+         * whatever QEMU queued (sgnic_receive drops and counts them).
+         */
+        sgnic_rx_flush(s);
         break;
     case SGNIC_REG_MAC_LO:
         s->mac_lo = val;
@@ -312,6 +321,10 @@ static void sgnic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
     case SGNIC_REG_IRQ_UNMASK: {
         unsigned int c;
 
+        if (val >> (2 * s->queues)) {
+            qemu_log_mask(LOG_GUEST_ERROR, "sgnic: IRQ_UNMASK 0x%" PRIx64
+                          " names channels beyond %u\n", val, 2 * s->queues);
+        }
         for (c = 0; c < 2 * s->queues; c++) {
             if (val & (1u << c)) {
                 sgnic_chan_set_irq_en(&s->chan[c], 1);
@@ -331,7 +344,12 @@ static const MemoryRegionOps sgnic_mmio_ops = {
     .read = sgnic_mmio_read,
     .write = sgnic_mmio_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
+    /* An 8-byte access becomes two 4-byte ones, low address first (spec 1). */
     .valid = {
+        .min_access_size = 4,
+        .max_access_size = 8,
+    },
+    .impl = {
         .min_access_size = 4,
         .max_access_size = 4,
     },
@@ -358,6 +376,7 @@ static void sgnic_soft_reset(SgnicState *s)
 {
     unsigned int c;
 
+    trace_sgnic_reset();
     qemu_bh_cancel(s->tx_bh);
     qemu_bh_cancel(s->rsc_bh);
     for (c = 0; c < SGNIC_NUM_CHANS; c++) {
@@ -384,6 +403,10 @@ static void sgnic_soft_reset(SgnicState *s)
     s->mac_hi = lduw_le_p(s->conf.macaddr.a + 4);
     memset(s->stats, 0, sizeof(s->stats));
     s->dma_ops = s->tx_pkts_seen = s->irqs_seen = 0;
+    /* Frames QEMU holds for us predate the reset: receive is off, drop them. */
+    if (s->nic) {
+        qemu_flush_queued_packets(qemu_get_queue(s->nic));
+    }
 }
 
 static void sgnic_reset_hold(Object *obj, ResetType type)
@@ -400,10 +423,19 @@ static void sgnic_write_config(PCIDevice *pdev, uint32_t addr, uint32_t val,
     pci_default_write_config(pdev, addr, val, len);
     /* The FLR capability is advertised: act on Initiate FLR (spec 9). */
     pcie_cap_flr_write_config(pdev, addr, val, len);
+    if (was_master != sgnic_bus_master(s)) {
+        trace_sgnic_bus_master(!was_master);
+    }
     if (!was_master && sgnic_bus_master(s)) {
-        /* Work that waited for bus mastering may run now. */
+        /*
+         * Work that waited for bus mastering may run now, from the guarded
+         * bottom halves and QEMU's delivery (which engages the guard too):
+         * a config write is not an access to our BARs, so DMA from here
+         * would not be stopped from reaching them.
+         */
         qemu_bh_schedule(s->tx_bh);
-        sgnic_rx_flush(s);
+        qemu_bh_schedule(s->rsc_bh);
+        qemu_flush_queued_packets(qemu_get_queue(s->nic));
     }
 }
 
@@ -417,7 +449,7 @@ static void sgnic_realize(PCIDevice *pdev, Error **errp)
         error_setg(errp, "sgnic: queues must be 1..%d", SGNIC_MAX_QUEUE_PAIRS);
         return;
     }
-    pdev->config[PCI_INTERRUPT_PIN] = 1;
+    /* MSI-X only: no INTx pin is advertised because none is ever raised. */
     pci_config_set_class(pdev->config, SGNIC_PCI_CLASS);
 
     memory_region_init_io(&s->mmio, OBJECT(s), &sgnic_mmio_ops, s,
@@ -450,16 +482,26 @@ static void sgnic_realize(PCIDevice *pdev, Error **errp)
         s->chan[c].mod_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
                                             sgnic_mod_timer_cb, &s->chan[c]);
     }
-    s->tx_bh = qemu_bh_new_guarded(sgnic_tx_bh, s, &s->mem_reentrancy_guard);
-    s->rsc_bh = qemu_bh_new_guarded(sgnic_rsc_bh, s, &s->mem_reentrancy_guard);
+    /*
+     * The memory core checks DeviceState's guard when our BARs are
+     * accessed; engaging that one in the bottom halves and in delivery from
+     * the network makes DMA aimed at our own BARs fail like any fault.
+     */
+    s->tx_bh = qemu_bh_new_guarded(sgnic_tx_bh, s,
+                                   &DEVICE(s)->mem_reentrancy_guard);
+    s->rsc_bh = qemu_bh_new_guarded(sgnic_rsc_bh, s,
+                                    &DEVICE(s)->mem_reentrancy_guard);
     s->rsc.buf = g_malloc(SGNIC_RSC_MAX_LEN);
-    net_tx_pkt_init(&s->tx_pkt, SGNIC_TX_MAX_FRAGS);
+    s->tx_buf = g_malloc(SGNIC_HW_MAX_PKT_LEN);
+    /* One fragment: the packet is read into tx_buf before it is parsed. */
+    net_tx_pkt_init(&s->tx_pkt, 1);
     net_rx_pkt_init(&s->rx_pkt);
 
     qemu_macaddr_default_if_unset(&s->conf.macaddr);
     s->nic = qemu_new_nic(&sgnic_net_info, &s->conf,
                           object_get_typename(OBJECT(s)),
-                          DEVICE(s)->id, &s->mem_reentrancy_guard, s);
+                          DEVICE(s)->id, &DEVICE(s)->mem_reentrancy_guard,
+                          s);
     sgnic_soft_reset(s);
     sgnic_update_mac(s);
 }
@@ -476,6 +518,7 @@ static void sgnic_exit(PCIDevice *pdev)
     qemu_bh_delete(s->tx_bh);
     qemu_bh_delete(s->rsc_bh);
     g_free(s->rsc.buf);
+    g_free(s->tx_buf);
     net_tx_pkt_uninit(s->tx_pkt);
     net_rx_pkt_uninit(s->rx_pkt);
     pcie_cap_exit(pdev);
@@ -580,26 +623,114 @@ static const VMStateDescription vmstate_sgnic_chan = {
     },
 };
 
+/*
+ * Is the channel in a state the device itself can reach?  A migration
+ * stream is as untrusted as the guest: every index, length, state and
+ * timer in it is checked against what the running device allows, and
+ * anything else fails the load with a message rather than reaching the
+ * ring arithmetic, the scratch arrays or msix_notify().
+ */
+static const char *sgnic_chan_load_error(SgnicState *s, const SgnicChannel *ch)
+{
+    bool ring_ok = ch->ring_base && !(ch->ring_base % SGNIC_DESC_ALIGN) &&
+                   is_power_of_2(ch->ring_size) &&
+                   ch->ring_size >= SGNIC_RING_MIN &&
+                   ch->ring_size <= SGNIC_RING_MAX;
+
+    if (ch->idx >= 2 * s->queues) {
+        /* The guest cannot reach a channel beyond its queues. */
+        if (ch->ring_base || ch->ring_size || ch->tail || ch->head ||
+            ch->state || ch->err || ch->err_desc || ch->compl_addr ||
+            ch->irq_mod || ch->irq_gap || ch->irq_en || ch->completed ||
+            ch->pkt_errs || ch->irq_count || ch->irq_deferred ||
+            ch->wb_pending || timer_pending(ch->mod_timer)) {
+            return "channel beyond the device's queues is not in reset state";
+        }
+        return NULL;
+    }
+    if (ch->compl_addr % SGNIC_COMPL_ALIGN || ch->irq_en > SGNIC_IRQ_EN_BIT ||
+        ch->irq_gap > SGNIC_IRQ_GAP_MAX_USECS) {
+        return "register value the device never holds";
+    }
+    switch (ch->state) {
+    case SGNIC_STATE_STOPPED:
+        /* Only RESET stops a channel, and it clears all of this. */
+        if (ch->head || ch->err || ch->err_desc || ch->irq_count ||
+            ch->irq_deferred || ch->wb_pending) {
+            return "stopped channel with work or an error";
+        }
+        return NULL;
+    case SGNIC_STATE_ACTIVE:
+    case SGNIC_STATE_IDLE:
+    case SGNIC_STATE_SUSPENDED:
+        if (!ring_ok || ch->head >= ch->ring_size ||
+            ch->tail >= ch->ring_size || ch->err) {
+            return "running channel with a bad ring, index or error";
+        }
+        break;
+    case SGNIC_STATE_HALTED:
+        /* START on a bad ring halts with head 0 and any ring registers. */
+        if (ch->err == SGNIC_ERR_NONE || ch->err > SGNIC_ERR_INJECTED ||
+            (ch->head && (!ring_ok || ch->head >= ch->ring_size))) {
+            return "halted channel with a bad error code or index";
+        }
+        if (ch->wb_pending) {
+            return "halted channel with a completion value pending";
+        }
+        return NULL;
+    default:
+        return "unknown channel state";
+    }
+    if (ch->wb_pending &&
+        (ch->wb_desc_addr < ch->ring_base ||
+         ch->wb_desc_addr >= sgnic_desc_addr(ch, ch->ring_size) ||
+         (ch->wb_desc_addr - ch->ring_base) % SGNIC_DESC_SIZE)) {
+        return "pending completion value outside the ring";
+    }
+    return NULL;
+}
+
 static int sgnic_post_load(void *opaque, int version_id)
 {
     SgnicState *s = opaque;
+    const char *why = NULL;
     unsigned int c;
+    size_t i;
 
-    for (c = 0; c < SGNIC_NUM_CHANS; c++) {
-        SgnicChannel *ch = &s->chan[c];
-
-        /* A stream that breaks the ring invariants halts, never overruns. */
-        if (ch->state != SGNIC_STATE_STOPPED &&
-            (!is_power_of_2(ch->ring_size) || ch->ring_size > SGNIC_RING_MAX ||
-             ch->head >= ch->ring_size || ch->tail >= ch->ring_size ||
-             ch->state > SGNIC_STATE_HALTED)) {
+    for (c = 0; c < SGNIC_NUM_CHANS && !why; c++) {
+        why = sgnic_chan_load_error(s, &s->chan[c]);
+    }
+    if (why) {
+        error_report("sgnic: migrated channel %u: %s", c - 1, why);
+        return -EINVAL;
+    }
+    for (c = 0; c < SGNIC_MAX_QUEUE_PAIRS; c++) {
+        /* IRQ_GAP adds up to 65535 us to it: no overflow, no time travel. */
+        if (s->irq_last_ns[c] < 0 ||
+            s->irq_last_ns[c] > INT64_MAX / 2 ||
+            (c >= s->queues && s->irq_last_ns[c])) {
+            error_report("sgnic: migrated interrupt time of pair %u", c);
             return -EINVAL;
         }
     }
     if (s->rx_queues < 1 || s->rx_queues > s->queues ||
-        s->rsc_max_len > SGNIC_RSC_MAX_LEN) {
+        s->rsc_max_len > SGNIC_RSC_MAX_LEN ||
+        (s->ctrl & ~SGNIC_CTRL_RW_BITS) || (s->misc_cause & ~SGNIC_MISC_ALL) ||
+        s->mac_hi > 0xffff) {
+        error_report("sgnic: migrated global register out of range");
         return -EINVAL;
     }
+    for (i = 0; i < ARRAY_SIZE(sgnic_tunables); i++) {
+        const SgnicTunable *t = &sgnic_tunables[i];
+        uint32_t v = *(uint32_t *)((uint8_t *)s + t->offset);
+
+        if (v < t->min || v > t->max) {
+            error_report("sgnic: migrated %s %u is outside %u..%u",
+                         t->name, v, t->min, t->max);
+            return -EINVAL;
+        }
+    }
+    sgnic_update_mac(s);
     qemu_bh_schedule(s->tx_bh);
     return 0;
 }
@@ -614,10 +745,9 @@ static bool sgnic_rsc_needed(void *opaque)
 static int sgnic_rsc_post_load(void *opaque, int version_id)
 {
     SgnicState *s = opaque;
-    SgnicRsc *r = &s->rsc;
 
-    if (r->len > SGNIC_RSC_MAX_LEN || r->hlen >= r->len ||
-        r->chan >= 2 * s->queues || !SGNIC_CHAN_IS_RX(r->chan) || !r->segs) {
+    if (!sgnic_rsc_load_valid(s)) {
+        error_report("sgnic: migrated RSC frame is not one the device builds");
         return -EINVAL;
     }
     qemu_bh_schedule(s->rsc_bh);
@@ -644,9 +774,14 @@ static const VMStateDescription vmstate_sgnic_rsc = {
     },
 };
 
+/*
+ * Version 3 adds the DMA limits (qom-set can change them under a running
+ * guest, and the capability registers show them, so they travel with it)
+ * and two counters; a version 2 stream still loads.
+ */
 static const VMStateDescription vmstate_sgnic = {
     .name = "sgnic",
-    .version_id = 2,
+    .version_id = 3,
     .minimum_version_id = 2,
     .post_load = sgnic_post_load,
     .fields = (const VMStateField[]) {
@@ -660,12 +795,19 @@ static const VMStateDescription vmstate_sgnic = {
         VMSTATE_UINT32(rx_queues, SgnicState),
         VMSTATE_UINT32(rsc_max_len, SgnicState),
         VMSTATE_INT64_ARRAY(irq_last_ns, SgnicState, SGNIC_MAX_QUEUE_PAIRS),
-        VMSTATE_UINT32_ARRAY(stats, SgnicState, SGNIC_NUM_STATS),
+        VMSTATE_UINT32_SUB_ARRAY(stats, SgnicState, 0, SGNIC_V2_STATS),
         VMSTATE_UINT32(dma_ops, SgnicState),
         VMSTATE_UINT32(tx_pkts_seen, SgnicState),
         VMSTATE_UINT32(irqs_seen, SgnicState),
         VMSTATE_STRUCT_ARRAY(chan, SgnicState, SGNIC_NUM_CHANS, 1,
                              vmstate_sgnic_chan, SgnicChannel),
+        VMSTATE_SUB_ARRAY(stats, SgnicState, SGNIC_V2_STATS,
+                          SGNIC_NUM_STATS - SGNIC_V2_STATS, 3,
+                          vmstate_info_uint32, uint32_t),
+        VMSTATE_UINT32_V(max_xfer, SgnicState, 3),
+        VMSTATE_UINT32_V(max_sg, SgnicState, 3),
+        VMSTATE_UINT32_V(max_seg, SgnicState, 3),
+        VMSTATE_UINT32_V(seg_boundary_shift, SgnicState, 3),
         VMSTATE_END_OF_LIST()
     },
     .subsections = (const VMStateDescription * const []) {

@@ -130,17 +130,40 @@ void sgnic_chan_set_irq_en(SgnicChannel *ch, uint32_t val)
     }
 }
 
+/*
+ * The descriptor before HEAD: the last one completed, so that a driver
+ * taking the completion value for "everything up to here is done" is
+ * right after a halt too (a ring that never completed one points at its
+ * last slot, which also means "done up to HEAD").
+ */
+static uint64_t sgnic_chan_last_done(const SgnicChannel *ch)
+{
+    uint32_t last = is_power_of_2(ch->ring_size) ?
+                    (ch->head - 1) & (ch->ring_size - 1) : 0;
+
+    return sgnic_desc_addr(ch, last);
+}
+
 void sgnic_chan_halt(SgnicChannel *ch, uint32_t err, uint32_t desc)
 {
     SgnicState *s = ch->s;
 
     trace_sgnic_chan_halt(ch->idx, err, desc);
+    if (err != SGNIC_ERR_INJECTED) {
+        qemu_log_mask(LOG_GUEST_ERROR, "sgnic: chan %u halted: error 0x%x at "
+                      "descriptor %u\n", ch->idx, err, desc);
+    }
     ch->state = SGNIC_STATE_HALTED;
     ch->err = err;
     ch->err_desc = desc;
+    /*
+     * The halt's own value supersedes one still pending: it covers the same
+     * descriptors and more.  A completion write that just failed is not
+     * tried again.
+     */
     ch->wb_pending = false;
-    if (ch->ring_size) {
-        sgnic_chan_write_compl(ch, sgnic_desc_addr(ch, desc & (ch->ring_size - 1)));
+    if (err != SGNIC_ERR_COMPL_WRITE) {
+        sgnic_chan_write_compl(ch, sgnic_chan_last_done(ch));
     }
     sgnic_raise_misc(s, SGNIC_MISC_CHAN_HALT);
 }

@@ -15,13 +15,6 @@
 #define TYPE_SGNIC "sgnic"
 OBJECT_DECLARE_SIMPLE_TYPE(SgnicState, SGNIC)
 
-/*
- * Fragments one TX packet may map into: every descriptor's buffer may come
- * back from the IOMMU one 4 KiB page at a time.
- */
-#define SGNIC_TX_MAX_FRAGS \
-    (SGNIC_HW_MAX_CHAIN + SGNIC_HW_MAX_PKT_LEN / 4096)
-
 /* Descriptors one doorbell processes before the rest move to a bottom half. */
 #define SGNIC_TX_BUDGET 256
 
@@ -72,7 +65,7 @@ struct SgnicState {
     MemoryRegion msix;
     NICState *nic;
     NICConf conf;
-    MemReentrancyGuard mem_reentrancy_guard;
+    /* Both guarded by DeviceState's own mem_reentrancy_guard. */
     QEMUBH *tx_bh;
     QEMUBH *rsc_bh;
     struct NetTxPkt *tx_pkt;
@@ -116,6 +109,8 @@ struct SgnicState {
      */
     struct sgnic_desc rx_scratch[SGNIC_HW_MAX_CHAIN];
     uint8_t lb_frame[SGNIC_MAX_FRAME];
+    /* A TX packet's bytes, read from its buffers (SGNIC_HW_MAX_PKT_LEN). */
+    uint8_t *tx_buf;
 };
 
 #define SGNIC_STAT(s, reg) ((s)->stats[((reg) - SGNIC_REG_STAT_RX_NOBUF) / 4])
@@ -168,6 +163,7 @@ uint32_t sgnic_rx_csum_status(SgnicState *s, const uint8_t *buf, size_t size);
 ssize_t sgnic_rsc_receive(SgnicState *s, SgnicChannel *ch, const uint8_t *buf,
                           size_t size);
 bool sgnic_rsc_flush(SgnicState *s);
+bool sgnic_rsc_load_valid(SgnicState *s);
 void sgnic_rsc_discard(SgnicState *s, uint32_t chan);
 void sgnic_rsc_bh(void *opaque);
 

@@ -11,11 +11,21 @@
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "net/eth.h"
+#include "net/checksum.h"
 #include "system/dma.h"
 #include "hw/net/net_tx_pkt.h"
 #include "hw/net/net_rx_pkt.h"
 #include "sgnic_int.h"
 #include "trace.h"
+
+/* A frame the device will not place: count it and say why. */
+static ssize_t sgnic_rx_drop(SgnicState *s, uint32_t stat, const char *why,
+                             size_t size)
+{
+    SGNIC_STAT(s, stat)++;
+    trace_sgnic_rx_drop(why, size);
+    return size;
+}
 
 /* ---- Transmit ------------------------------------------------------------ */
 
@@ -54,91 +64,95 @@ static void sgnic_tx_loopback(void *opaque, const struct iovec *iov, int iovcnt,
     size_t len = iov_size(iov, iovcnt);
 
     if (len > sizeof(s->lb_frame)) {
-        SGNIC_STAT(s, SGNIC_REG_STAT_RX_OVERSIZE)++;
+        sgnic_rx_drop(s, SGNIC_REG_STAT_RX_OVERSIZE, "loopback oversize", len);
         return;
     }
     iov_to_buf(iov, iovcnt, 0, s->lb_frame, len);
     if (!sgnic_receive(qemu_get_queue(s->nic), s->lb_frame, len)) {
-        SGNIC_STAT(s, SGNIC_REG_STAT_RX_NOBUF)++;
+        sgnic_rx_drop(s, SGNIC_REG_STAT_RX_NOBUF, "loopback, no buffers", len);
     }
 }
 
-/*
- * Map one buffer into the packet.  A mapping can come back shorter than
- * asked (an IOMMU page ends, RAM ends): map the rest piece by piece.
- */
-static bool sgnic_tx_add_buffer(SgnicState *s, dma_addr_t addr, dma_addr_t len)
+/* The staging buffer is the device's own memory: nothing to unmap. */
+static void sgnic_tx_frag_done(void *opaque, void *base, size_t len)
 {
-    PCIDevice *pdev = PCI_DEVICE(s);
+}
 
-    /*
-     * pci_dma_map() returns a bounce buffer for anything that is not RAM,
-     * even an address nothing decodes, so a fault would go unnoticed and
-     * the packet carry junk: check that the whole buffer is readable.
-     */
-    if (!dma_memory_valid(pci_get_address_space(pdev), addr, len,
-                          DMA_DIRECTION_TO_DEVICE, MEMTXATTRS_UNSPECIFIED)) {
+/*
+ * Fill the TCP/UDP checksum the way Linux's CHECKSUM_PARTIAL asks: the
+ * driver has put the pseudo-header sum at csum_start + csum_offset; fold
+ * the sum from csum_start to the end of the packet into it (spec 5).
+ */
+static bool sgnic_tx_csum_partial(uint8_t *pkt, uint32_t len,
+                                  const struct sgnic_desc *sop)
+{
+    uint32_t start = sop->csum_start, field = start + sop->csum_offset;
+    uint16_t sum;
+
+    if (start < ETH_HLEN || field + 2 > len) {
         return false;
     }
-    while (len) {
-        dma_addr_t plen = len;
-        void *p = pci_dma_map(pdev, addr, &plen, DMA_DIRECTION_TO_DEVICE);
-
-        if (!p) {
-            return false;
-        }
-        if (!plen || !net_tx_pkt_add_raw_fragment(s->tx_pkt, p, plen)) {
-            pci_dma_unmap(pdev, p, plen, DMA_DIRECTION_TO_DEVICE, 0);
-            return false;
-        }
-        addr += plen;
-        len -= plen;
-    }
+    sum = net_checksum_finish_nozero(net_checksum_add(len - start, pkt + start));
+    stw_be_p(pkt + field, sum);
     return true;
 }
 
 /*
- * Map the chain's buffers and send the packet.  Returns a per-packet
- * result, or a halting error as the negated SGNIC_ERR_* code.
+ * Read the chain's buffers into the staging buffer and send the packet.
+ * Every buffer is read with pci_dma_read(), never mapped: a mapping of
+ * anything but RAM is a bounce buffer whose read result nobody sees, and a
+ * copy cannot change under the checks below.  Returns a per-packet result,
+ * or a halting error as the negated SGNIC_ERR_* code.
  */
 static int sgnic_tx_send(SgnicState *s, const struct sgnic_desc *d,
-                         unsigned int n)
+                         unsigned int n, uint32_t total)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
     NetClientState *nc = qemu_get_queue(s->nic);
     bool tso = d[0].flags & SGNIC_DESC_F_TSO;
-    bool csum = tso || (d[0].flags & SGNIC_DESC_F_CSUM);
+    bool csum = d[0].flags & SGNIC_DESC_F_CSUM;
+    bool partial = csum && !tso && (d[0].csum_start || d[0].csum_offset);
+    uint32_t off = 0;
     int ret = SGNIC_RES_OK;
     unsigned int i;
+    bool sent;
 
     for (i = 0; i < n; i++) {
         if (sgnic_inject_dma_fault(s)) {
-            ret = -SGNIC_ERR_INJECTED;
-            goto out;
+            return -SGNIC_ERR_INJECTED;
         }
-        if (!sgnic_tx_add_buffer(s, d[i].addr, d[i].len)) {
-            ret = -SGNIC_ERR_BUF_READ;
-            goto out;
+        if (pci_dma_read(pdev, d[i].addr, s->tx_buf + off, d[i].len) != MEMTX_OK) {
+            trace_sgnic_tx_buf_fault(d[i].addr, d[i].len);
+            return -SGNIC_ERR_BUF_READ;
         }
+        off += d[i].len;
     }
+    if (partial && !sgnic_tx_csum_partial(s->tx_buf, total, &d[0])) {
+        return SGNIC_RES_BAD_OFFLOAD;
+    }
+    net_tx_pkt_add_raw_fragment(s->tx_pkt, s->tx_buf, total);
     if (!net_tx_pkt_parse(s->tx_pkt) ||
-        !net_tx_pkt_build_vheader(s->tx_pkt, tso, csum, d[0].mss)) {
-        ret = SGNIC_RES_BAD_OFFLOAD;
-        goto out;
-    }
-    if (tso && !d[0].mss) {
+        !net_tx_pkt_build_vheader(s->tx_pkt, tso, tso || (csum && !partial),
+                                  d[0].mss) ||
+        (tso && !d[0].mss)) {
         ret = SGNIC_RES_BAD_OFFLOAD;
         goto out;
     }
     if (s->ctrl & SGNIC_CTRL_LOOPBACK) {
-        net_tx_pkt_send_custom(s->tx_pkt, false, sgnic_tx_loopback, s);
-        SGNIC_STAT(s, SGNIC_REG_STAT_TX_PKTS)++;
+        sent = net_tx_pkt_send_custom(s->tx_pkt, false, sgnic_tx_loopback, s);
     } else if (!nc->link_down) {
-        net_tx_pkt_send(s->tx_pkt, nc);
-        SGNIC_STAT(s, SGNIC_REG_STAT_TX_PKTS)++;
+        sent = net_tx_pkt_send(s->tx_pkt, nc);
+    } else {
+        goto out;               /* link down: completes, not sent (spec 8) */
     }
+    if (!sent) {
+        /* QEMU could not build the frames (a TSO payload above 64 KiB). */
+        ret = SGNIC_RES_BAD_OFFLOAD;
+        goto out;
+    }
+    SGNIC_STAT(s, SGNIC_REG_STAT_TX_PKTS)++;
 out:
-    net_tx_pkt_reset(s->tx_pkt, net_tx_pkt_unmap_frag_pci, pdev);
+    net_tx_pkt_reset(s->tx_pkt, sgnic_tx_frag_done, NULL);
     return ret;
 }
 
@@ -207,7 +221,7 @@ static bool sgnic_tx_one(SgnicChannel *ch)
     }
     res = sgnic_tx_check(s, s->scratch, n, total);
     if (res == SGNIC_RES_OK) {
-        res = sgnic_tx_send(s, s->scratch, n);
+        res = sgnic_tx_send(s, s->scratch, n, total);
         if (res < 0) {
             sgnic_chan_halt(ch, -res, first);
             return false;
@@ -215,9 +229,7 @@ static bool sgnic_tx_one(SgnicChannel *ch)
     }
     trace_sgnic_tx_packet(ch->idx, first, n, total, res);
     if (res != SGNIC_RES_OK) {
-        ch->pkt_errs++;
-        qemu_log_mask(LOG_GUEST_ERROR, "sgnic: chan %u packet at %u refused, "
-                      "result %d\n", ch->idx, first, res);
+        ch->pkt_errs++;         /* a per-packet result, not a guest error */
     }
     inject_short = res == SGNIC_RES_OK && s->inject_short &&
                    ++s->tx_pkts_seen % s->inject_short == 0;
@@ -314,14 +326,73 @@ static unsigned int sgnic_rx_pick_queue(SgnicState *s, const uint8_t *buf,
     return h % nq;
 }
 
+/*
+ * Where the frame's TCP or UDP header is, if it has a whole one the
+ * checksum can be verified for (spec 6): Ethernet with at most one 802.1Q
+ * tag, IPv4 (not a fragment) or IPv6 without extension headers, and lengths
+ * that fit in the frame.  QEMU's net_rx_pkt helpers trust the lengths they
+ * parse (a runt SCTP frame reads past their iovec), so they see only frames
+ * that passed this.
+ */
+static bool sgnic_rx_l4_present(const uint8_t *buf, size_t size)
+{
+    size_t l3 = ETH_HLEN, hlen, plen;
+    uint16_t type;
+    uint8_t proto;
+
+    if (size < ETH_HLEN) {
+        return false;
+    }
+    type = lduw_be_p(buf + 12);
+    if (type == ETH_P_VLAN) {
+        l3 += 4;
+        if (size < l3) {
+            return false;
+        }
+        type = lduw_be_p(buf + l3 - 2);
+    }
+    if (type == ETH_P_IP) {
+        if (size < l3 + 20 || buf[l3] >> 4 != 4) {
+            return false;
+        }
+        hlen = (buf[l3] & 0xf) * 4;
+        plen = lduw_be_p(buf + l3 + 2);
+        if (hlen < 20 || plen < hlen || l3 + plen > size ||
+            (lduw_be_p(buf + l3 + 6) & 0x3fff)) {
+            return false;
+        }
+        proto = buf[l3 + 9];
+        plen -= hlen;
+    } else if (type == ETH_P_IPV6) {
+        if (size < l3 + 40 || buf[l3] >> 4 != 6) {
+            return false;
+        }
+        plen = lduw_be_p(buf + l3 + 4);
+        if (l3 + 40 + plen > size) {
+            return false;
+        }
+        proto = buf[l3 + 6];
+    } else {
+        return false;
+    }
+    return (proto == IP_PROTO_TCP && plen >= 20) ||
+           (proto == IP_PROTO_UDP && plen >= 8);
+}
+
 uint32_t sgnic_rx_csum_status(SgnicState *s, const uint8_t *buf, size_t size)
 {
     struct iovec iov = { .iov_base = (void *)buf, .iov_len = size };
-    bool valid;
+    EthL4HdrProto l4;
+    bool ip4, ip6, valid;
 
+    if (!sgnic_rx_l4_present(buf, size)) {
+        return 0;
+    }
     net_rx_pkt_attach_data(s->rx_pkt, buf, size, false);
     net_rx_pkt_set_protocols(s->rx_pkt, &iov, 1, 0);
-    if (!net_rx_pkt_validate_l4_csum(s->rx_pkt, &valid)) {
+    net_rx_pkt_get_protocols(s->rx_pkt, &ip4, &ip6, &l4);
+    if ((l4 != ETH_L4_HDR_PROTO_TCP && l4 != ETH_L4_HDR_PROTO_UDP) ||
+        !net_rx_pkt_validate_l4_csum(s->rx_pkt, &valid)) {
         return 0;
     }
     return valid ? SGNIC_DESC_S_L4_CSUM_OK : SGNIC_DESC_S_L4_CSUM_BAD;
@@ -347,7 +418,7 @@ bool sgnic_can_receive(NetClientState *nc)
      * Only missing bus mastering makes frames wait; with RX_ENABLE clear
      * sgnic_receive() drops them (spec 6), so QEMU must hand them over.
      */
-    return sgnic_bus_master(s);
+    return sgnic_bus_master(s) || !(s->ctrl & SGNIC_CTRL_RX_ENABLE);
 }
 
 /*
@@ -411,7 +482,7 @@ bool sgnic_rx_place(SgnicChannel *ch, const uint8_t *buf, size_t size,
     }
     if (n < 0) {
         if (n == -2) {
-            SGNIC_STAT(s, SGNIC_REG_STAT_RX_OVERSIZE)++;
+            sgnic_rx_drop(s, SGNIC_REG_STAT_RX_OVERSIZE, "larger than the ring", size);
         }
         return true;
     }
@@ -449,25 +520,29 @@ ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
     SgnicChannel *ch;
     ssize_t taken;
 
+    /*
+     * Never return 0 for a frame that can never be placed: QEMU would
+     * queue it and hold back every frame behind it for good.
+     */
+    if (!(s->ctrl & SGNIC_CTRL_RX_ENABLE)) {
+        return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_DISABLED, "receive off", size);
+    }
     if (!sgnic_bus_master(s)) {
         return 0;       /* wait until the driver enables bus mastering */
     }
-    if (!(s->ctrl & SGNIC_CTRL_RX_ENABLE)) {
-        return size;    /* receive disabled: dropped, not queued */
+    if (size < SGNIC_MIN_FRAME) {
+        return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_RUNT, "runt", size);
     }
     if (!sgnic_rx_accept_addr(s, buf, size)) {
-        SGNIC_STAT(s, SGNIC_REG_STAT_RX_FILTERED)++;
-        return size;
+        return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_FILTERED, "address", size);
     }
     if (size > SGNIC_MAX_FRAME) {
-        SGNIC_STAT(s, SGNIC_REG_STAT_RX_OVERSIZE)++;
-        return size;
+        return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_OVERSIZE, "oversize", size);
     }
     ch = &s->chan[SGNIC_CHAN_RX(sgnic_rx_pick_queue(s, buf, size))];
     if (ch->state == SGNIC_STATE_STOPPED) {
         /* The driver has not started this queue: nobody to deliver to. */
-        SGNIC_STAT(s, SGNIC_REG_STAT_RX_NOBUF)++;
-        return size;
+        return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_NOBUF, "channel stopped", size);
     }
     if (!sgnic_chan_running(ch)) {
         return 0;       /* suspended or halted: wait for resume or reset */

@@ -31,6 +31,8 @@
 /* Offsets inside a frame RSC accepts: Ethernet, IPv4 (no options), TCP. */
 #define SGNIC_IP(b)         ((b) + ETH_HLEN)
 #define SGNIC_TCP(b)        ((b) + ETH_HLEN + SGNIC_IP4_HLEN)
+/* Shortest header a coalesced frame has: no TCP options. */
+#define SGNIC_RSC_MIN_HLEN  (ETH_HLEN + SGNIC_IP4_HLEN + 20)
 
 static uint32_t sgnic_rsc_limit(const SgnicState *s)
 {
@@ -135,8 +137,9 @@ void sgnic_rsc_discard(SgnicState *s, uint32_t chan)
 
 /*
  * Place the frame being built in its RX ring.  Returns false if it has to
- * wait (no buffers yet, channel suspended or halted); it stays held and the
- * next doorbell on the RX ring retries.
+ * wait (no buffers yet, channel suspended or halted, bus mastering off); it
+ * stays held and the next doorbell on the RX ring (or turning bus mastering
+ * on) retries.
  */
 bool sgnic_rsc_flush(SgnicState *s)
 {
@@ -159,7 +162,8 @@ bool sgnic_rsc_flush(SgnicState *s)
         status |= SGNIC_DESC_S_RSC;
         info = r->segs | r->mss << 16;
     }
-    if (!sgnic_chan_running(ch) ||
+    /* Like any frame, a held one waits while bus mastering is off. */
+    if (!sgnic_chan_running(ch) || !sgnic_bus_master(s) ||
         !sgnic_rx_place(ch, r->buf, r->len, status, info)) {
         return false;
     }
@@ -170,6 +174,31 @@ bool sgnic_rsc_flush(SgnicState *s)
     }
     r->len = 0;
     return true;
+}
+
+/*
+ * Does a held frame from a migration stream look like one that
+ * sgnic_rsc_start() and sgnic_rsc_append() build?  Its header lengths
+ * become memcmp() lengths and offsets in sgnic_rsc_joins(), so they must
+ * agree with the headers in the buffer.
+ */
+bool sgnic_rsc_load_valid(SgnicState *s)
+{
+    const SgnicRsc *r = &s->rsc;
+    const SgnicChannel *ch;
+    uint32_t payload;
+
+    if (r->len > SGNIC_RSC_MAX_LEN || r->len < SGNIC_RSC_MIN_HLEN ||
+        r->chan >= 2 * s->queues || !SGNIC_CHAN_IS_RX(r->chan)) {
+        return false;
+    }
+    ch = &s->chan[r->chan];
+    payload = r->len - r->hlen;
+    return ch->state != SGNIC_STATE_STOPPED &&
+           r->hlen == ETH_HLEN + SGNIC_IP4_HLEN + (SGNIC_TCP(r->buf)[12] >> 4) * 4 &&
+           r->hlen >= SGNIC_RSC_MIN_HLEN && r->hlen < r->len &&
+           r->segs && r->segs <= payload && r->mss && r->mss <= payload &&
+           r->ip_id <= 0xffff;
 }
 
 void sgnic_rsc_bh(void *opaque)

@@ -103,6 +103,7 @@ static const struct regname stat_regs[] = {
 	STAT(RX_NOBUF), STAT(RX_OVERSIZE), STAT(RX_FILTERED), STAT(DOORBELLS),
 	STAT(IRQS), STAT(IRQS_LOST), STAT(WRITEBACKS), STAT(TX_PKTS),
 	STAT(RX_PKTS), STAT(MMIO), STAT(RSC_FRAMES), STAT(RSC_SEGS),
+	STAT(RX_RUNT), STAT(RX_DISABLED),
 };
 static_assert(sizeof(stat_regs) / sizeof(stat_regs[0]) == SGNIC_NUM_STATS,
 	      "every device counter is decoded");

@@ -1815,9 +1815,15 @@ static void assert_halted(Sg *t, Ring *r, uint32_t err, uint32_t err_desc)
     g_assert(rd(t, SGNIC_REG_MISC_CAUSE) & SGNIC_MISC_CHAN_HALT);
     g_assert(irq_pending(t, SGNIC_VEC_MISC));
     if (r->compl && err != SGNIC_ERR_COMPL_WRITE) {
+        /*
+         * The value names the last descriptor completed, the one before
+         * HEAD, never the one that failed (a driver would clean it).
+         */
+        uint32_t head = crd(t, r->chan, SGNIC_CH_HEAD);
+
         g_assert_cmphex(qtest_readq(t->qts, r->compl), ==,
-                        desc_addr(r, err_desc) | SGNIC_STATE_HALTED |
-                        SGNIC_COMPL_ERR);
+                        desc_addr(r, (head - 1) & (r->size - 1)) |
+                        SGNIC_STATE_HALTED | SGNIC_COMPL_ERR);
     }
     assert_alive(t);
     /* Halted: doorbells and START change nothing. */
