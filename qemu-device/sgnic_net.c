@@ -531,7 +531,13 @@ ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
         return 0;       /* wait until the driver enables bus mastering */
     }
     if (size < SGNIC_MIN_FRAME) {
-        return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_RUNT, "runt", size);
+        sgnic_rx_drop(s, SGNIC_REG_STAT_RX_RUNT, "runt", size);
+        /*
+         * QEMU's net layer reads a 0 return as "queue it and stop", so an
+         * empty frame would wait at the head of the queue for ever and the
+         * stream and socket backends stop reading: report it consumed.
+         */
+        return MAX(size, 1);
     }
     if (!sgnic_rx_accept_addr(s, buf, size)) {
         return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_FILTERED, "address", size);

@@ -249,6 +249,20 @@ static bool irq_pending(Sg *t, unsigned vec)
     return qpci_msix_pending(t->dev, vec);
 }
 
+/* Point MSI-X vector vec at addr with data, and unmask it. */
+static void msix_route(Sg *t, unsigned vec, uint64_t addr, uint32_t data)
+{
+    uint64_t e = t->dev->msix_table_off + vec * PCI_MSIX_ENTRY_SIZE;
+
+    qpci_io_writel(t->dev, t->dev->msix_table_bar, e + PCI_MSIX_ENTRY_LOWER_ADDR,
+                   (uint32_t)addr);
+    qpci_io_writel(t->dev, t->dev->msix_table_bar, e + PCI_MSIX_ENTRY_UPPER_ADDR,
+                   addr >> 32);
+    qpci_io_writel(t->dev, t->dev->msix_table_bar, e + PCI_MSIX_ENTRY_DATA, data);
+    qpci_io_writel(t->dev, t->dev->msix_table_bar,
+                   e + PCI_MSIX_ENTRY_VECTOR_CTRL, 0);
+}
+
 /*
  * Clear the vector's pending bit: point the entry at a scratch buffer,
  * unmask it (QEMU delivers the pending message there) and mask it again.
@@ -257,13 +271,7 @@ static void irq_clear(Sg *t, unsigned vec)
 {
     uint64_t e = t->dev->msix_table_off + vec * PCI_MSIX_ENTRY_SIZE;
 
-    qpci_io_writel(t->dev, t->dev->msix_table_bar, e + PCI_MSIX_ENTRY_LOWER_ADDR,
-                   (uint32_t)t->msix_sink);
-    qpci_io_writel(t->dev, t->dev->msix_table_bar, e + PCI_MSIX_ENTRY_UPPER_ADDR,
-                   t->msix_sink >> 32);
-    qpci_io_writel(t->dev, t->dev->msix_table_bar, e + PCI_MSIX_ENTRY_DATA, vec);
-    qpci_io_writel(t->dev, t->dev->msix_table_bar,
-                   e + PCI_MSIX_ENTRY_VECTOR_CTRL, 0);
+    msix_route(t, vec, t->msix_sink, vec);
     qpci_io_writel(t->dev, t->dev->msix_table_bar,
                    e + PCI_MSIX_ENTRY_VECTOR_CTRL, PCI_MSIX_ENTRY_CTRL_MASKBIT);
     g_assert(qpci_msix_masked(t->dev, vec));
@@ -3313,6 +3321,532 @@ static void test_rsc_migration(void)
     g_free(fl);
 }
 
+/* ---- a hostile guest, network peer and migration stream -------------------------------- */
+
+/*
+ * The device's own register BAR as a DMA target: every path that can move
+ * data (doorbell, TX bottom half, RSC bottom half, delivery from the
+ * network, an MSI-X message) must see the access fail as a fault, never
+ * reach sgnic_mmio_*() again.
+ */
+
+/* Wait (in real time, QEMU runs its bottom halves) for a channel state. */
+static void wait_state(Sg *t, unsigned c, uint32_t state)
+{
+    gint64 end = g_get_monotonic_time() + 5 * G_TIME_SPAN_SECOND;
+
+    while (cstate(t, c) != state) {
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        g_usleep(1000);
+    }
+}
+
+static void test_self_dma_tx_doorbell(void)
+{
+    Sg t;
+    Ring r;
+    uint32_t i;
+
+    /* Inside the doorbell's MMIO write: QEMU blocks the read, we must see it. */
+    halt_setup(&t, &r, 16);
+    i = ring_push(&t, &r, t.bar.addr, 64, F_PKT, 0);
+    ring_doorbell(&t, &r);
+    assert_halted(&t, &r, SGNIC_ERR_BUF_READ, i);
+    wire_assert_empty(&t);
+    sg_shutdown(&t);
+}
+
+static void test_self_dma_tx_bh(void)
+{
+    Sg t;
+    Ring r;
+    uint32_t i, mmio;
+
+    /* Bus mastering turned on runs the waiting packet from the bottom half. */
+    halt_setup(&t, &r, 16);
+    set_master(&t, false);
+    i = ring_push(&t, &r, t.bar.addr + SGNIC_REG_STAT_RX_NOBUF, 64, F_PKT, 0);
+    ring_doorbell(&t, &r);
+    mmio = rd(&t, SGNIC_REG_STAT_MMIO);
+    set_master(&t, true);
+    wait_state(&t, r.chan, SGNIC_STATE_HALTED);
+    /* Only the test's own two reads since: the device read none of them. */
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_MMIO), ==, mmio + 2);
+    assert_halted(&t, &r, SGNIC_ERR_BUF_READ, i);
+    wire_assert_empty(&t);
+    sg_shutdown(&t);
+}
+
+/* An RX ring whose one buffer is BAR 0; returns after the frame arrived. */
+static void self_dma_rx(Sg *t, Ring *r, bool rsc)
+{
+    uint8_t f[200];
+    size_t len;
+
+    sg_boot(t, NULL);
+    wr(t, SGNIC_REG_MISC_MASK, SGNIC_MISC_CHAN_HALT);
+    if (rsc) {
+        wr(t, SGNIC_REG_RSC_MAX_LEN, SGNIC_RSC_MAX_LEN);
+    }
+    wr(t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
+    ring_init(t, r, SGNIC_CHAN_RX(0), 16, true, true);
+    ring_push(t, r, t->bar.addr, 2048, 0, 0);
+    ring_doorbell(t, r);
+    if (rsc) {
+        /* A lone in-order segment: held, then placed by the bottom half. */
+        len = make_tcp(f, sg_mac, 100, 1000, 3);
+        f[ETH_HDR + IP_HDR + 13] = TCP_ACK;
+        tcp_fix_csums(f, len);
+    } else {
+        len = sizeof(f);
+        make_raw(f, len, sg_mac, 4);
+    }
+    wire_send(t, f, len);
+    wait_state(t, r->chan, SGNIC_STATE_HALTED);
+}
+
+static void test_self_dma_rx(void)
+{
+    Sg t;
+    Ring r;
+
+    self_dma_rx(&t, &r, false);
+    assert_halted(&t, &r, SGNIC_ERR_BUF_WRITE, 0);
+    /* The frame's bytes reached no register. */
+    g_assert_cmphex(rd(&t, SGNIC_REG_CTRL), ==, SGNIC_CTRL_RX_ENABLE);
+    g_assert_cmphex(rd(&t, SGNIC_REG_MAC_LO), ==, ldl_le_p(sg_mac));
+    sg_shutdown(&t);
+}
+
+static void test_self_dma_rsc_bh(void)
+{
+    Sg t;
+    Ring r;
+
+    self_dma_rx(&t, &r, true);
+    assert_halted(&t, &r, SGNIC_ERR_BUF_WRITE, 0);
+    g_assert_cmphex(rd(&t, SGNIC_REG_CTRL), ==, SGNIC_CTRL_RX_ENABLE);
+    g_assert_cmphex(rd(&t, SGNIC_REG_RSC_MAX_LEN), ==, SGNIC_RSC_MAX_LEN);
+    sg_shutdown(&t);
+}
+
+static void test_self_dma_msix(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[120];
+
+    /*
+     * The RX completion interrupt's message is a write of CTRL.RESET to
+     * our own CTRL: sent while the frame is placed, it must not land.
+     */
+    sg_boot(&t, NULL);
+    rx_setup(&t, &r, 16);
+    cwr(&t, r.chan, SGNIC_CH_IRQ_EN, 1);
+    rx_post(&t, &r, 4, 2048, SGNIC_DESC_F_INTERRUPT, true);
+    msix_route(&t, VEC_Q0, t.bar.addr + SGNIC_REG_CTRL, SGNIC_CTRL_RESET);
+    make_raw(f, sizeof(f), sg_mac, 5);
+    wire_send(&t, f, sizeof(f));
+    wait_done(&t, &r, 0);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_IRQS), ==, 1);
+    g_assert_cmphex(rd(&t, SGNIC_REG_CTRL), ==, SGNIC_CTRL_RX_ENABLE);
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_ACTIVE);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 1);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_PKTS), ==, 1);
+    sg_shutdown(&t);
+}
+
+/* ---- frames a network peer controls ------------------------------------------------------ */
+
+/* An IPv4 frame of len bytes (>= 34) with the given IHL and protocol. */
+static void make_ip_hdr_only(uint8_t *f, size_t len, unsigned ihl, uint8_t proto)
+{
+    memset(f, 0, len);
+    put_eth_ip(f, sg_mac, proto, len - ETH_HDR - IP_HDR, 7);
+    f[ETH_HDR] = 0x40 | ihl;
+}
+
+static void test_rx_malformed_l4(void)
+{
+    static const struct { unsigned ihl; uint8_t proto; } bad[] = {
+        { 15, 132 },    /* SCTP header claimed beyond the frame */
+        { 15, 6 }, { 15, 17 }, { 5, 132 }, { 4, 6 }, { 0, 17 },
+    };
+    Sg t;
+    Ring r;
+    uint8_t f[400];
+    size_t k, len;
+
+    sg_boot(&t, NULL);
+    rx_setup(&t, &r, 64);
+    rx_post(&t, &r, 32, 2048, 0, true);
+    for (k = 0; k < G_N_ELEMENTS(bad); k++) {
+        make_ip_hdr_only(f, 60, bad[k].ihl, bad[k].proto);
+        wire_send(&t, f, 60);
+        /* Placed as it is, with no checksum verdict: nothing to verify. */
+        g_assert_cmphex(wait_done(&t, &r, k), ==, SGNIC_DESC_S_DONE |
+                        SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP);
+    }
+    /* An IPv4 total length beyond the frame, a TCP header cut short. */
+    len = make_udp(f, sg_mac, 100, 1, true);
+    stw_be_p(f + ETH_HDR + 2, 1400);
+    wire_send(&t, f, len);
+    g_assert_cmphex(wait_done(&t, &r, k), ==, SGNIC_DESC_S_DONE |
+                    SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP);
+    make_ip_hdr_only(f, ETH_HDR + IP_HDR + 10, 5, 6);
+    wire_send(&t, f, ETH_HDR + IP_HDR + 10);
+    g_assert_cmphex(wait_done(&t, &r, k + 1), ==, SGNIC_DESC_S_DONE |
+                    SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP);
+    /* A good UDP frame still gets its verdict. */
+    len = make_udp(f, sg_mac, 100, 2, true);
+    wire_send(&t, f, len);
+    g_assert_cmphex(wait_done(&t, &r, k + 2), ==, SGNIC_DESC_S_DONE |
+                    SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP |
+                    SGNIC_DESC_S_L4_CSUM_OK);
+    assert_alive(&t);
+    sg_shutdown(&t);
+}
+
+static void test_rx_runt(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t runt[SGNIC_MIN_FRAME], f[100], got[100];
+    const uint8_t *frames[SGNIC_MIN_FRAME + 1];
+    size_t lens[SGNIC_MIN_FRAME + 1];
+    uint64_t mem;
+    unsigned k;
+
+    /*
+     * Empty and 1..13-byte frames, then a good one, in one burst: the runts
+     * are dropped and counted, and must not hold back what follows.
+     */
+    sg_boot(&t, NULL);
+    rx_setup(&t, &r, 16);
+    mem = rx_post(&t, &r, 4, 2048, 0, true);
+    memset(runt, 0xff, sizeof(runt));
+    for (k = 0; k < SGNIC_MIN_FRAME; k++) {
+        frames[k] = runt;
+        lens[k] = k;
+    }
+    make_raw(f, sizeof(f), sg_mac, 6);
+    frames[k] = f;
+    lens[k] = sizeof(f);
+    wire_send_many(&t, frames, lens, k + 1);
+    wait_done(&t, &r, 0);
+    g_assert_cmpuint(desc_xfer(&t, &r, 0), ==, sizeof(f));
+    qtest_memread(t.qts, mem, got, sizeof(got));
+    g_assert(!memcmp(got, f, sizeof(f)));
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_RUNT), ==, SGNIC_MIN_FRAME);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_PKTS), ==, 1);
+    /* And reception goes on. */
+    make_raw(f, sizeof(f), sg_mac, 7);
+    wire_send(&t, f, sizeof(f));
+    wait_done(&t, &r, 1);
+    sg_shutdown(&t);
+}
+
+static void test_rx_disable_drops_queued(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[100];
+    unsigned k;
+
+    /* Frames queued for want of buffers go when receive is turned off. */
+    sg_boot(&t, NULL);
+    rx_setup(&t, &r, 16);
+    for (k = 0; k < 3; k++) {
+        make_raw(f, sizeof(f), sg_mac, k);
+        wire_send(&t, f, sizeof(f));
+    }
+    assert_not_done(&t, &r, 0);
+    wr(&t, SGNIC_REG_CTRL, 0);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_DISABLED), ==, 3);
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
+    rx_post(&t, &r, 4, 2048, 0, true);
+    assert_not_done(&t, &r, 0);
+    /* A new frame is the first one placed. */
+    make_raw(f, sizeof(f), sg_mac, 9);
+    wire_send(&t, f, sizeof(f));
+    wait_done(&t, &r, 0);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_PKTS), ==, 1);
+    sg_shutdown(&t);
+}
+
+static void test_rsc_bus_master(void)
+{
+    RscFlow *fl = g_new0(RscFlow, 1);
+    Sg t;
+    Ring r;
+    uint64_t mem;
+
+    /*
+     * A frame held for want of buffers waits for bus mastering like any
+     * other: buffers posted while it is off place nothing (and halt
+     * nothing), turning it on places the frame.
+     */
+    rsc_setup(&t, &r, SGNIC_RSC_MAX_LEN, 0);
+    rsc_segs(fl, 0, 2, TCP_ACK);
+    rsc_send(&t, fl, 0, 2);
+    qtest_clock_step(t.qts, 1000 * 1000);
+    set_master(&t, false);
+    mem = rx_post(&t, &r, 16, 2048, 0, true);
+    qtest_clock_step(t.qts, 1000 * 1000);
+    assert_not_done(&t, &r, 0);
+    g_assert_cmpuint(cstate(&t, r.chan), ==, SGNIC_STATE_ACTIVE);
+    set_master(&t, true);
+    g_assert_cmpuint(rsc_expect(&t, &r, 0, mem, 2048, fl, 0, 2), ==, 2);
+    sg_shutdown(&t);
+    g_free(fl);
+}
+
+/* ---- transmit edges ------------------------------------------------------------------------ */
+
+static void test_tx_send_fails(void)
+{
+    Sg t;
+    Ring r;
+    const size_t len = 70000, half = len / 2;
+    g_autofree uint8_t *f = g_malloc0(len);
+    uint64_t a;
+    uint32_t i;
+
+    /*
+     * A TSO packet whose payload is above what IPv4 can carry: QEMU cannot
+     * build its segments, so it is refused, not reported sent.
+     */
+    sg_boot(&t, "max-xfer=262144");
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, false, true);
+    make_tcp(f, peer_mac, len - ETH_HDR - IP_HDR - TCP_HDR, 1, 1);
+    a = guest_buf(&t, f, len);
+    i = ring_push(&t, &r, a, half, SGNIC_DESC_F_SOP | SGNIC_DESC_F_TSO, 1400);
+    ring_push(&t, &r, a + half, len - half, SGNIC_DESC_F_EOP, 0);
+    ring_doorbell(&t, &r);
+    g_assert_cmphex(wait_done(&t, &r, i + 1), ==,
+                    SGNIC_DESC_S_DONE | SGNIC_RES_BAD_OFFLOAD);
+    g_assert_cmpuint(crd(&t, r.chan, SGNIC_CH_PKT_ERRS), ==, 1);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_TX_PKTS), ==, 0);
+    wire_assert_empty(&t);
+    sg_shutdown(&t);
+}
+
+/* Queue a one-descriptor CSUM packet with csum_start and csum_offset. */
+static uint32_t tx_csum_partial(Sg *t, Ring *r, const uint8_t *f, size_t len,
+                                uint16_t start, uint16_t offset)
+{
+    struct sgnic_desc d = {};
+    uint32_t i = r->tail;
+
+    d.addr = cpu_to_le64(guest_buf(t, f, len));
+    d.len = cpu_to_le32(len);
+    d.flags = cpu_to_le32(F_PKT | SGNIC_DESC_F_CSUM);
+    d.csum_start = cpu_to_le16(start);
+    d.csum_offset = cpu_to_le16(offset);
+    qtest_memwrite(t->qts, desc_addr(r, i), &d, sizeof(d));
+    r->tail = (r->tail + 1) % r->size;
+    ring_doorbell(t, r);
+    return i;
+}
+
+static void test_tx_csum_partial(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[100], got[100];
+    uint32_t i;
+
+    /*
+     * The checksum goes where the driver says, over what it says, as for
+     * Linux's CHECKSUM_PARTIAL: here inside a frame nobody could parse.
+     */
+    sg_boot(&t, NULL);
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, false, true);
+    make_raw(f, sizeof(f), peer_mac, 3);
+    stw_be_p(f + 40, 0x1234);           /* the seed a driver leaves there */
+    tx_csum_partial(&t, &r, f, sizeof(f), 30, 10);
+    g_assert_cmpint(wire_recv(&t, got, sizeof(got), 2000), ==, sizeof(f));
+    g_assert(!memcmp(got, f, 40));
+    g_assert(!memcmp(got + 42, f + 42, sizeof(f) - 42));
+    /* What the receiver checks: the seed (its pseudo header) plus the bytes. */
+    g_assert_cmphex(csum_fold(csum_add(0x1234, got + 30, sizeof(f) - 30)), ==, 0);
+
+    /* A field past the end, or a start inside the Ethernet header: refused. */
+    i = tx_csum_partial(&t, &r, f, sizeof(f), 90, 9);
+    g_assert_cmphex(wait_done(&t, &r, i), ==,
+                    SGNIC_DESC_S_DONE | SGNIC_RES_BAD_OFFLOAD);
+    i = tx_csum_partial(&t, &r, f, sizeof(f), 4, 6);
+    g_assert_cmphex(wait_done(&t, &r, i), ==,
+                    SGNIC_DESC_S_DONE | SGNIC_RES_BAD_OFFLOAD);
+    wire_assert_empty(&t);
+    sg_shutdown(&t);
+}
+
+/* ---- register access rules ---------------------------------------------------------------- */
+
+static void test_regs_64bit_access(void)
+{
+    Sg t;
+    uint64_t ring = SGNIC_CHAN_REG(0, SGNIC_CH_RING_LO);
+
+    /* An 8-byte access is two 4-byte ones, low address first (spec 1). */
+    sg_boot(&t, NULL);
+    qtest_writeq(t.qts, t.bar.addr + ring, 0x0000000123456780ULL);
+    g_assert_cmphex(crd(&t, 0, SGNIC_CH_RING_LO), ==, 0x23456780);
+    g_assert_cmphex(crd(&t, 0, SGNIC_CH_RING_HI), ==, 0x1);
+    g_assert_cmphex(qtest_readq(t.qts, t.bar.addr + ring), ==,
+                    0x0000000123456780ULL);
+    g_assert_cmphex(qtest_readq(t.qts, t.bar.addr + SGNIC_REG_ID), ==,
+                    (uint64_t)(SGNIC_VERSION_MAJOR << 16 | SGNIC_VERSION_MINOR) << 32 |
+                    SGNIC_ID_MAGIC);
+    /* MSI-X only: no INTx pin is advertised. */
+    g_assert_cmpuint(qpci_config_readb(t.dev, PCI_INTERRUPT_PIN), ==, 0);
+    sg_shutdown(&t);
+}
+
+/* ---- migration streams ---------------------------------------------------------------------- */
+
+static void test_migration_halted_unconfigured(void)
+{
+    Sg src, dst;
+
+    /* START on a ring never set up halts: a state the device makes itself. */
+    sg_boot(&src, "max-sg=4");
+    cwr(&src, SGNIC_CHAN_TX(1), SGNIC_CH_CMD, SGNIC_CMD_START);
+    g_assert_cmpuint(cerr(&src, SGNIC_CHAN_TX(1)), ==, SGNIC_ERR_RING_CONFIG);
+    sg_migrate(&src, &dst);
+    g_assert_cmpuint(cstate(&dst, SGNIC_CHAN_TX(1)), ==, SGNIC_STATE_HALTED);
+    g_assert_cmpuint(cerr(&dst, SGNIC_CHAN_TX(1)), ==, SGNIC_ERR_RING_CONFIG);
+    /* A limit set on the source travels: the guest's view cannot change. */
+    g_assert_cmpuint(rd(&dst, SGNIC_REG_MAX_SG), ==, 4);
+    chan_reset(&dst, SGNIC_CHAN_TX(1));
+    sg_shutdown(&dst);
+    sg_shutdown(&src);
+}
+
+/* Migrate src's VM into a file; returns its bytes. */
+static uint8_t *sg_save(Sg *src, const char *path, size_t *len)
+{
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+    gint64 end = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
+    uint8_t *buf;
+    gsize n;
+
+    qtest_qmp_assert_success(src->qts, "{'execute': 'migrate', "
+                             "'arguments': {'uri': %s}}", uri);
+    for (;;) {
+        QDict *rsp = qtest_qmp(src->qts, "{'execute': 'query-migrate'}");
+        QDict *ret = qdict_get_qdict(rsp, "return");
+        bool done = !g_strcmp0(qdict_get_try_str(ret, "status"), "completed");
+
+        qobject_unref(rsp);
+        if (done) {
+            break;
+        }
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        g_usleep(10 * 1000);
+    }
+    g_assert(g_file_get_contents(path, (char **)&buf, &n, NULL));
+    *len = n;
+    return buf;
+}
+
+/*
+ * Load a stream into a fresh QEMU.  A stream the device accepts resumes
+ * the VM; one it rejects makes QEMU exit with status 1, never crash.
+ */
+static void sg_load(const uint8_t *stream, size_t len, const char *path,
+                    bool accept)
+{
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+    gint64 end = g_get_monotonic_time() + 20 * G_TIME_SPAN_SECOND;
+    Sg dst;
+
+    g_assert(g_file_set_contents(path, (const char *)stream, len, NULL));
+    sg_launch(&dst, NULL, "-incoming defer");
+    if (!accept) {
+        qtest_set_expected_status(dst.qts, 1);
+    }
+    qtest_qmp_assert_success(dst.qts, "{'execute': 'migrate-incoming', "
+                             "'arguments': {'uri': %s}}", uri);
+    if (accept) {
+        qtest_qmp_eventwait(dst.qts, "RESUME");
+        qtest_clock_step(dst.qts, 1000 * 1000 * 1000);
+        assert_alive(&dst);
+    } else {
+        /* No QMP from here: a read from a QEMU that exits aborts the test. */
+        while (qtest_probe_child(dst.qts)) {
+            g_assert_cmpint(g_get_monotonic_time(), <, end);
+            g_usleep(10 * 1000);
+        }
+        qtest_wait_qemu(dst.qts);       /* checks the exit status */
+    }
+    sg_shutdown(&dst);
+}
+
+/* Where a 64-bit big-endian value first occurs in the stream. */
+static size_t stream_find_be64(const uint8_t *s, size_t len, uint64_t v)
+{
+    uint8_t pat[8];
+    const uint8_t *p;
+
+    stq_be_p(pat, v);
+    p = memmem(s, len, pat, sizeof(pat));
+    g_assert(p);
+    return p - s;
+}
+
+/* Offsets inside one channel's record of the stream (vmstate_sgnic_chan). */
+enum {
+    MIG_CH_STATE = 20, MIG_CH_IRQ_EN = 48, MIG_CH_IRQ_COUNT = 60,
+    MIG_CH_TIMER = 74, MIG_CH_SIZE = 82,
+};
+
+static void test_migration_crafted(void)
+{
+    g_autofree char *path = g_strdup_printf("%s/sgnic-mig-%d.bin",
+                                            g_get_tmp_dir(), getpid());
+    const uint64_t marker = 0x2468ace013572440ULL;
+    g_autofree uint8_t *good = NULL;
+    uint8_t *bad;
+    size_t len, ch3;
+    Sg src;
+
+    /* Mark the last channel of queues=2 to find the records after it. */
+    sg_boot(&src, NULL);
+    cwr(&src, 3, SGNIC_CH_RING_LO, (uint32_t)marker);
+    cwr(&src, 3, SGNIC_CH_RING_HI, marker >> 32);
+    good = sg_save(&src, path, &len);
+    sg_shutdown(&src);
+    ch3 = stream_find_be64(good, len, marker);
+    sg_load(good, len, path, true);
+
+    /*
+     * Channel 4 is beyond queues=2: a moderation timer armed there would
+     * send vector 3, which does not exist (msix_notify aborts).
+     */
+    bad = g_memdup2(good, len);
+    stl_be_p(bad + ch3 + MIG_CH_SIZE + MIG_CH_IRQ_EN, 1);
+    stl_be_p(bad + ch3 + MIG_CH_SIZE + MIG_CH_IRQ_COUNT, 1);
+    stq_be_p(bad + ch3 + MIG_CH_SIZE + MIG_CH_TIMER, 1);
+    sg_load(bad, len, path, false);
+    g_free(bad);
+
+    /* A channel in a state that does not exist. */
+    bad = g_memdup2(good, len);
+    stl_be_p(bad + ch3 + MIG_CH_STATE, 7);
+    sg_load(bad, len, path, false);
+    g_free(bad);
+
+    /* Running with a ring size that is not a power of two. */
+    bad = g_memdup2(good, len);
+    stl_be_p(bad + ch3 + MIG_CH_STATE, SGNIC_STATE_ACTIVE);
+    stl_be_p(bad + ch3 + 8, 12);
+    sg_load(bad, len, path, false);
+    g_free(bad);
+    unlink(path);
+}
+
 /* ---- random stress ------------------------------------------------------------------------- */
 
 #define STRESS_ARENA    (2 * 1024 * 1024)
@@ -3854,6 +4388,21 @@ int main(int argc, char **argv)
     qtest_add_func("/sgnic/rsc/bh-flush", test_rsc_bh_flush);
     qtest_add_func("/sgnic/rsc/backpressure", test_rsc_backpressure);
     qtest_add_func("/sgnic/rsc/migration", test_rsc_migration);
+    qtest_add_func("/sgnic/self-dma/tx-doorbell", test_self_dma_tx_doorbell);
+    qtest_add_func("/sgnic/self-dma/tx-bh", test_self_dma_tx_bh);
+    qtest_add_func("/sgnic/self-dma/rx", test_self_dma_rx);
+    qtest_add_func("/sgnic/self-dma/rsc-bh", test_self_dma_rsc_bh);
+    qtest_add_func("/sgnic/self-dma/msix", test_self_dma_msix);
+    qtest_add_func("/sgnic/rx/malformed-l4", test_rx_malformed_l4);
+    qtest_add_func("/sgnic/rx/runt", test_rx_runt);
+    qtest_add_func("/sgnic/rx/disable-drops-queued", test_rx_disable_drops_queued);
+    qtest_add_func("/sgnic/rsc/bus-master", test_rsc_bus_master);
+    qtest_add_func("/sgnic/tx/send-fails", test_tx_send_fails);
+    qtest_add_func("/sgnic/tx/csum-partial", test_tx_csum_partial);
+    qtest_add_func("/sgnic/regs/64bit-access", test_regs_64bit_access);
+    qtest_add_func("/sgnic/migration/halted-unconfigured",
+                   test_migration_halted_unconfigured);
+    qtest_add_func("/sgnic/migration/crafted", test_migration_crafted);
     qtest_add_func("/sgnic/stress/random", test_stress_random);
     return g_test_run();
 }
