@@ -26,12 +26,7 @@
 /* Counters a version 2 migration stream carries. */
 #define SGNIC_V2_STATS 12
 
-bool sgnic_bus_master(SgnicState *s)
-{
-    return PCI_DEVICE(s)->config[PCI_COMMAND] & PCI_COMMAND_MASTER;
-}
-
-void sgnic_raise_vector(SgnicState *s, unsigned int vec)
+static void sgnic_raise_vector(SgnicState *s, unsigned int vec)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
 
@@ -53,7 +48,7 @@ void sgnic_raise_vector(SgnicState *s, unsigned int vec)
 }
 
 /* Auto-mask: the pair stays quiet until the driver unmasks it. */
-void sgnic_raise_queue_vector(SgnicState *s, unsigned int pair)
+static void sgnic_raise_queue_vector(SgnicState *s, unsigned int pair)
 {
     s->chan[SGNIC_CHAN_TX(pair)].irq_en = 0;
     s->chan[SGNIC_CHAN_RX(pair)].irq_en = 0;
@@ -61,13 +56,50 @@ void sgnic_raise_queue_vector(SgnicState *s, unsigned int pair)
     sgnic_raise_vector(s, SGNIC_VEC_QUEUE(pair));
 }
 
-void sgnic_raise_misc(SgnicState *s, uint32_t cause)
+static void sgnic_raise_misc(SgnicState *s, uint32_t cause)
 {
     s->misc_cause |= cause;
     if (cause & s->misc_mask) {
         sgnic_raise_vector(s, SGNIC_VEC_MISC);
     }
 }
+
+/* ---- What the channel engine reports (SgnicChannelOps) ---------------- */
+
+static void sgnic_chan_kick(SgnicChannel *ch)
+{
+    if (SGNIC_CHAN_IS_RX(ch->idx)) {
+        sgnic_rx_flush(ch->s);          /* QEMU redelivers what waited */
+    } else {
+        sgnic_tx_process(ch);
+    }
+}
+
+static void sgnic_chan_stopped(SgnicChannel *ch)
+{
+    if (SGNIC_CHAN_IS_RX(ch->idx)) {
+        sgnic_rsc_discard(ch->s, ch->idx);
+    }
+}
+
+static void sgnic_chan_halted(SgnicChannel *ch)
+{
+    sgnic_raise_misc(ch->s, SGNIC_MISC_CHAN_HALT);
+}
+
+static void sgnic_chan_notify(SgnicChannel *ch)
+{
+    sgnic_raise_queue_vector(ch->s, SGNIC_CHAN_PAIR(ch->idx));
+}
+
+static const SgnicChannelOps sgnic_chan_ops = {
+    .kick = sgnic_chan_kick,
+    .stopped = sgnic_chan_stopped,
+    .halted = sgnic_chan_halted,
+    .notify = sgnic_chan_notify,
+};
+
+/* ---- Registers ------------------------------------------------------------ */
 
 static uint32_t sgnic_halted_mask(SgnicState *s)
 {
@@ -476,6 +508,7 @@ static void sgnic_realize(PCIDevice *pdev, Error **errp)
     }
     pcie_cap_flr_init(pdev);
 
+    s->chan_ops = &sgnic_chan_ops;
     for (c = 0; c < SGNIC_NUM_CHANS; c++) {
         s->chan[c].s = s;
         s->chan[c].idx = c;

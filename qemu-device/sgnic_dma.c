@@ -2,9 +2,14 @@
  * sgnic: the descriptor-ring DMA engine.
  *
  * Channel state machine, descriptor reads and status writeback, the
- * completion value of seed 004 (last descriptor address | channel state)
- * and interrupt moderation.  Every guest memory access checks its
- * MemTxResult: a failed one halts the channel with an error code.
+ * completion value of seed 004 (last descriptor address | channel state),
+ * interrupt moderation and placing a received frame in posted buffers.
+ * Every guest memory access checks its MemTxResult: a failed one halts the
+ * channel with an error code.
+ *
+ * The engine knows rings, not packets or PCI: the network side
+ * (sgnic_net.c, sgnic_rsc.c) drives it, and it reports back only through
+ * the SgnicChannelOps the glue (sgnic.c) installs.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -92,7 +97,7 @@ static void sgnic_chan_send_irq(SgnicChannel *ch)
     }
     ch->irq_count = 0;
     timer_del(ch->mod_timer);
-    sgnic_raise_queue_vector(s, pair);
+    s->chan_ops->notify(ch);
 }
 
 /* A completion asked for an interrupt: send it now or per IRQ_MOD. */
@@ -165,7 +170,7 @@ void sgnic_chan_halt(SgnicChannel *ch, uint32_t err, uint32_t desc)
     if (err != SGNIC_ERR_COMPL_WRITE) {
         sgnic_chan_write_compl(ch, sgnic_chan_last_done(ch));
     }
-    sgnic_raise_misc(s, SGNIC_MISC_CHAN_HALT);
+    s->chan_ops->halted(ch);
 }
 
 void sgnic_chan_reset(SgnicChannel *ch)
@@ -179,9 +184,7 @@ void sgnic_chan_reset(SgnicChannel *ch)
     ch->irq_deferred = false;
     ch->wb_pending = false;
     timer_del(ch->mod_timer);
-    if (SGNIC_CHAN_IS_RX(ch->idx)) {
-        sgnic_rsc_discard(ch->s, ch->idx);
-    }
+    ch->s->chan_ops->stopped(ch);
 }
 
 static bool sgnic_ring_valid(const SgnicChannel *ch)
@@ -189,16 +192,6 @@ static bool sgnic_ring_valid(const SgnicChannel *ch)
     return ch->ring_base && !(ch->ring_base % SGNIC_DESC_ALIGN) &&
            is_power_of_2(ch->ring_size) &&
            ch->ring_size >= SGNIC_RING_MIN && ch->ring_size <= SGNIC_RING_MAX;
-}
-
-/* Work may be waiting: TX runs its ring, RX lets QEMU redeliver frames. */
-static void sgnic_chan_kick(SgnicChannel *ch)
-{
-    if (SGNIC_CHAN_IS_RX(ch->idx)) {
-        sgnic_rx_flush(ch->s);
-    } else {
-        sgnic_tx_process(ch);
-    }
 }
 
 void sgnic_chan_command(SgnicChannel *ch, uint32_t cmd)
@@ -221,7 +214,7 @@ void sgnic_chan_command(SgnicChannel *ch, uint32_t cmd)
             break;
         }
         ch->state = ch->head == ch->tail ? SGNIC_STATE_IDLE : SGNIC_STATE_ACTIVE;
-        sgnic_chan_kick(ch);
+        ch->s->chan_ops->kick(ch);
         break;
     case SGNIC_CMD_SUSPEND:
         if (sgnic_chan_running(ch)) {
@@ -231,7 +224,7 @@ void sgnic_chan_command(SgnicChannel *ch, uint32_t cmd)
     case SGNIC_CMD_RESUME:
         if (ch->state == SGNIC_STATE_SUSPENDED) {
             ch->state = ch->head == ch->tail ? SGNIC_STATE_IDLE : SGNIC_STATE_ACTIVE;
-            sgnic_chan_kick(ch);
+            ch->s->chan_ops->kick(ch);
         }
         break;
     case SGNIC_CMD_RESET:
@@ -266,7 +259,7 @@ void sgnic_chan_write_tail(SgnicChannel *ch, uint32_t tail)
         return;
     }
     ch->state = ch->head == ch->tail ? SGNIC_STATE_IDLE : SGNIC_STATE_ACTIVE;
-    sgnic_chan_kick(ch);
+    ch->s->chan_ops->kick(ch);
 }
 
 bool sgnic_chan_read_desc(SgnicChannel *ch, uint32_t i, struct sgnic_desc *d)
@@ -332,4 +325,101 @@ void sgnic_chan_end_pass(SgnicChannel *ch)
     if (ch->wb_pending) {
         sgnic_chan_write_compl(ch, ch->wb_desc_addr);
     }
+}
+
+/* ---- Receive placement ---------------------------------------------------- */
+
+/*
+ * Find posted buffers for size bytes from the channel's head.  Returns the
+ * number of descriptors in s->rx_scratch, 0 if the ring lacks buffers for now,
+ * -1 if the channel halted, -2 if the frame can never fit.
+ */
+static int sgnic_chan_reserve(SgnicChannel *ch, size_t size)
+{
+    SgnicState *s = ch->s;
+    uint32_t avail = sgnic_ring_used(ch);
+    uint32_t i = ch->head;
+    size_t room = 0;
+    unsigned int n;
+
+    for (n = 0; n < avail && room < size; n++) {
+        struct sgnic_desc *d = &s->rx_scratch[n];
+
+        if (n == SGNIC_HW_MAX_CHAIN) {
+            return -2;
+        }
+        if (!sgnic_chan_read_desc(ch, i, d)) {
+            return -1;
+        }
+        if (d->flags & SGNIC_DESC_F_RESERVED) {
+            sgnic_chan_halt(ch, SGNIC_ERR_DESC_FLAGS, i);
+            return -1;
+        }
+        if (!d->len || d->len > SGNIC_HW_MAX_BUF_LEN) {
+            sgnic_chan_halt(ch, SGNIC_ERR_DESC_LEN, i);
+            return -1;
+        }
+        room += d->len;
+        i = (i + 1) & (ch->ring_size - 1);
+    }
+    if (room >= size) {
+        return n;
+    }
+    return avail == ch->ring_size - 1 ? -2 : 0;
+}
+
+/*
+ * Place a frame in RX channel ch from its head (the network side has
+ * decided it is one to deliver): false if the posted buffers do not hold
+ * it yet.  A frame that can never fit is dropped and
+ * counted; a DMA fault halts the channel.  status and info go into the
+ * last buffer's writeback (checksum result, RSC).
+ */
+bool sgnic_chan_place(SgnicChannel *ch, const uint8_t *buf, size_t size,
+                    uint32_t status, uint32_t info)
+{
+    SgnicState *s = ch->s;
+    PCIDevice *pdev = PCI_DEVICE(s);
+    uint32_t first = ch->head;
+    size_t off = 0;
+    int n, k;
+
+    n = sgnic_chan_reserve(ch, size);
+    if (n == 0) {
+        trace_sgnic_rx_no_buffers(ch->idx, size);
+        return false;
+    }
+    if (n < 0) {
+        if (n == -2) {
+            SGNIC_STAT(s, SGNIC_REG_STAT_RX_OVERSIZE)++;
+            trace_sgnic_rx_drop("larger than the ring", size);
+        }
+        return true;
+    }
+    for (k = 0; k < n; k++) {
+        const struct sgnic_desc *d = &s->rx_scratch[k];
+        uint32_t idx = (first + k) & (ch->ring_size - 1);
+        uint32_t len = MIN(d->len, size - off);
+        bool last = k == n - 1;
+
+        if (sgnic_inject_dma_fault(s)) {
+            sgnic_chan_halt(ch, SGNIC_ERR_INJECTED, idx);
+            return true;
+        }
+        if (pci_dma_write(pdev, d->addr, buf + off, len) != MEMTX_OK) {
+            sgnic_chan_halt(ch, SGNIC_ERR_BUF_WRITE, idx);
+            return true;
+        }
+        off += len;
+        if (!sgnic_chan_complete(ch, idx, d->flags,
+                                 (k == 0 ? SGNIC_DESC_S_SOP : 0) |
+                                 (last ? SGNIC_DESC_S_EOP | status : 0),
+                                 len, last ? info : 0)) {
+            return true;
+        }
+    }
+    trace_sgnic_rx_frame(ch->idx, first, n, size, status);
+    SGNIC_STAT(s, SGNIC_REG_STAT_RX_PKTS)++;
+    sgnic_chan_end_pass(ch);
+    return true;
 }

@@ -1,6 +1,12 @@
 /*
- * sgnic: internal interfaces between the PCI glue (sgnic.c), the DMA
- * channel engine (sgnic_dma.c) and the network side (sgnic_net.c).
+ * sgnic: internal interfaces between the PCI glue (sgnic.c), the network
+ * side (sgnic_net.c, sgnic_rsc.c) and the DMA channel engine (sgnic_dma.c).
+ *
+ * Calls go one way: glue -> network side -> engine.  The engine reports
+ * back only through the SgnicChannelOps the glue installs, so each check
+ * has one home: PCI, vectors and migration in the glue; frames, offloads
+ * and what the network may send in the network side; rings, descriptors,
+ * completion and guest memory access in the engine.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -30,7 +36,21 @@ typedef struct SgnicRsc {
     uint32_t next_seq;          /* TCP sequence number that joins next */
 } SgnicRsc;
 
-typedef struct SgnicChannel {
+typedef struct SgnicChannel SgnicChannel;
+
+/* How the engine reports back; the glue fills these in at realize. */
+typedef struct SgnicChannelOps {
+    /* Work may be waiting on the channel: a doorbell, START or RESUME. */
+    void (*kick)(SgnicChannel *ch);
+    /* The channel was reset to STOPPED: forget what is held for it. */
+    void (*stopped)(SgnicChannel *ch);
+    /* The channel halted (MISC_CAUSE.CHAN_HALT). */
+    void (*halted)(SgnicChannel *ch);
+    /* The channel's pair vector is due now (moderation and gap are done). */
+    void (*notify)(SgnicChannel *ch);
+} SgnicChannelOps;
+
+struct SgnicChannel {
     SgnicState *s;              /* not migrated: set at realize */
     QEMUTimer *mod_timer;       /* interrupt moderation hold-off */
     uint32_t idx;
@@ -56,7 +76,7 @@ typedef struct SgnicChannel {
     /* A completion value waits to be written (at most one per pass). */
     bool wb_pending;
     uint64_t wb_desc_addr;
-} SgnicChannel;
+};
 
 struct SgnicState {
     PCIDevice parent_obj;
@@ -65,6 +85,7 @@ struct SgnicState {
     MemoryRegion msix;
     NICState *nic;
     NICConf conf;
+    const SgnicChannelOps *chan_ops;
     /* Both guarded by DeviceState's own mem_reentrancy_guard. */
     QEMUBH *tx_bh;
     QEMUBH *rsc_bh;
@@ -130,10 +151,10 @@ static inline uint64_t sgnic_desc_addr(const SgnicChannel *ch, uint32_t i)
     return ch->ring_base + (uint64_t)i * SGNIC_DESC_SIZE;
 }
 
-bool sgnic_bus_master(SgnicState *s);
-void sgnic_raise_misc(SgnicState *s, uint32_t cause);
-void sgnic_raise_vector(SgnicState *s, unsigned int vec);
-void sgnic_raise_queue_vector(SgnicState *s, unsigned int pair);
+static inline bool sgnic_bus_master(SgnicState *s)
+{
+    return PCI_DEVICE(s)->config[PCI_COMMAND] & PCI_COMMAND_MASTER;
+}
 
 /* sgnic_dma.c: channel engine */
 void sgnic_chan_reset(SgnicChannel *ch);
@@ -148,6 +169,8 @@ void sgnic_chan_end_pass(SgnicChannel *ch);
 void sgnic_mod_timer_cb(void *opaque);
 bool sgnic_inject_dma_fault(SgnicState *s);
 uint32_t sgnic_chan_status(const SgnicChannel *ch);
+bool sgnic_chan_place(SgnicChannel *ch, const uint8_t *buf, size_t size,
+                      uint32_t status, uint32_t info);
 
 /* sgnic_net.c: transmit and receive */
 void sgnic_tx_process(SgnicChannel *ch);
@@ -155,13 +178,10 @@ void sgnic_tx_bh(void *opaque);
 bool sgnic_can_receive(NetClientState *nc);
 ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size);
 void sgnic_rx_flush(SgnicState *s);
-bool sgnic_rx_place(SgnicChannel *ch, const uint8_t *buf, size_t size,
-                    uint32_t status, uint32_t info);
-uint32_t sgnic_rx_csum_status(SgnicState *s, const uint8_t *buf, size_t size);
 
 /* sgnic_rsc.c: receive segment coalescing */
 ssize_t sgnic_rsc_receive(SgnicState *s, SgnicChannel *ch, const uint8_t *buf,
-                          size_t size);
+                          size_t size, uint32_t csum);
 bool sgnic_rsc_flush(SgnicState *s);
 bool sgnic_rsc_load_valid(SgnicState *s);
 void sgnic_rsc_discard(SgnicState *s, uint32_t chan);

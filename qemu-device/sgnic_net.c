@@ -379,7 +379,7 @@ static bool sgnic_rx_l4_present(const uint8_t *buf, size_t size)
            (proto == IP_PROTO_UDP && plen >= 8);
 }
 
-uint32_t sgnic_rx_csum_status(SgnicState *s, const uint8_t *buf, size_t size)
+static uint32_t sgnic_rx_csum_status(SgnicState *s, const uint8_t *buf, size_t size)
 {
     struct iovec iov = { .iov_base = (void *)buf, .iov_len = size };
     EthL4HdrProto l4;
@@ -421,103 +421,11 @@ bool sgnic_can_receive(NetClientState *nc)
     return sgnic_bus_master(s) || !(s->ctrl & SGNIC_CTRL_RX_ENABLE);
 }
 
-/*
- * Find posted buffers for size bytes from the channel's head.  Returns the
- * number of descriptors in s->rx_scratch, 0 if the ring lacks buffers for now,
- * -1 if the channel halted, -2 if the frame can never fit.
- */
-static int sgnic_rx_reserve(SgnicChannel *ch, size_t size)
-{
-    SgnicState *s = ch->s;
-    uint32_t avail = sgnic_ring_used(ch);
-    uint32_t i = ch->head;
-    size_t room = 0;
-    unsigned int n;
-
-    for (n = 0; n < avail && room < size; n++) {
-        struct sgnic_desc *d = &s->rx_scratch[n];
-
-        if (n == SGNIC_HW_MAX_CHAIN) {
-            return -2;
-        }
-        if (!sgnic_chan_read_desc(ch, i, d)) {
-            return -1;
-        }
-        if (d->flags & SGNIC_DESC_F_RESERVED) {
-            sgnic_chan_halt(ch, SGNIC_ERR_DESC_FLAGS, i);
-            return -1;
-        }
-        if (!d->len || d->len > SGNIC_HW_MAX_BUF_LEN) {
-            sgnic_chan_halt(ch, SGNIC_ERR_DESC_LEN, i);
-            return -1;
-        }
-        room += d->len;
-        i = (i + 1) & (ch->ring_size - 1);
-    }
-    if (room >= size) {
-        return n;
-    }
-    return avail == ch->ring_size - 1 ? -2 : 0;
-}
-
-/*
- * Place a frame in RX channel ch from its head: false if the posted
- * buffers do not hold it yet.  A frame that can never fit is dropped and
- * counted; a DMA fault halts the channel.  status and info go into the
- * last buffer's writeback (checksum result, RSC).
- */
-bool sgnic_rx_place(SgnicChannel *ch, const uint8_t *buf, size_t size,
-                    uint32_t status, uint32_t info)
-{
-    SgnicState *s = ch->s;
-    PCIDevice *pdev = PCI_DEVICE(s);
-    uint32_t first = ch->head;
-    size_t off = 0;
-    int n, k;
-
-    n = sgnic_rx_reserve(ch, size);
-    if (n == 0) {
-        trace_sgnic_rx_no_buffers(ch->idx, size);
-        return false;
-    }
-    if (n < 0) {
-        if (n == -2) {
-            sgnic_rx_drop(s, SGNIC_REG_STAT_RX_OVERSIZE, "larger than the ring", size);
-        }
-        return true;
-    }
-    for (k = 0; k < n; k++) {
-        const struct sgnic_desc *d = &s->rx_scratch[k];
-        uint32_t idx = (first + k) & (ch->ring_size - 1);
-        uint32_t len = MIN(d->len, size - off);
-        bool last = k == n - 1;
-
-        if (sgnic_inject_dma_fault(s)) {
-            sgnic_chan_halt(ch, SGNIC_ERR_INJECTED, idx);
-            return true;
-        }
-        if (pci_dma_write(pdev, d->addr, buf + off, len) != MEMTX_OK) {
-            sgnic_chan_halt(ch, SGNIC_ERR_BUF_WRITE, idx);
-            return true;
-        }
-        off += len;
-        if (!sgnic_chan_complete(ch, idx, d->flags,
-                                 (k == 0 ? SGNIC_DESC_S_SOP : 0) |
-                                 (last ? SGNIC_DESC_S_EOP | status : 0),
-                                 len, last ? info : 0)) {
-            return true;
-        }
-    }
-    trace_sgnic_rx_frame(ch->idx, first, n, size, status);
-    SGNIC_STAT(s, SGNIC_REG_STAT_RX_PKTS)++;
-    sgnic_chan_end_pass(ch);
-    return true;
-}
-
 ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
 {
     SgnicState *s = qemu_get_nic_opaque(nc);
     SgnicChannel *ch;
+    uint32_t csum;
     ssize_t taken;
 
     /*
@@ -553,14 +461,14 @@ ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
     if (!sgnic_chan_running(ch)) {
         return 0;       /* suspended or halted: wait for resume or reset */
     }
+    csum = sgnic_rx_csum_status(s, buf, size);
     if (s->rsc_max_len || s->rsc.len) {
-        taken = sgnic_rsc_receive(s, ch, buf, size);
+        taken = sgnic_rsc_receive(s, ch, buf, size, csum);
         if (taken >= 0) {
             return taken;
         }
     }
-    return sgnic_rx_place(ch, buf, size, sgnic_rx_csum_status(s, buf, size), 0) ?
-           size : 0;
+    return sgnic_chan_place(ch, buf, size, csum, 0) ? size : 0;
 }
 
 void sgnic_rx_flush(SgnicState *s)

@@ -43,7 +43,7 @@ static uint32_t sgnic_rsc_limit(const SgnicState *s)
  * A TCP segment RSC may take: returns its header length (Ethernet to the
  * end of the TCP options), or 0.
  */
-static uint32_t sgnic_rsc_parse(SgnicState *s, const uint8_t *buf, size_t size)
+static uint32_t sgnic_rsc_parse(const uint8_t *buf, size_t size, uint32_t csum)
 {
     const uint8_t *ip = SGNIC_IP(buf), *th = SGNIC_TCP(buf);
     uint32_t thl;
@@ -63,7 +63,7 @@ static uint32_t sgnic_rsc_parse(SgnicState *s, const uint8_t *buf, size_t size)
         return 0;
     }
     if (net_checksum_finish(net_checksum_add(SGNIC_IP4_HLEN, (uint8_t *)ip)) ||
-        sgnic_rx_csum_status(s, buf, size) != SGNIC_DESC_S_L4_CSUM_OK) {
+        csum != SGNIC_DESC_S_L4_CSUM_OK) {
         return 0;
     }
     return ETH_HLEN + SGNIC_IP4_HLEN + thl;
@@ -164,7 +164,7 @@ bool sgnic_rsc_flush(SgnicState *s)
     }
     /* Like any frame, a held one waits while bus mastering is off. */
     if (!sgnic_chan_running(ch) || !sgnic_bus_master(s) ||
-        !sgnic_rx_place(ch, r->buf, r->len, status, info)) {
+        !sgnic_chan_place(ch, r->buf, r->len, status, info)) {
         return false;
     }
     trace_sgnic_rsc_flush(r->chan, r->segs, r->len);
@@ -207,15 +207,16 @@ void sgnic_rsc_bh(void *opaque)
 }
 
 /*
- * Offer a frame bound for RX channel ch to RSC.  Returns the frame's size
+ * Offer a frame bound for RX channel ch to RSC, with the checksum verdict
+ * the network side found for it.  Returns the frame's size
  * if RSC took it, 0 if it must wait (QEMU queues it), -1 if the caller
  * places it as usual.
  */
 ssize_t sgnic_rsc_receive(SgnicState *s, SgnicChannel *ch, const uint8_t *buf,
-                          size_t size)
+                          size_t size, uint32_t csum)
 {
     SgnicRsc *r = &s->rsc;
-    uint32_t hlen = sgnic_rsc_parse(s, buf, size);
+    uint32_t hlen = sgnic_rsc_parse(buf, size, csum);
 
     if (r->len) {
         if (hlen && r->chan == ch->idx && sgnic_rsc_joins(s, buf, size, hlen)) {
