@@ -20,7 +20,7 @@ help: ## this list
 	@grep -hE '^[a-z][a-z0-9_-]*:.*## ' $(MAKEFILE_LIST) | \
 		awk -F':.*## ' '{ printf "  make %-14s %s\n", $$1, $$2 }'
 	@echo
-	@echo "Knobs: ACCEL=kvm|tcg  SGNIC_CACHE=dir  QEMU_SRC=qemu-tree  GUEST_KERNEL=version"
+	@echo "Knobs: ACCEL=kvm|tcg  SGNIC_CACHE=dir  QEMU_SRC=qemu-tree  GUEST_KERNEL=version  FUZZ_SECS=s FUZZ_JOBS=n"
 
 setup: ## install Debian packages, fetch QEMU 10.0 source and the guest kernel
 	@scripts/setup.sh all
@@ -69,6 +69,18 @@ bench: qemu module ## NIC benchmark vs igb, e1000e, virtio-net, veth (QUICK=1 RE
 stress: setup ## randomized device stress under AddressSanitizer (100k operations)
 	@scripts/stress-asan.sh
 
+fuzz: ## libFuzzer: each sgnic fuzzer FUZZ_SECS s (180), FUZZ_JOBS=1; crashes -> tests/fuzz/repro/
+	@FUZZ_SECS="$(FUZZ_SECS)" FUZZ_JOBS="$(FUZZ_JOBS)" scripts/fuzz.sh run
+
+fuzz-replay: ## replay tests/fuzz/seeds/ and tests/fuzz/repro/ once (also in make test)
+	@scripts/fuzz.sh replay
+
+fuzz-coverage: ## which functions of qemu-device/ the fuzz corpora reach, per target
+	@scripts/fuzz.sh coverage
+
+fuzz-seeds: ## regenerate tests/fuzz/seeds/ with the fuzz binary's seed writer
+	@scripts/fuzz.sh seeds
+
 install: tools ## install the userspace tools and man pages (PREFIX, DESTDIR)
 	@$(MAKE) -s -C userspace-tools O=$(ROOT)/build PREFIX=$(PREFIX) install
 
@@ -82,4 +94,4 @@ clean: ## remove build/ and module objects (the cache stays)
 distclean: clean ## also remove the QEMU build in the cache
 	@$(ENV); rm -rf "$$SGNIC_QEMU_BUILD"
 
-.PHONY: help setup qemu module tools all demo vm test unit qtest vmtest selftest soak debug-kernel bench stress install checkpatch clean distclean
+.PHONY: help setup qemu module tools all demo vm test unit qtest vmtest selftest soak debug-kernel bench stress fuzz fuzz-replay fuzz-coverage fuzz-seeds install checkpatch clean distclean

@@ -53,6 +53,11 @@ hook "$tree/meson.build" "    'hw/net/sgnic'," "^    'hw\/net',$"
 hook "$tree/tests/qtest/meson.build" \
 	"qtests_x86_64 += config_all_devices.has_key('CONFIG_SGNIC') ? ['sgnic-test'] : []" \
 	"^qtests_x86_64 = qtests_i386"
+# Another build of the same tree (scripts/fuzz.sh) adds its own hooks here;
+# the file is sourced, so it can use hook() and die().
+if [ -n "${SGNIC_EXTRA_HOOKS:-}" ]; then
+	. "$SGNIC_EXTRA_HOOKS"
+fi
 
 if [ ! -f "$build/build.ninja" ]; then
 	note "configuring QEMU in $build (first build: 10 to 20 minutes on 2 cores)"
@@ -66,8 +71,10 @@ if [ ! -f "$build/build.ninja" ]; then
 		{ tail -20 "$build/configure.log" >&2; die "configure failed, see $build/configure.log"; }
 fi
 
-note "building qemu-system-x86_64 and tests/qtest/sgnic-test"
-ninja -C "$build" qemu-system-x86_64 tests/qtest/sgnic-test >"$build/ninja.log" 2>&1 ||
+# SGNIC_NINJA_TARGETS: what to build (scripts/fuzz.sh: qemu-fuzz-x86_64).
+read -ra targets <<<"${SGNIC_NINJA_TARGETS:-qemu-system-x86_64 tests/qtest/sgnic-test}"
+note "building ${targets[*]}"
+ninja -C "$build" "${targets[@]}" >"$build/ninja.log" 2>&1 ||
 	{ grep -A15 -m3 'error\|FAILED' "$build/ninja.log" >&2; die "QEMU build failed, see $build/ninja.log"; }
 tail -1 "$build/ninja.log" >&2
 

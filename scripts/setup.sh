@@ -6,7 +6,7 @@
 # Debian 6.12 guest kernel (image unpacked, headers installed).  Each step
 # leaves a stamp in the cache so a second run does nothing.
 #
-# Usage: scripts/setup.sh [apt|qemu-src|kernel|all]   (default: all)
+# Usage: scripts/setup.sh [apt|fuzz|qemu-src|kernel|all]   (default: all)
 set -euo pipefail
 
 . "$(dirname "$0")/env.sh"
@@ -81,6 +81,26 @@ apt_deps() {
 	touch "$stamp"
 }
 
+# clang-16 and libFuzzer for the fuzz build (scripts/fuzz.sh), separate so
+# that a machine set up before it only installs these.
+FUZZ_PKGS=(clang-16 libfuzzer-16-dev libclang-rt-16-dev llvm-16)
+
+apt_fuzz_deps() {
+	local stamp=$SGNIC_CACHE/stamp-apt-fuzz-v1
+	[ -f "$stamp" ] && return 0
+	check_disk 1500 /var/cache/apt
+	note "installing the fuzzing toolchain (${FUZZ_PKGS[*]})"
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \
+		--no-install-recommends "${FUZZ_PKGS[@]}" >&2 || {
+		$SUDO apt-get update -q >&2 ||
+			die "apt-get update failed: no access to the Debian archive?"
+		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \
+			--no-install-recommends "${FUZZ_PKGS[@]}" >&2 ||
+			die "could not install ${FUZZ_PKGS[*]}"
+	}
+	touch "$stamp"
+}
+
 qemu_src() {
 	if [ -n "${QEMU_SRC:-}" ]; then
 		[ -f "$QEMU_SRC/hw/net/meson.build" ] && [ -x "$QEMU_SRC/configure" ] ||
@@ -125,8 +145,9 @@ guest_kernel() {
 
 case "${1:-all}" in
 apt) apt_deps ;;
+fuzz) apt_deps; apt_fuzz_deps; qemu_src ;;
 qemu-src) apt_deps; qemu_src ;;
 kernel) apt_deps; guest_kernel ;;
-all) apt_deps; qemu_src; guest_kernel ;;
-*) die "unknown step '$1' (apt, qemu-src, kernel or all)" ;;
+all) apt_deps; apt_fuzz_deps; qemu_src; guest_kernel ;;
+*) die "unknown step '$1' (apt, fuzz, qemu-src, kernel or all)" ;;
 esac

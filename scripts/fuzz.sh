@@ -1,0 +1,324 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# sgnic under QEMU's libFuzzer harness (docs/fuzzing.md).
+#
+#   scripts/fuzz.sh build     build qemu-fuzz-x86_64 (clang-16, ASan, UBSan) in
+#                             $SGNIC_CACHE/qemu-build-fuzz
+#   scripts/fuzz.sh run       (make fuzz) run each target FUZZ_SECS seconds
+#                             with FUZZ_JOBS processes; the corpus stays in
+#                             $SGNIC_CACHE/fuzz/corpus/<target>, every crash
+#                             or timeout becomes tests/fuzz/repro/<target>-<hash>
+#   scripts/fuzz.sh replay    (make fuzz-replay, make test) run every file of
+#                             tests/fuzz/seeds/<target>/ and tests/fuzz/repro/
+#                             once; ends with "N passed, N failed"
+#   scripts/fuzz.sh replay-open   the same for tests/fuzz/repro-open/ (known,
+#                             unfixed crashes: they are expected to fail)
+#   scripts/fuzz.sh coverage  (make fuzz-coverage) every function of
+#                             qemu-device/, reached or not, per target
+#   scripts/fuzz.sh seeds     regenerate tests/fuzz/seeds/ (sgnic-write-seeds)
+#
+# Knobs: FUZZ_SECS (180), FUZZ_JOBS (1), FUZZ_TARGETS (all four),
+# FUZZ_MINIMIZE_SECS (60; 0 keeps crash files as found), SGNIC_FUZZ_BUILD.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/env.sh"
+
+FUZZ_SECS=${FUZZ_SECS:-180}
+FUZZ_JOBS=${FUZZ_JOBS:-1}
+FUZZ_TARGETS=${FUZZ_TARGETS:-generic-fuzz-sgnic sgnic-ops sgnic-rx sgnic-migrate}
+FUZZ_MINIMIZE_SECS=${FUZZ_MINIMIZE_SECS:-60}
+fuzz_build=${SGNIC_FUZZ_BUILD:-$SGNIC_CACHE/qemu-build-fuzz}
+bin=$fuzz_build/qemu-fuzz-x86_64
+work=$SGNIC_CACHE/fuzz
+src=$SGNIC_ROOT/tests/fuzz
+dict=$work/sgnic.dict
+
+die() { echo "fuzz: error: $*" >&2; exit 1; }
+note() { echo "fuzz: $*" >&2; }
+
+# Leaks stay unchecked: QEMU keeps allocations until exit by design.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1:print_summary=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export SGNIC_FIRMWARE_DIR=${SGNIC_FIRMWARE_DIR:-$SGNIC_CACHE/firmware}
+
+# clang-16, libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer, and
+# source-based coverage counters in the device only (tests/fuzz/profile-list.txt).
+fuzz_config="--cc=clang-16 --cxx=clang++-16 --enable-fuzzing --enable-asan --enable-ubsan
+ --extra-cflags=-fprofile-instr-generate --extra-cflags=-fcoverage-mapping
+ --extra-cflags=-fprofile-list=$src/profile-list.txt --extra-ldflags=-fprofile-instr-generate
+ ${QEMU_CONFIGURE_EXTRA:-}"
+# Fuzzing runs do not keep the coverage counters; make fuzz-coverage does.
+export LLVM_PROFILE_FILE=${LLVM_PROFILE_FILE:-/dev/null}
+
+build() {
+	"$here/setup.sh" fuzz || die "setup failed"
+	# build-qemu.sh configures only an empty directory: start over when
+	# the configuration changed.
+	if [ -f "$fuzz_build/build.ninja" ] &&
+	   [ "$(cat "$fuzz_build/sgnic-fuzz-config" 2>/dev/null)" != "$fuzz_config" ]; then
+		note "fuzz build configuration changed: rebuilding $fuzz_build from scratch"
+		rm -rf "$fuzz_build"
+	fi
+	mkdir -p "$fuzz_build"
+	printf '%s' "$fuzz_config" >"$fuzz_build/sgnic-fuzz-config"
+	# shellcheck disable=SC2086
+	SGNIC_QEMU_BUILD=$fuzz_build \
+	QEMU_CONFIGURE_EXTRA="$(echo $fuzz_config)" \
+	SGNIC_NINJA_TARGETS=qemu-fuzz-x86_64 \
+	SGNIC_EXTRA_HOOKS=$src/tree-hooks.sh \
+		"$here/build-qemu.sh" || die "the fuzz build failed"
+	mkdir -p "$work"
+	"$src/mkdict.sh" clang-16 >"$dict.tmp" && mv "$dict.tmp" "$dict" ||
+		die "could not make the dictionary"
+}
+
+# Per-target libFuzzer options: input size and the dictionary.
+target_opts() {
+	case $1 in
+	sgnic-rx) echo "-max_len=16384" ;;
+	sgnic-migrate) echo "-max_len=4096" ;;
+	*) echo "-max_len=4096 -dict=$dict" ;;
+	esac
+}
+
+common_opts="-detect_leaks=0 -rss_limit_mb=4096 -timeout=30 -print_final_stats=1"
+
+# One worker: rerun libFuzzer after each crash until the time is used up.
+worker() {
+	local t=$1 w=$2 end=$3 log=$4 left runs=0
+	while left=$((end - $(date +%s))); [ "$left" -gt 5 ] && [ "$runs" -lt 50 ]; do
+		runs=$((runs + 1))
+		# shellcheck disable=SC2046
+		"$bin" --fuzz-target="$t" $common_opts $(target_opts "$t") \
+			-max_total_time="$left" -artifact_prefix="$work/artifacts/$t/" \
+			"$work/corpus/$t" >>"$log.$w" 2>&1
+		[ $? -eq 0 ] && break
+	done
+}
+
+# sha1 of a file, first 12 hex digits.
+short_hash() { sha1sum "$1" | cut -c1-12; }
+
+# Copy the artifacts of target t that are new into tests/fuzz/repro/.
+collect() {
+	local t=$1 a name h dst found=0
+	for a in "$work/artifacts/$t"/*; do
+		[ -f "$a" ] || continue
+		h=$(short_hash "$a")
+		name=$(basename "$a")
+		case $name in minimized-*) continue ;; esac
+		dst=$SGNIC_ROOT/tests/fuzz/repro/$t-$h
+		if ls "$SGNIC_ROOT"/tests/fuzz/repro*/"$t-$h"* >/dev/null 2>&1 ||
+		   [ -f "$work/artifacts/$t/.seen-$h" ]; then
+			continue
+		fi
+		touch "$work/artifacts/$t/.seen-$h"
+		found=$((found + 1))
+		mkdir -p "$SGNIC_ROOT/tests/fuzz/repro"
+		if [ "$FUZZ_MINIMIZE_SECS" -gt 0 ] && [ "${name%%-*}" = crash ]; then
+			# shellcheck disable=SC2046
+			"$bin" --fuzz-target="$t" $common_opts $(target_opts "$t") \
+				-minimize_crash=1 -max_total_time="$FUZZ_MINIMIZE_SECS" \
+				-exact_artifact_path="$work/artifacts/$t/minimized-$h" \
+				"$a" >"$work/logs/$t.minimize-$h" 2>&1
+		fi
+		if [ -s "$work/artifacts/$t/minimized-$h" ]; then
+			cp "$work/artifacts/$t/minimized-$h" "$dst"
+		else
+			cp "$a" "$dst"
+		fi
+		note "$t: $name -> tests/fuzz/repro/$(basename "$dst")"
+		# The first report of the crash, for the commit message or issue.
+		grep -m1 -A25 'ERROR: \|runtime error\|Assertion\|deadly signal' \
+			"$work/logs/$t".* 2>/dev/null | head -40 >"$work/logs/$t.report-$h" || true
+	done
+	return "$found"
+}
+
+run() {
+	local t w end start execs cov logs rc=0 found
+	build
+	mkdir -p "$work/logs"
+	for t in $FUZZ_TARGETS; do
+		mkdir -p "$work/corpus/$t" "$work/artifacts/$t"
+		[ -d "$src/seeds/$t" ] && cp -n "$src/seeds/$t"/* "$work/corpus/$t/" 2>/dev/null
+		rm -f "$work/logs/$t".*
+		start=$(date +%s)
+		end=$((start + FUZZ_SECS))
+		note "$t: $FUZZ_SECS s, $FUZZ_JOBS job(s), corpus $work/corpus/$t"
+		for w in $(seq 1 "$FUZZ_JOBS"); do
+			worker "$t" "$w" "$end" "$work/logs/$t" &
+		done
+		wait
+		logs=("$work/logs/$t".*)
+		execs=$(grep -ho 'stat::number_of_executed_units: *[0-9]*' "${logs[@]}" |
+			awk '{ s += $2 } END { print s + 0 }')
+		cov=$(grep -ho 'cov: [0-9]*' "${logs[@]}" | awk '{ print $2 }' | sort -n | tail -1)
+		collect "$t"
+		found=$?
+		echo "fuzz: $t: $execs executions in $((FUZZ_SECS * FUZZ_JOBS)) CPU s" \
+			"($((execs / (FUZZ_SECS * FUZZ_JOBS))) exec/s), ${cov:-0} edges," \
+			"$(ls "$work/corpus/$t" | wc -l) corpus files, $found new crash(es)"
+		[ "$found" -eq 0 ] || rc=1
+	done
+	[ "$rc" -eq 0 ] || note "reproducers are in tests/fuzz/repro/: make fuzz-replay replays them"
+	return "$rc"
+}
+
+# The target a reproducer belongs to: its name up to the hash.
+repro_target() {
+	local n
+	n=$(basename "$1")
+	echo "${n%-*}"
+}
+
+# Run each file once through target t; count them.  After a crash the
+# remaining files run in a new process.
+replay_files() {
+	local t=$1 log
+	shift
+	local files=("$@") i last status
+	log=$(mktemp)
+	while [ ${#files[@]} -gt 0 ]; do
+		# shellcheck disable=SC2046
+		"$bin" --fuzz-target="$t" $common_opts $(target_opts "$t") \
+			"${files[@]}" >"$log" 2>&1
+		status=$?
+		last=
+		for i in "${!files[@]}"; do
+			if grep -qF "Executed ${files[$i]} in" "$log"; then
+				echo "ok: $t $(basename "${files[$i]}")"
+				passed=$((passed + 1))
+				unset 'files[$i]'
+			elif [ -z "$last" ]; then
+				last=$i
+			fi
+		done
+		files=("${files[@]}")
+		[ ${#files[@]} -gt 0 ] || break
+		# The first file that did not finish is the one that failed.
+		echo "FAIL: $t $(basename "${files[0]}") (exit $status)"
+		grep -m1 -A20 'ERROR: \|runtime error\|Assertion\|deadly signal\|timeout' "$log" | sed 's/^/    /'
+		failed=$((failed + 1))
+		files=("${files[@]:1}")
+	done
+	rm -f "$log"
+}
+
+replay() {
+	local set=$1 t files f
+	passed=0 failed=0
+	build >/dev/null
+	for t in $FUZZ_TARGETS; do
+		files=()
+		if [ "$set" = main ]; then
+			for f in "$src/seeds/$t"/*; do
+				[ -f "$f" ] && files+=("$f")
+			done
+			dir=$src/repro
+		else
+			dir=$src/repro-open
+		fi
+		for f in "$dir"/*; do
+			[ -f "$f" ] && [ "$(repro_target "$f")" = "$t" ] && files+=("$f")
+		done
+		[ ${#files[@]} -gt 0 ] && replay_files "$t" "${files[@]}"
+	done
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
+
+# Functions defined in qemu-device/ (file:name), from the sources: a line
+# at column 0 with "(", its continuation lines, then "{" alone.
+device_functions() {
+	local f
+	for f in "$SGNIC_ROOT"/qemu-device/*.c "$SGNIC_ROOT"/qemu-device/*.h; do
+		awk -v file="$(basename "$f")" '
+			state == 2 {
+				if ($0 == "{") print file ":" name
+				state = 0
+			}
+			state == 1 {
+				if ($0 ~ /\)$/) state = 2
+				else if ($0 ~ /;$/ || $0 !~ /,$/) state = 0
+				next
+			}
+			state == 0 && /^[A-Za-z_][^#]*\(/ && $0 !~ /^typedef/ {
+				head = $0
+				sub(/\(.*/, "", head)
+				n = split(head, w, /[ *]+/)
+				name = w[n]
+				if ($0 ~ /\)$/) state = 2
+				else if ($0 ~ /,$/) state = 1
+			}' "$f"
+	done
+}
+
+coverage() {
+	local t out=$SGNIC_BUILD/fuzz-coverage.txt tmp
+	build >/dev/null
+	tmp=$(mktemp -d)
+	for t in $FUZZ_TARGETS; do
+		mkdir -p "$work/corpus/$t"
+		[ -d "$src/seeds/$t" ] && cp -n "$src/seeds/$t"/* "$work/corpus/$t/" 2>/dev/null
+		note "$t: running $(ls "$work/corpus/$t" | wc -l) corpus files once"
+		# shellcheck disable=SC2046
+		"$bin" --fuzz-target="$t" $common_opts $(target_opts "$t") -runs=0 \
+			-print_coverage=1 "$work/corpus/$t" >"$tmp/$t.log" 2>&1
+		# COVERED_FUNC: hits: N edges: a/b name file:line
+		sed -nE 's#^(UN)?COVERED_FUNC: hits: ([0-9]+) edges: ([0-9]+)/([0-9]+) ([A-Za-z_0-9]+) .*hw/net/sgnic/([a-z_]+\.[ch]):.*#\6:\5 \3/\4#p' \
+			"$tmp/$t.log" >"$tmp/$t.cov"
+	done
+	mkdir -p "$SGNIC_BUILD"
+	{
+		printf '%-34s' "function (qemu-device/)"
+		for t in $FUZZ_TARGETS; do printf ' %18s' "$t"; done
+		printf ' %8s\n' "reached"
+		reached=0 total=0
+		while read -r fn; do
+			total=$((total + 1))
+			printf '%-34s' "$fn"
+			any=0
+			for t in $FUZZ_TARGETS; do
+				e=$(awk -v f="$fn" '$1 == f { print $2; exit }' "$tmp/$t.cov")
+				if [ -z "$e" ]; then
+					e="inlined"
+				elif [ "${e%%/*}" -gt 0 ]; then
+					any=1
+				fi
+				printf ' %18s' "$e"
+			done
+			if [ "$any" -eq 1 ]; then
+				reached=$((reached + 1)); printf ' %8s\n' yes
+			else
+				printf ' %8s\n' NO
+			fi
+		done < <(device_functions)
+		echo "$reached of $total functions reached (edges covered/instrumented per target;" \
+			"\"inlined\": no code of its own, counted in its callers)"
+	} | tee "$out"
+	note "written to $out"
+	rm -rf "$tmp"
+}
+
+seeds() {
+	build
+	rm -rf "$src/seeds.new"
+	SGNIC_FUZZ_SEED_DIR=$src/seeds.new "$bin" --fuzz-target=sgnic-write-seeds \
+		-runs=1 >"$work/logs.seeds" 2>&1 || { tail -20 "$work/logs.seeds" >&2; die "seed writer failed"; }
+	rm -rf "$src/seeds"
+	mv "$src/seeds.new" "$src/seeds"
+	note "seeds in tests/fuzz/seeds/: $(find "$src/seeds" -type f | wc -l) files"
+}
+
+case "${1:-run}" in
+build) build ;;
+run) run ;;
+replay) replay main ;;
+replay-open) replay open ;;
+coverage) coverage ;;
+seeds) seeds ;;
+*) die "unknown command '$1' (build, run, replay, replay-open, coverage, seeds)" ;;
+esac
