@@ -16,9 +16,16 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #include <linux/build_bug.h>
+/* sparse checks that the driver converts every field it reads or writes. */
+typedef __le64 sgnic_le64;
+typedef __le32 sgnic_le32;
+typedef __le16 sgnic_le16;
 #else
 #include <stdint.h>
 #include <assert.h>
+typedef uint64_t sgnic_le64;
+typedef uint32_t sgnic_le32;
+typedef uint16_t sgnic_le16;
 #endif
 
 /* ---- PCI identity ------------------------------------------------------ */
@@ -279,19 +286,19 @@
 
 struct sgnic_desc {
 	/* written by the driver */
-	uint64_t addr;		/* buffer bus address */
-	uint32_t len;		/* TX: bytes to send; RX: buffer size */
-	uint32_t flags;		/* SGNIC_DESC_F_* */
-	uint16_t mss;		/* TSO segment size (SOP descriptor) */
-	uint16_t csum_start;	/* TX: checksum start (SOP descriptor) */
-	uint16_t csum_offset;	/* TX: checksum field offset from csum_start */
+	sgnic_le64 addr;	/* buffer bus address */
+	sgnic_le32 len;		/* TX: bytes to send; RX: buffer size */
+	sgnic_le32 flags;	/* SGNIC_DESC_F_* */
+	sgnic_le16 mss;		/* TSO segment size (SOP descriptor) */
+	sgnic_le16 csum_start;	/* TX: checksum start (SOP descriptor) */
+	sgnic_le16 csum_offset;	/* TX: checksum field offset from csum_start */
 	uint16_t reserved0;
 	uint64_t reserved1[3];
 	/* written back by the device */
-	uint32_t status;	/* SGNIC_DESC_S_* | SGNIC_RES_* */
-	uint32_t xfer_len;	/* bytes read (TX) or written (RX) */
-	uint16_t rsc_segs;	/* RX with SGNIC_DESC_S_RSC, else 0 */
-	uint16_t rsc_mss;
+	sgnic_le32 status;	/* SGNIC_DESC_S_* | SGNIC_RES_* */
+	sgnic_le32 xfer_len;	/* bytes read (TX) or written (RX) */
+	sgnic_le16 rsc_segs;	/* RX with SGNIC_DESC_S_RSC, else 0 */
+	sgnic_le16 rsc_mss;
 	uint32_t reserved2;
 };
 

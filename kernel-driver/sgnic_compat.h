@@ -9,6 +9,15 @@
 
 #include <linux/version.h>
 #include <linux/netdevice.h>
+#include <linux/string_helpers.h>
+
+/* str_up_down(): string_choices.h, after 6.1 (str_down_up comes with it) */
+#ifndef str_down_up
+static inline const char *str_up_down(bool v)
+{
+	return v ? "up" : "down";
+}
+#endif
 
 /* netdev_stat_ops (qstats over netlink): 6.10 */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)

@@ -24,7 +24,7 @@
 struct sgnic_plan_cfg {
 	uint64_t max_seg;	/* 0 = no limit */
 	uint64_t bmask;		/* boundary size - 1; 0 = no boundary */
-	uint32_t ushift;	/* SGNIC_PLAN_ADDR_BITS = one unit per element */
+	uint32_t ushift;	/* >= SGNIC_PLAN_ADDR_BITS: one unit per element */
 };
 
 struct sgnic_plan_count {
@@ -43,12 +43,8 @@ static void sgnic_plan_cfg_init(struct sgnic_plan_cfg *cfg,
 	else
 		cfg->bmask = 0;
 
-	if (!lim->unit_shift)
-		cfg->ushift = SGNIC_PLAN_DEFAULT_UNIT_SHIFT;
-	else if (lim->unit_shift < SGNIC_PLAN_ADDR_BITS)
-		cfg->ushift = lim->unit_shift;
-	else
-		cfg->ushift = SGNIC_PLAN_ADDR_BITS;
+	/* sgnic_plan_units() reads a shift of 64 or more as one unit. */
+	cfg->ushift = lim->unit_shift ? lim->unit_shift : SGNIC_PLAN_DEFAULT_UNIT_SHIFT;
 }
 
 /* Units spanned by [addr, addr + len); len > 0 and the range does not wrap. */

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Build hygiene as tests: the module builds W=1 -Werror against the guest's
-# 6.12 headers and Debian 12's own 6.1 headers, checkpatch --strict is
-# clean, and QEMU compiled the device without a warning.
+# 6.12 headers and Debian 12's own 6.1 headers, checkpatch --strict, sparse
+# (make C=2) and the kernel's coccinelle scripts are clean, and QEMU
+# compiled the device without a warning.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -33,6 +34,8 @@ echo "TAP version 13"
 check "module W=1 against $GUEST_KERNEL" make -s -C kernel-driver KDIR="$KDIR"
 check "module W=1 against Debian 6.1 headers" scripts/build-module-check.sh
 check "checkpatch --strict kernel-driver/" scripts/checkpatch.sh
+check "sparse (make C=2) kernel-driver/" scripts/kernel-lint.sh sparse
+check "coccinelle (coccicheck report) kernel-driver/" scripts/kernel-lint.sh cocci
 check "QEMU builds the device without warnings" qemu_device_warnings
 echo "1..$n"
 echo "$pass passed, $fail failed"
