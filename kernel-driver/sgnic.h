@@ -117,6 +117,7 @@ struct sgnic_ring {
 	u16 chan;
 	u32 desc_flags;			/* completion flags for each packet */
 	bool single_xfer;
+	bool rx_starved;		/* RX: a refill ran out of pages */
 
 	union {
 		struct {
@@ -197,9 +198,12 @@ struct sgnic_priv {
 	struct sgnic_ring *tx[SGNIC_MAX_QUEUE_PAIRS];
 	struct sgnic_ring *rx[SGNIC_MAX_QUEUE_PAIRS];
 	bool up;
+	bool dma64;			/* 64-bit DMA mask in use */
 
 	atomic_t test_irqs;		/* MISC_TEST interrupts seen (self-test) */
 	struct work_struct reset_work;
+	struct work_struct link_work;	/* link changes, under RTNL */
+	unsigned long tx_timeout_pairs;	/* bit q: queue q timed out */
 	struct timer_list watchdog;
 	struct sgnic_dev_stats dstats;
 	/* Counters of rings freed by reconfiguration, so totals never go back. */
@@ -235,6 +239,8 @@ void sgnic_down(struct sgnic_priv *priv);
 int sgnic_reconfigure(struct sgnic_priv *priv, u32 pairs, u32 tx_size,
 		      u32 rx_size, unsigned long pflags);
 void sgnic_update_link(struct sgnic_priv *priv);
+void sgnic_unmask_pair(struct sgnic_priv *priv, u32 q);
+void sgnic_write_mac(struct sgnic_priv *priv, const u8 *mac);
 
 /* sgnic_txrx.c */
 int sgnic_alloc_rings(struct sgnic_priv *priv);

@@ -459,10 +459,15 @@ static void sgnic_self_test(struct net_device *netdev,
 		bool single = t >= SGNIC_TEST_LB_SINGLE_WB;
 		bool wb = t == SGNIC_TEST_LB_SG_WB || t == SGNIC_TEST_LB_SINGLE_WB;
 
+		/* A device without writeback has no writeback mode to test. */
+		if (wb && !(priv->caps.features & SGNIC_FEAT_WRITEBACK))
+			continue;
 		data[t] = !!sgnic_hw_selftest_loopback(priv, single, wb);
 	}
-	if (running && sgnic_up(priv))
+	if (running && sgnic_up(priv)) {
 		netdev_err(netdev, "could not restart after the self-test\n");
+		dev_close(netdev);
+	}
 out:
 	for (t = 0; t < SGNIC_TEST_NR; t++)
 		if (data[t])

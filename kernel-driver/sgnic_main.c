@@ -25,8 +25,9 @@ static irqreturn_t sgnic_misc_irq(int irq, void *data)
 	sgnic_wr(priv, SGNIC_REG_MISC_CAUSE, cause);
 	if (cause & SGNIC_MISC_TEST)
 		atomic_inc(&priv->test_irqs);
-	if ((cause & SGNIC_MISC_LINK) && priv->up)
-		sgnic_update_link(priv);
+	/* Carrier and queues change under RTNL, never racing a reset or down. */
+	if (cause & SGNIC_MISC_LINK)
+		schedule_work(&priv->link_work);
 	if (cause & SGNIC_MISC_CHAN_HALT)
 		schedule_work(&priv->reset_work);
 	return IRQ_HANDLED;
@@ -51,36 +52,47 @@ static void sgnic_reset_pair(struct sgnic_priv *priv, u32 q)
 	sgnic_ring_set_moderation(qv->rx, priv->rx_usecs, priv->rx_frames);
 
 	napi_enable(&qv->napi);
+	sgnic_unmask_pair(priv, q);
 	if (netif_carrier_ok(priv->netdev))
 		netif_tx_wake_queue(txq);
 	priv->dstats.chan_resets++;
+}
+
+static void sgnic_link_task(struct work_struct *work)
+{
+	struct sgnic_priv *priv = container_of(work, struct sgnic_priv, link_work);
+
+	rtnl_lock();
+	if (priv->up)
+		sgnic_update_link(priv);
+	rtnl_unlock();
 }
 
 static void sgnic_reset_task(struct work_struct *work)
 {
 	struct sgnic_priv *priv = container_of(work, struct sgnic_priv, reset_work);
 	u32 halted, q, chans;
-	bool any = false;
+	bool timed_out;
 
 	rtnl_lock();
 	if (!priv->up)
 		goto out;
+	/*
+	 * Reset exactly the pairs that need it: a halted channel, or the
+	 * queue the stack reported timed out.  A reset queued twice finds
+	 * nothing the second time and leaves busy pairs alone.
+	 */
 	halted = sgnic_rd(priv, SGNIC_REG_HALTED);
 	for (q = 0; q < priv->num_pairs; q++) {
 		chans = BIT(SGNIC_CHAN_TX(q)) | BIT(SGNIC_CHAN_RX(q));
-		if (!(halted & chans))
+		timed_out = test_and_clear_bit(q, &priv->tx_timeout_pairs);
+		if (halted & chans)
+			netdev_warn(priv->netdev, "queue %u halted (tx status 0x%x, rx status 0x%x), resetting\n",
+				    q, readl(priv->tx[q]->regs + SGNIC_CH_STATUS),
+				    readl(priv->rx[q]->regs + SGNIC_CH_STATUS));
+		else if (!timed_out)
 			continue;
-		netdev_warn(priv->netdev, "queue %u halted (tx status 0x%x, rx status 0x%x), resetting\n",
-			    q, readl(priv->tx[q]->regs + SGNIC_CH_STATUS),
-			    readl(priv->rx[q]->regs + SGNIC_CH_STATUS));
 		sgnic_reset_pair(priv, q);
-		any = true;
-	}
-	/* A TX timeout with no halted channel: reset every pair. */
-	if (!any && !halted) {
-		for (q = 0; q < priv->num_pairs; q++)
-			if (netif_tx_queue_stopped(netdev_get_tx_queue(priv->netdev, q)))
-				sgnic_reset_pair(priv, q);
 	}
 out:
 	rtnl_unlock();
@@ -106,7 +118,12 @@ static void sgnic_watchdog(struct timer_list *t)
 	for (q = 0; q < priv->num_pairs; q++) {
 		struct sgnic_qvec *qv = &priv->qv[q];
 
-		if (!sgnic_ring_pending(qv->tx) && !sgnic_ring_pending(qv->rx))
+		/*
+		 * Completions waiting, or an RX ring that ran out of pages with
+		 * every buffer up the stack: nothing would ever interrupt.
+		 */
+		if (!sgnic_ring_pending(qv->tx) && !sgnic_ring_pending(qv->rx) &&
+		    !READ_ONCE(qv->rx->rx_starved))
 			continue;
 		if (napi_schedule_prep(&qv->napi)) {
 			priv->dstats.watchdog_kicks++;
@@ -156,6 +173,7 @@ static int sgnic_set_dma_limits(struct sgnic_priv *priv)
 	int err;
 
 	err = dma32 ? -EIO : dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	priv->dma64 = !err;
 	if (err) {
 		err = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
 		if (err) {
@@ -190,12 +208,17 @@ static void sgnic_init_netdev(struct sgnic_priv *priv)
 	netdev->watchdog_timeo = 5 * HZ;
 	netdev->min_mtu = SGNIC_MIN_MTU;
 	netdev->max_mtu = priv->caps.max_frame - SGNIC_ETH_OVERHEAD;
-	if (is_valid_ether_addr(mac))
+	if (is_valid_ether_addr(mac)) {
 		eth_hw_addr_set(netdev, mac);
-	else
+	} else {
+		/* The device filters on its own register: tell it. */
 		eth_hw_addr_random(netdev);
+		sgnic_write_mac(priv, netdev->dev_addr);
+	}
 
-	netdev->hw_features = NETIF_F_RXCSUM;
+	netdev->hw_features = 0;
+	if (priv->caps.features & SGNIC_FEAT_RX_CSUM)
+		netdev->hw_features |= NETIF_F_RXCSUM;
 	if (priv->caps.features & SGNIC_FEAT_SG)
 		netdev->hw_features |= NETIF_F_SG;
 	/* The device fills TCP and UDP checksums only, over IPv4 and IPv6. */
@@ -206,6 +229,8 @@ static void sgnic_init_netdev(struct sgnic_priv *priv)
 	if (priv->caps.features & SGNIC_FEAT_RSC)
 		netdev->hw_features |= NETIF_F_GRO_HW;
 	netdev->features = netdev->hw_features;
+	if (priv->dma64)
+		netdev->features |= NETIF_F_HIGHDMA;
 	/* Internal loopback (CTRL.LOOPBACK), off until asked for. */
 	netdev->hw_features |= NETIF_F_LOOPBACK;
 	netdev->vlan_features = netdev->features;
@@ -272,6 +297,7 @@ static int sgnic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (priv->caps.features & SGNIC_FEAT_WRITEBACK)
 		set_bit(SGNIC_PFLAG_WRITEBACK, &priv->pflags);
 	INIT_WORK(&priv->reset_work, sgnic_reset_task);
+	INIT_WORK(&priv->link_work, sgnic_link_task);
 	timer_setup(&priv->watchdog, sgnic_watchdog, 0);
 	sgnic_init_netdev(priv);
 
@@ -305,6 +331,9 @@ static int sgnic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 err_free_misc_irq:
 	sgnic_wr(priv, SGNIC_REG_MISC_MASK, 0);
 	free_irq(pci_irq_vector(pdev, SGNIC_VEC_MISC), priv);
+	/* The interrupt may have queued work before it was freed. */
+	cancel_work_sync(&priv->reset_work);
+	cancel_work_sync(&priv->link_work);
 err_free_vectors:
 	pci_free_irq_vectors(pdev);
 err_free_netdev:
@@ -318,9 +347,11 @@ static void sgnic_remove(struct pci_dev *pdev)
 
 	sgnic_debugfs_remove(priv);
 	unregister_netdev(priv->netdev);
-	cancel_work_sync(&priv->reset_work);
+	/* No interrupt can queue work once it is freed: cancel after that. */
 	sgnic_wr(priv, SGNIC_REG_MISC_MASK, 0);
 	free_irq(pci_irq_vector(pdev, SGNIC_VEC_MISC), priv);
+	cancel_work_sync(&priv->reset_work);
+	cancel_work_sync(&priv->link_work);
 	sgnic_wr(priv, SGNIC_REG_CTRL, SGNIC_CTRL_RESET);
 	pci_free_irq_vectors(pdev);
 	free_netdev(priv->netdev);

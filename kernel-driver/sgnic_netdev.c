@@ -53,13 +53,15 @@ void sgnic_update_link(struct sgnic_priv *priv)
 	if (up == netif_carrier_ok(priv->netdev))
 		return;
 	priv->dstats.link_changes++;
-	if (up) {
+	/*
+	 * Carrier only: the queues keep the state the rings give them (a
+	 * full ring stays stopped until its completions wake it).
+	 */
+	if (up)
 		netif_carrier_on(priv->netdev);
-		netif_tx_wake_all_queues(priv->netdev);
-	} else {
+	else
 		netif_carrier_off(priv->netdev);
-	}
-	netdev_info(priv->netdev, "link %s\n", up ? "up" : "down");
+	netdev_info(priv->netdev, "link %s\n", str_up_down(up));
 }
 
 /*
@@ -87,6 +89,13 @@ static void sgnic_write_ctrl(struct sgnic_priv *priv, netdev_features_t features
 		ctrl |= SGNIC_CTRL_LOOPBACK;
 	sgnic_wr(priv, SGNIC_REG_CTRL, ctrl);
 	sgnic_wr(priv, SGNIC_REG_RSC_MAX_LEN, sgnic_rsc_max_len(priv, features));
+}
+
+/* Set IRQ_EN of both channels of pair q (after napi_enable). */
+void sgnic_unmask_pair(struct sgnic_priv *priv, u32 q)
+{
+	sgnic_wr(priv, SGNIC_REG_IRQ_UNMASK,
+		 BIT(SGNIC_CHAN_TX(q)) | BIT(SGNIC_CHAN_RX(q)));
 }
 
 static void sgnic_set_moderation_all(struct sgnic_priv *priv)
@@ -128,6 +137,7 @@ int sgnic_up(struct sgnic_priv *priv)
 		sgnic_start_ring(priv->tx[q]);
 		sgnic_start_ring(priv->rx[q]);
 		napi_enable(&qv->napi);
+		sgnic_unmask_pair(priv, q);
 		netif_queue_set_napi(netdev, q, NETDEV_QUEUE_TYPE_TX, &qv->napi);
 		netif_queue_set_napi(netdev, q, NETDEV_QUEUE_TYPE_RX, &qv->napi);
 	}
@@ -208,6 +218,7 @@ int sgnic_reconfigure(struct sgnic_priv *priv, u32 pairs, u32 tx_size,
 	priv->tx_ring_size = old_tx;
 	priv->rx_ring_size = old_rx;
 	priv->pflags = old_flags;
+	/* dev_close() calls sgnic_stop(), which knows nothing is up now. */
 	if (sgnic_up(priv))
 		dev_close(priv->netdev);
 	return err;
@@ -218,9 +229,17 @@ static int sgnic_open(struct net_device *netdev)
 	return sgnic_up(netdev_priv(netdev));
 }
 
+/*
+ * A failed restart (reconfiguration, self-test) can leave the interface
+ * IFF_UP with nothing running: stopping it then has nothing to undo, and
+ * a second napi_disable() would never return.
+ */
 static int sgnic_stop(struct net_device *netdev)
 {
-	sgnic_down(netdev_priv(netdev));
+	struct sgnic_priv *priv = netdev_priv(netdev);
+
+	if (priv->up)
+		sgnic_down(priv);
 	return 0;
 }
 
@@ -270,15 +289,18 @@ static int sgnic_set_mac(struct net_device *netdev, void *p)
 {
 	struct sgnic_priv *priv = netdev_priv(netdev);
 	struct sockaddr *addr = p;
-	const u8 *a;
 
 	if (!is_valid_ether_addr(addr->sa_data))
 		return -EADDRNOTAVAIL;
 	eth_hw_addr_set(netdev, addr->sa_data);
-	a = netdev->dev_addr;
+	sgnic_write_mac(priv, netdev->dev_addr);
+	return 0;
+}
+
+void sgnic_write_mac(struct sgnic_priv *priv, const u8 *a)
+{
 	sgnic_wr(priv, SGNIC_REG_MAC_LO, a[0] | a[1] << 8 | a[2] << 16 | a[3] << 24);
 	sgnic_wr(priv, SGNIC_REG_MAC_HI, a[4] | a[5] << 8);
-	return 0;
 }
 
 static void sgnic_set_rx_mode(struct net_device *netdev)
@@ -313,6 +335,7 @@ static void sgnic_tx_timeout(struct net_device *netdev, unsigned int txq)
 
 	priv->dstats.tx_timeouts++;
 	netdev_warn(netdev, "TX queue %u timed out, resetting its channels\n", txq);
+	set_bit(txq, &priv->tx_timeout_pairs);
 	schedule_work(&priv->reset_work);
 }
 

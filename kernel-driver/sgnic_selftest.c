@@ -83,6 +83,8 @@ static int sgnic_lb_run(struct sgnic_priv *priv, struct sgnic_ring *tx,
 	writel(n, tx->regs + SGNIC_CH_TAIL);
 
 	if (!sgnic_lb_wait(tx, n) || !sgnic_lb_wait(rx, 1)) {
+		/* Stop the channel before its buffers go: it may still read them. */
+		writel(SGNIC_CMD_RESET, tx->regs + SGNIC_CH_CMD);
 		err = -ETIMEDOUT;
 		goto unmap;
 	}
@@ -125,11 +127,9 @@ int sgnic_hw_selftest_loopback(struct sgnic_priv *priv, bool single,
 	err = sgnic_alloc_rings(priv);
 	if (err)
 		goto out;
+	/* Polled: IRQ_EN stays clear, the queue vector is not requested. */
 	sgnic_start_ring(priv->tx[0]);
 	sgnic_start_ring(priv->rx[0]);
-	/* Polled: keep the (unrequested) queue vector quiet. */
-	writel(0, priv->tx[0]->regs + SGNIC_CH_IRQ_EN);
-	writel(0, priv->rx[0]->regs + SGNIC_CH_IRQ_EN);
 	sgnic_wr(priv, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_LOOPBACK);
 
 	err = sgnic_lb_run(priv, priv->tx[0], priv->rx[0], frame, single);

@@ -192,7 +192,11 @@ void sgnic_start_ring(struct sgnic_ring *ring)
 	writel(SGNIC_CMD_START, ring->regs + SGNIC_CH_CMD);
 	if (sgnic_ring_is_rx(ring))
 		sgnic_rx_refill(ring);
-	writel(1, ring->regs + SGNIC_CH_IRQ_EN);
+	/*
+	 * IRQ_EN stays clear: the caller unmasks the pair once NAPI is
+	 * enabled, or an interrupt in between would be lost on a disabled
+	 * NAPI with the pair auto-masked.
+	 */
 }
 
 void sgnic_stop_ring(struct sgnic_ring *ring)
@@ -259,6 +263,8 @@ void sgnic_rx_refill(struct sgnic_ring *ring)
 				u64_stats_update_begin(&ring->syncp);
 				ring->rx_stats.alloc_fail++;
 				u64_stats_update_end(&ring->syncp);
+				/* The watchdog polls a ring left short of pages. */
+				WRITE_ONCE(ring->rx_starved, true);
 				break;
 			}
 			buf->dma = page_pool_get_dma_addr(buf->page);
@@ -272,6 +278,8 @@ void sgnic_rx_refill(struct sgnic_ring *ring)
 		ring->next_to_use = i;
 		n++;
 	}
+	if (!sgnic_ring_free(ring))
+		WRITE_ONCE(ring->rx_starved, false);
 	if (n) {
 		/* Descriptors must be visible before the doorbell. */
 		dma_wmb();
@@ -429,6 +437,12 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 
 		skb = ring->skb;
 		ring->skb = NULL;
+		/* eth_type_trans() reads a whole Ethernet header. */
+		if (unlikely(skb->len < ETH_HLEN)) {
+			frame_err++;
+			dev_kfree_skb_any(skb);
+			continue;
+		}
 		if (skb_shinfo(skb)->nr_frags)
 			multi++;
 		if ((status & SGNIC_DESC_S_L4_CSUM_OK) &&
