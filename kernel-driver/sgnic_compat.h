@@ -15,7 +15,9 @@
 #ifndef str_down_up
 static inline const char *str_up_down(bool v)
 {
-	return v ? "up" : "down";
+	if (v)
+		return "up";
+	return "down";
 }
 #endif
 
