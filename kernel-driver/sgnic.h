@@ -134,7 +134,12 @@ struct sgnic_ring {
 			struct sgnic_rx_stats rx_stats;
 		};
 	};
+	/*
+	 * One writer each: syncp for what the ring's owner writes (xmit on
+	 * TX, NAPI on RX), clean_syncp for TX completions counted by NAPI.
+	 */
 	struct u64_stats_sync syncp;
+	struct u64_stats_sync clean_syncp;
 };
 
 struct sgnic_qvec {
@@ -160,12 +165,13 @@ struct sgnic_caps {
 	u32 max_frame;
 };
 
+/* Written from works, the watchdog timer and the stack's TX timeout. */
 struct sgnic_dev_stats {
-	u64 chan_resets;	/* halted channels reset and refilled */
-	u64 watchdog_kicks;	/* NAPI run by the watchdog: lost interrupt */
-	u64 watchdog_halts;	/* halted channels seen by the watchdog */
-	u64 tx_timeouts;
-	u64 link_changes;
+	atomic64_t chan_resets;		/* halted channels reset and refilled */
+	atomic64_t watchdog_kicks;	/* NAPI run by the watchdog: lost interrupt */
+	atomic64_t watchdog_halts;	/* halted channels seen by the watchdog */
+	atomic64_t tx_timeouts;
+	atomic64_t link_changes;
 };
 
 struct sgnic_dbg_file {
@@ -206,7 +212,11 @@ struct sgnic_priv {
 	unsigned long tx_timeout_pairs;	/* bit q: queue q timed out */
 	struct timer_list watchdog;
 	struct sgnic_dev_stats dstats;
-	/* Counters of rings freed by reconfiguration, so totals never go back. */
+	/*
+	 * Counters of rings freed by reconfiguration, so totals never go back;
+	 * stats_lock makes "base plus the published rings" one snapshot.
+	 */
+	seqlock_t stats_lock;
 	struct sgnic_tx_stats tx_base;
 	struct sgnic_rx_stats rx_base;
 

@@ -177,7 +177,8 @@ static void sgnic_get_ethtool_stats(struct net_device *netdev,
 	u32 q, i;
 
 	for (i = 0; i < SGNIC_N_DEV; i++)
-		*data++ = sgnic_stat_at(&priv->dstats, sgnic_dev_stat_descs[i].offset);
+		*data++ = atomic64_read((atomic64_t *)((u8 *)&priv->dstats +
+						       sgnic_dev_stat_descs[i].offset));
 	for (i = 0; i < SGNIC_NUM_STATS; i++)
 		*data++ = sgnic_rd(priv, SGNIC_REG_STAT_RX_NOBUF + 4 * i);
 	tx_tot = data;

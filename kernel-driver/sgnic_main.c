@@ -55,7 +55,7 @@ static void sgnic_reset_pair(struct sgnic_priv *priv, u32 q)
 	sgnic_unmask_pair(priv, q);
 	if (netif_carrier_ok(priv->netdev))
 		netif_tx_wake_queue(txq);
-	priv->dstats.chan_resets++;
+	atomic64_inc(&priv->dstats.chan_resets);
 }
 
 static void sgnic_link_task(struct work_struct *work)
@@ -112,7 +112,7 @@ static void sgnic_watchdog(struct timer_list *t)
 	if (!priv->up)
 		return;
 	if (sgnic_rd(priv, SGNIC_REG_HALTED)) {
-		priv->dstats.watchdog_halts++;
+		atomic64_inc(&priv->dstats.watchdog_halts);
 		schedule_work(&priv->reset_work);
 	}
 	for (q = 0; q < priv->num_pairs; q++) {
@@ -126,7 +126,7 @@ static void sgnic_watchdog(struct timer_list *t)
 		    !READ_ONCE(qv->rx->rx_starved))
 			continue;
 		if (napi_schedule_prep(&qv->napi)) {
-			priv->dstats.watchdog_kicks++;
+			atomic64_inc(&priv->dstats.watchdog_kicks);
 			__napi_schedule(&qv->napi);
 		}
 	}
@@ -296,6 +296,7 @@ static int sgnic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	priv->tx_frames = SGNIC_DEF_IRQ_FRAMES;
 	if (priv->caps.features & SGNIC_FEAT_WRITEBACK)
 		set_bit(SGNIC_PFLAG_WRITEBACK, &priv->pflags);
+	seqlock_init(&priv->stats_lock);
 	INIT_WORK(&priv->reset_work, sgnic_reset_task);
 	INIT_WORK(&priv->link_work, sgnic_link_task);
 	timer_setup(&priv->watchdog, sgnic_watchdog, 0);

@@ -52,7 +52,7 @@ void sgnic_update_link(struct sgnic_priv *priv)
 
 	if (up == netif_carrier_ok(priv->netdev))
 		return;
-	priv->dstats.link_changes++;
+	atomic64_inc(&priv->dstats.link_changes);
 	/*
 	 * Carrier only: the queues keep the state the rings give them (a
 	 * full ring stays stopped until its completions wake it).
@@ -243,44 +243,55 @@ static int sgnic_stop(struct net_device *netdev)
 	return 0;
 }
 
+static u64 sgnic_tx_dropped(const struct sgnic_tx_stats *ts)
+{
+	return ts->drop_too_fragmented + ts->drop_too_many_transfers +
+	       ts->drop_no_resources + ts->map_err;
+}
+
+static u64 sgnic_rx_dropped(const struct sgnic_rx_stats *rs)
+{
+	return rs->alloc_fail + rs->frame_err;
+}
+
 static void sgnic_get_stats64(struct net_device *netdev,
 			      struct rtnl_link_stats64 *stats)
 {
 	struct sgnic_priv *priv = netdev_priv(netdev);
 	struct sgnic_tx_stats ts;
 	struct sgnic_rx_stats rs;
+	unsigned int seq;
 	u32 q;
 
-	stats->tx_packets = priv->tx_base.packets;
-	stats->tx_bytes = priv->tx_base.bytes;
-	stats->rx_packets = priv->rx_base.packets;
-	stats->rx_bytes = priv->rx_base.bytes;
-	stats->tx_dropped = priv->tx_base.drop_too_fragmented +
-			    priv->tx_base.drop_too_many_transfers +
-			    priv->tx_base.drop_no_resources + priv->tx_base.map_err;
-	stats->rx_dropped = priv->rx_base.alloc_fail + priv->rx_base.frame_err;
+	do {
+		seq = read_seqbegin(&priv->stats_lock);
+		stats->tx_packets = priv->tx_base.packets;
+		stats->tx_bytes = priv->tx_base.bytes;
+		stats->rx_packets = priv->rx_base.packets;
+		stats->rx_bytes = priv->rx_base.bytes;
+		stats->tx_dropped = sgnic_tx_dropped(&priv->tx_base);
+		stats->rx_dropped = sgnic_rx_dropped(&priv->rx_base);
 
-	rcu_read_lock();
-	for (q = 0; q < SGNIC_MAX_QUEUE_PAIRS; q++) {
-		struct sgnic_ring *tx = READ_ONCE(priv->tx[q]);
-		struct sgnic_ring *rx = READ_ONCE(priv->rx[q]);
+		rcu_read_lock();
+		for (q = 0; q < SGNIC_MAX_QUEUE_PAIRS; q++) {
+			struct sgnic_ring *tx = READ_ONCE(priv->tx[q]);
+			struct sgnic_ring *rx = READ_ONCE(priv->rx[q]);
 
-		if (tx) {
-			sgnic_get_tx_stats(tx, &ts);
-			stats->tx_packets += ts.packets;
-			stats->tx_bytes += ts.bytes;
-			stats->tx_dropped += ts.drop_too_fragmented +
-					     ts.drop_too_many_transfers +
-					     ts.drop_no_resources + ts.map_err;
+			if (tx) {
+				sgnic_get_tx_stats(tx, &ts);
+				stats->tx_packets += ts.packets;
+				stats->tx_bytes += ts.bytes;
+				stats->tx_dropped += sgnic_tx_dropped(&ts);
+			}
+			if (rx) {
+				sgnic_get_rx_stats(rx, &rs);
+				stats->rx_packets += rs.packets;
+				stats->rx_bytes += rs.bytes;
+				stats->rx_dropped += sgnic_rx_dropped(&rs);
+			}
 		}
-		if (rx) {
-			sgnic_get_rx_stats(rx, &rs);
-			stats->rx_packets += rs.packets;
-			stats->rx_bytes += rs.bytes;
-			stats->rx_dropped += rs.alloc_fail + rs.frame_err;
-		}
-	}
-	rcu_read_unlock();
+		rcu_read_unlock();
+	} while (read_seqretry(&priv->stats_lock, seq));
 	stats->rx_missed_errors = sgnic_rd(priv, SGNIC_REG_STAT_RX_NOBUF);
 	stats->rx_length_errors = sgnic_rd(priv, SGNIC_REG_STAT_RX_OVERSIZE);
 }
@@ -333,7 +344,7 @@ static void sgnic_tx_timeout(struct net_device *netdev, unsigned int txq)
 {
 	struct sgnic_priv *priv = netdev_priv(netdev);
 
-	priv->dstats.tx_timeouts++;
+	atomic64_inc(&priv->dstats.tx_timeouts);
 	netdev_warn(netdev, "TX queue %u timed out, resetting its channels\n", txq);
 	set_bit(txq, &priv->tx_timeout_pairs);
 	schedule_work(&priv->reset_work);

@@ -40,6 +40,7 @@ static struct sgnic_ring *sgnic_ring_alloc(struct sgnic_priv *priv, u16 qid,
 	if (test_bit(SGNIC_PFLAG_WRITEBACK, &priv->pflags))
 		ring->desc_flags |= SGNIC_DESC_F_STATUS_UPDATE;
 	u64_stats_init(&ring->syncp);
+	u64_stats_init(&ring->clean_syncp);
 
 	ring->desc = dma_alloc_coherent(dev, size * SGNIC_DESC_SIZE,
 					&ring->desc_dma, GFP_KERNEL);
@@ -150,7 +151,11 @@ void sgnic_free_rings(struct sgnic_priv *priv)
 
 	struct sgnic_ring *tx[SGNIC_MAX_QUEUE_PAIRS], *rx[SGNIC_MAX_QUEUE_PAIRS];
 
-	/* Readers of the stats hold RCU: unpublish, wait, then free. */
+	/*
+	 * Fold and unpublish in one step for the stats readers (stats_lock),
+	 * then wait out readers still holding RCU, then free.
+	 */
+	write_seqlock(&priv->stats_lock);
 	sgnic_fold_ring_stats(priv);
 	for (q = 0; q < SGNIC_MAX_QUEUE_PAIRS; q++) {
 		tx[q] = priv->tx[q];
@@ -160,6 +165,7 @@ void sgnic_free_rings(struct sgnic_priv *priv)
 		priv->qv[q].tx = NULL;
 		priv->qv[q].rx = NULL;
 	}
+	write_sequnlock(&priv->stats_lock);
 	synchronize_net();
 	for (q = 0; q < SGNIC_MAX_QUEUE_PAIRS; q++) {
 		if (tx[q])
@@ -557,21 +563,21 @@ static void sgnic_tx_clean(struct sgnic_ring *ring, int napi_budget)
 	if (!bql_pkts && !residual)
 		return;
 
-	u64_stats_update_begin(&ring->syncp);
+	u64_stats_update_begin(&ring->clean_syncp);
 	ring->tx_stats.packets += pkts;
 	ring->tx_stats.bytes += bytes;
 	ring->tx_stats.residual += residual;
 	ring->tx_stats.dev_refused += refused;
-	u64_stats_update_end(&ring->syncp);
+	u64_stats_update_end(&ring->clean_syncp);
 
 	netdev_tx_completed_queue(txq, bql_pkts, bql_bytes);
 	if (unlikely(netif_tx_queue_stopped(txq)) &&
 	    sgnic_ring_free(ring) >= SGNIC_HW_MAX_CHAIN + 1 &&
 	    netif_carrier_ok(ring->priv->netdev)) {
 		netif_tx_wake_queue(txq);
-		u64_stats_update_begin(&ring->syncp);
+		u64_stats_update_begin(&ring->clean_syncp);
 		ring->tx_stats.wake++;
-		u64_stats_update_end(&ring->syncp);
+		u64_stats_update_end(&ring->clean_syncp);
 	}
 }
 
@@ -649,12 +655,14 @@ static void sgnic_add_rx(struct sgnic_rx_stats *sum, const struct sgnic_rx_stats
 
 void sgnic_get_tx_stats(struct sgnic_ring *ring, struct sgnic_tx_stats *out)
 {
-	unsigned int start;
+	unsigned int start, cstart;
 
 	do {
 		start = u64_stats_fetch_begin(&ring->syncp);
+		cstart = u64_stats_fetch_begin(&ring->clean_syncp);
 		*out = ring->tx_stats;
-	} while (u64_stats_fetch_retry(&ring->syncp, start));
+	} while (u64_stats_fetch_retry(&ring->syncp, start) ||
+		 u64_stats_fetch_retry(&ring->clean_syncp, cstart));
 }
 
 void sgnic_get_rx_stats(struct sgnic_ring *ring, struct sgnic_rx_stats *out)
