@@ -256,49 +256,30 @@ device_functions() {
 	done
 }
 
+# Every function of qemu-device/, with how often each target's corpus
+# entered it: the fuzz build counts the device's code (source-based
+# coverage, so inlined functions count too); llvm-cov reads the counters.
 coverage() {
-	local t out=$SGNIC_BUILD/fuzz-coverage.txt tmp
+	local t out=$SGNIC_BUILD/fuzz-coverage.txt tmp args=()
 	build >/dev/null
 	tmp=$(mktemp -d)
+	device_functions >"$tmp/functions"
 	for t in $FUZZ_TARGETS; do
 		mkdir -p "$work/corpus/$t"
 		[ -d "$src/seeds/$t" ] && cp -n "$src/seeds/$t"/* "$work/corpus/$t/" 2>/dev/null
 		note "$t: running $(ls "$work/corpus/$t" | wc -l) corpus files once"
 		# shellcheck disable=SC2046
-		"$bin" --fuzz-target="$t" $common_opts $(target_opts "$t") -runs=0 \
-			-print_coverage=1 "$work/corpus/$t" >"$tmp/$t.log" 2>&1
-		# COVERED_FUNC: hits: N edges: a/b name file:line
-		sed -nE 's#^(UN)?COVERED_FUNC: hits: ([0-9]+) edges: ([0-9]+)/([0-9]+) ([A-Za-z_0-9]+) .*hw/net/sgnic/([a-z_]+\.[ch]):.*#\6:\5 \3/\4#p' \
-			"$tmp/$t.log" >"$tmp/$t.cov"
+		LLVM_PROFILE_FILE=$tmp/$t.profraw "$bin" --fuzz-target="$t" $common_opts \
+			$(target_opts "$t") -runs=0 "$work/corpus/$t" >"$tmp/$t.log" 2>&1 ||
+			{ tail -30 "$tmp/$t.log" >&2; die "$t: a corpus file crashes (see above); make fuzz-replay"; }
+		llvm-profdata-16 merge -sparse "$tmp/$t.profraw" -o "$tmp/$t.profdata" &&
+		llvm-cov-16 export -instr-profile="$tmp/$t.profdata" "$bin" \
+			"$SGNIC_QEMU_TREE"/hw/net/sgnic/*.[ch] >"$tmp/$t.json" ||
+			die "$t: llvm-cov failed"
+		args+=("$t=$tmp/$t.json")
 	done
 	mkdir -p "$SGNIC_BUILD"
-	{
-		printf '%-34s' "function (qemu-device/)"
-		for t in $FUZZ_TARGETS; do printf ' %18s' "$t"; done
-		printf ' %8s\n' "reached"
-		reached=0 total=0
-		while read -r fn; do
-			total=$((total + 1))
-			printf '%-34s' "$fn"
-			any=0
-			for t in $FUZZ_TARGETS; do
-				e=$(awk -v f="$fn" '$1 == f { print $2; exit }' "$tmp/$t.cov")
-				if [ -z "$e" ]; then
-					e="inlined"
-				elif [ "${e%%/*}" -gt 0 ]; then
-					any=1
-				fi
-				printf ' %18s' "$e"
-			done
-			if [ "$any" -eq 1 ]; then
-				reached=$((reached + 1)); printf ' %8s\n' yes
-			else
-				printf ' %8s\n' NO
-			fi
-		done < <(device_functions)
-		echo "$reached of $total functions reached (edges covered/instrumented per target;" \
-			"\"inlined\": no code of its own, counted in its callers)"
-	} | tee "$out"
+	python3 "$src/coverage-table.py" "$tmp/functions" "${args[@]}" | tee "$out"
 	note "written to $out"
 	rm -rf "$tmp"
 }

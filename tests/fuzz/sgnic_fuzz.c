@@ -39,6 +39,8 @@
 #include "qobject/qstring.h"
 #include "qom/object.h"
 #include "hw/qdev-core.h"
+#include "hw/qdev-properties.h"
+#include "monitor/qdev.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/pci_device.h"
 #include "hw/pci/msi.h"
@@ -62,7 +64,7 @@
 static const uint8_t sg_mac[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 static const uint8_t sg_peer_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x01 };
 
-/* ---- Guest memory ---------------------------------------------------------- */
+/* ---- Guest memory ------------------------------------------------------- */
 
 /*
  * The machine has 512 MiB of RAM from address 0.  Rings, buffers and
@@ -77,12 +79,14 @@ static const uint8_t sg_peer_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x01 };
 #define SG_BUF_SIZE         0x10000
 #define SG_NUM_BUFS         32
 #define SG_BUF_AREA         SG_RING_SLOT(SGNIC_NUM_CHANS)
-#define SG_BUF(k)           (SG_BUF_AREA + (uint64_t)((k) % SG_NUM_BUFS) * SG_BUF_SIZE)
-#define SG_COMPL(c)         (SG_BUF_AREA + SG_NUM_BUFS * SG_BUF_SIZE + (uint64_t)(c) * 64)
+#define SG_BUF(k) \
+    (SG_BUF_AREA + (uint64_t)((k) % SG_NUM_BUFS) * SG_BUF_SIZE)
+#define SG_COMPL(c) \
+    (SG_BUF_AREA + SG_NUM_BUFS * SG_BUF_SIZE + (uint64_t)(c) * 64)
 #define SG_MSI_SINK         (SG_COMPL(0) + SG_PAGE)
 
 /* Addresses that decode to nothing, or to something odd. */
-#define SG_HOLE             0x40000000ULL       /* between RAM and the PCI hole */
+#define SG_HOLE             0x40000000ULL   /* between RAM and PCI hole */
 #define SG_WRAP             0xffffffffffffffc0ULL
 #define SG_HIGH             (1ULL << 52)
 #define SG_APIC             0xfee00000ULL
@@ -151,7 +155,7 @@ static void sg_mem_clean(void)
     }
 }
 
-/* ---- Registers --------------------------------------------------------------- */
+/* ---- Registers ---------------------------------------------------------- */
 
 static uint32_t sg_rd(uint32_t off)
 {
@@ -251,7 +255,7 @@ static void sg_enable(void)
     }
 }
 
-/* ---- The network peer ------------------------------------------------------- */
+/* ---- The network peer --------------------------------------------------- */
 
 /* Read and drop what the device sent; a full socket would stall its TX. */
 static void sg_drain_tx(void)
@@ -271,17 +275,16 @@ static int sg_backend_pending(void)
     return n;
 }
 
-/* Run bottom halves, timers due and the netdev's socket handler. */
+/*
+ * Run what is pending: bottom halves, timers due, the netdev's socket
+ * handler (for frames both ways).
+ */
 static void sg_pump(void)
 {
-    int i;
-
-    for (i = 0; i < 4; i++) {
-        sg_drain_tx();
-        main_loop_wait(true);
-    }
+    sg_drain_tx();
     flush_events(sg.qts);
     sg_drain_tx();
+    flush_events(sg.qts);
 }
 
 /*
@@ -368,7 +371,7 @@ static void sg_drain_net(void)
     qemu_flush_queued_packets(sg.backend_nc);
 }
 
-/* ---- Frames ------------------------------------------------------------------- */
+/* ---- Frames ------------------------------------------------------------- */
 
 enum {
     SG_FR_RAW,          /* bytes from the input */
@@ -440,7 +443,7 @@ static uint32_t sg_len_field(uint32_t real, uint8_t var)
     }
 }
 
-/* Write the L4 header at l4 and its checksum; pseudo is the pseudo-header sum. */
+/* Write the L4 header at l4 and its checksum (pseudo: pseudo-header sum). */
 static void sg_put_l4(uint8_t *l4, size_t l4len, uint8_t proto, uint8_t var,
                       uint32_t pseudo, uint32_t seq, uint8_t flags)
 {
@@ -568,7 +571,9 @@ static size_t sg_put_ipv6(uint8_t *ip, size_t avail, uint8_t proto,
 
 static void sg_put_eth(uint8_t *buf, uint8_t dst, uint16_t type)
 {
-    static const uint8_t bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    static const uint8_t bcast[ETH_ALEN] = {
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+    };
     static const uint8_t mcast[ETH_ALEN] = { 0x01, 0x00, 0x5e, 0, 0, 1 };
     static const uint8_t other[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x99 };
     static const uint8_t *const dsts[4] = { sg_mac, bcast, mcast, other };
@@ -665,7 +670,7 @@ static size_t sg_build_frame(uint8_t *buf, size_t len, uint8_t kind,
     return len;
 }
 
-/* ---- Menus ------------------------------------------------------------------ */
+/* ---- Menus -------------------------------------------------------------- */
 
 static const uint32_t sg_global_regs[] = {
     SGNIC_REG_ID, SGNIC_REG_VERSION, SGNIC_REG_FEATURES, SGNIC_REG_QUEUES,
@@ -702,7 +707,8 @@ static uint32_t sg_target_reg(unsigned int i)
         SGNIC_CHAN_REG(0, SGNIC_CH_CMD), SGNIC_CHAN_REG(1, SGNIC_CH_CMD),
         SGNIC_CHAN_REG(2, SGNIC_CH_TAIL), SGNIC_CHAN_REG(3, SGNIC_CH_TAIL),
         SGNIC_CHAN_REG(3, SGNIC_CH_CMD), SGNIC_CHAN_REG(0, SGNIC_CH_RING_LO),
-        SGNIC_CHAN_REG(1, SGNIC_CH_IRQ_EN), SGNIC_CHAN_REG(1, SGNIC_CH_COMPL_LO),
+        SGNIC_CHAN_REG(1, SGNIC_CH_IRQ_EN),
+        SGNIC_CHAN_REG(1, SGNIC_CH_COMPL_LO),
         SGNIC_CHAN_REG(15, SGNIC_CH_TAIL),
     };
 
@@ -832,24 +838,21 @@ static const uint32_t sg_tunable_values[16] = {
     5, 13,
 };
 
-/* ---- Operations (sgnic-ops, and after a load in sgnic-migrate) ------------- */
+/* ---- Operations (sgnic-ops, and after a load in sgnic-migrate) ---------- */
 
+/* Operand bytes a..g of each; docs/fuzzing.md has the bit layouts. */
 enum {
     SG_OP_WRITE,        /* register write: a sel/size, b index, c-f value */
     SG_OP_READ,         /* register read: as WRITE */
-    SG_OP_RING,         /* program a ring: a chan/flags, b size, c base, d compl, e irq */
-    SG_OP_DESC,         /* write descriptors: a chan/doorbell/count, b index, c addr,
-                           d-e len, f flags, g mss/csum */
+    SG_OP_RING,         /* a chan/flags, b size, c base, d compl, e irq */
+    SG_OP_DESC,         /* a chan/bell/count, b index, c addr, d-e len, f-g */
     SG_OP_DOORBELL,     /* a chan, b mode, c-f value */
     SG_OP_CMD,          /* a chan, b command */
-    SG_OP_TX,           /* a TX packet: a pair/buffer, b kind, c var, d-e len,
-                           f descriptors/flags, g mss/offsets/csum */
-    SG_OP_RX_POST,      /* post RX buffers: a pair/buffer, b count, c size/addr,
-                           d flags, e no-doorbell */
-    SG_OP_FILL,         /* fill a RAM buffer: a buffer, b kind, c var, d-e len */
-    SG_OP_FRAME,        /* frame from the peer: a kind, b var, c-d len, e dst/
-                           zero-length/repeat, f refill */
-    SG_OP_PCI,          /* a what: command, config write/read, FLR, MSI-X control */
+    SG_OP_TX,           /* a TX packet: a pair/buffer, b kind, c var, d-e len */
+    SG_OP_RX_POST,      /* RX buffers: a pair/buffer, b count, c size/addr */
+    SG_OP_FILL,         /* a RAM buffer: a buffer, b kind, c var, d-e len */
+    SG_OP_FRAME,        /* from the peer: a kind, b var, c-d len, e, f refill */
+    SG_OP_PCI,          /* a: command, config write/read, FLR, MSI-X control */
     SG_OP_MSIX,         /* a vector, b address, c-d data, e mask */
     SG_OP_CLOCK,        /* a step */
     SG_OP_LINK,         /* a up/down */
@@ -858,6 +861,7 @@ enum {
     SG_OP_RESET,        /* a kind */
     SG_OP_TUNABLE,      /* a which, b value */
     SG_OP_FLUSH,
+    SG_OP_REPLUG,       /* unplug the device and plug a new one in its slot */
     SG_OP_COUNT
 };
 
@@ -913,7 +917,7 @@ static void sg_put_desc(uint64_t at, uint64_t addr, uint32_t len,
     sg_dirty(addr, MIN(len, SGNIC_HW_MAX_PKT_LEN));
 }
 
-/* Program ring c at its slot, size entries, and start it (the macros' setup). */
+/* Program channel c's ring registers (the RING op and the macros' setup). */
 static void sg_ring_setup(unsigned int c, uint32_t size, uint64_t base,
                           uint64_t compl, uint32_t irq_mod, uint32_t irq_gap,
                           bool reset, bool zero, uint32_t tail, bool irq_en,
@@ -945,7 +949,7 @@ static void sg_ring_setup(unsigned int c, uint32_t size, uint64_t base,
     }
 }
 
-/* A stopped channel gets a plain 64-entry ring, so macros reach the datapath. */
+/* A stopped channel gets a plain 64-entry ring: macros reach the datapath. */
 static void sg_ring_ensure(unsigned int c)
 {
     if (SGNIC_CH_STATE(sg_crd(c, SGNIC_CH_STATUS)) == SGNIC_STATE_STOPPED) {
@@ -979,20 +983,36 @@ static void sg_reg_access(const SgOp *op, bool write)
         addr = sg.bar2 + (raw & (SGNIC_BAR_MSIX_SIZE - 1));
         break;
     }
-    switch (size) {
-    case 1:
-        write ? qtest_writeb(sg.qts, addr, val) : (void)qtest_readb(sg.qts, addr);
-        break;
-    case 2:
-        write ? qtest_writew(sg.qts, addr, val) : (void)qtest_readw(sg.qts, addr);
-        break;
-    case 8:
-        write ? qtest_writeq(sg.qts, addr, (uint64_t)~val << 32 | val)
-              : (void)qtest_readq(sg.qts, addr);
-        break;
-    default:
-        write ? qtest_writel(sg.qts, addr, val) : (void)qtest_readl(sg.qts, addr);
-        break;
+    if (write) {
+        switch (size) {
+        case 1:
+            qtest_writeb(sg.qts, addr, val);
+            break;
+        case 2:
+            qtest_writew(sg.qts, addr, val);
+            break;
+        case 8:
+            qtest_writeq(sg.qts, addr, (uint64_t)~val << 32 | val);
+            break;
+        default:
+            qtest_writel(sg.qts, addr, val);
+            break;
+        }
+    } else {
+        switch (size) {
+        case 1:
+            qtest_readb(sg.qts, addr);
+            break;
+        case 2:
+            qtest_readw(sg.qts, addr);
+            break;
+        case 8:
+            qtest_readq(sg.qts, addr);
+            break;
+        default:
+            qtest_readl(sg.qts, addr);
+            break;
+        }
     }
     if (write && chan_reg) {
         sg_dirty_chan(((addr - sg.bar0 - SGNIC_CHAN_BASE) / SGNIC_CHAN_STRIDE) %
@@ -1129,7 +1149,7 @@ static void sg_op_tx(const SgOp *op)
     }
 }
 
-/* Post count RX buffers of one size from the channel's tail and ring the bell. */
+/* Post count RX buffers of one size from the channel's tail, ring the bell. */
 static void sg_op_rx_post(const SgOp *op)
 {
     unsigned int c = SGNIC_CHAN_RX(op->a & 7), k, count = (op->b & 63) + 1;
@@ -1207,7 +1227,8 @@ static void sg_op_frame(const SgOp *op, SgInput *in)
         if (op->e & 4) {
             sg_queue_frame(frame, 0);
         }
-        flen = sg_build_frame(frame, len, op->a, op->b + i, op->e, raw, raw_len);
+        flen = sg_build_frame(frame, len, op->a, op->b + i, op->e,
+                              raw, raw_len);
         sg_queue_frame(frame, flen);
     }
     sg_flush_frames();
@@ -1240,11 +1261,13 @@ static void sg_op_pci(const SgOp *op)
     case 2:
         qpci_config_readl(sg.qdev, op->b & ~3);
         break;
-    case 3:
-        qpci_config_writew(sg.qdev, sg.exp_cap + PCI_EXP_DEVCTL,
-                           qpci_config_readw(sg.qdev, sg.exp_cap + PCI_EXP_DEVCTL) |
+    case 3: {
+        uint8_t devctl = sg.exp_cap + PCI_EXP_DEVCTL;
+
+        qpci_config_writew(sg.qdev, devctl, qpci_config_readw(sg.qdev, devctl) |
                            PCI_EXP_DEVCTL_BCR_FLR);
         break;
+    }
     default:
         qpci_config_writew(sg.qdev, sg.msix_cap + PCI_MSIX_FLAGS,
                            (op->b & 1 ? PCI_MSIX_FLAGS_ENABLE : 0) |
@@ -1277,6 +1300,41 @@ static void sg_op_reset(const SgOp *op)
         sg_enable();
         break;
     }
+}
+
+/* The device, its PCI function and its end of the netdev link. */
+static void sg_bind(DeviceState *dev)
+{
+    sg.dev = dev;
+    sg.pdev = PCI_DEVICE(dev);
+    sg.nic_nc = sg.backend_nc->peer;
+    g_assert(sg.nic_nc);
+}
+
+/*
+ * Unplug with whatever is in flight (timers, bottom halves, queued frames,
+ * a held RSC frame), then plug the same device again, as device_del and
+ * device_add would on a hotplug slot.  q35's root bus has none, so the new
+ * device is realized directly, as if cold-plugged, instead of through the
+ * monitor's checks.
+ */
+static void sg_replug(void)
+{
+    BusState *bus = qdev_get_parent_bus(sg.dev);
+    DeviceState *dev;
+
+    object_unparent(OBJECT(sg.dev));
+    dev = qdev_new("sgnic");
+    qdev_prop_set_netdev(dev, "netdev", sg.backend_nc);
+    qdev_prop_set_macaddr(dev, "mac", sg_mac);
+    qdev_prop_set_int32(dev, "addr", SG_DEVFN);
+    qdev_prop_set_uint32(dev, "queues", SG_QUEUES);
+    qdev_set_id(dev, g_strdup(SG_NIC_ID), &error_abort);
+    dev->hotplugged = false;    /* the root bus takes cold-plugged devices */
+    qdev_realize_and_unref(dev, bus, &error_abort);
+    sg_bind(dev);
+    sg.tunables_dirty = false;
+    sg_enable();
 }
 
 static void sg_op_tunable(const SgOp *op)
@@ -1365,6 +1423,9 @@ static void sg_run_op(const SgOp *op, SgInput *in)
     case SG_OP_TUNABLE:
         sg_op_tunable(op);
         break;
+    case SG_OP_REPLUG:
+        sg_replug();
+        break;
     default:
         break;
     }
@@ -1383,7 +1444,7 @@ static void sg_run_ops(SgInput *in)
     }
 }
 
-/* ---- Per-input lifetime ------------------------------------------------------- */
+/* ---- Per-input lifetime ------------------------------------------------- */
 
 /* SGNIC_FUZZ_DEBUG=1: what each input did, for checking seeds and targets. */
 static void sg_debug_stats(void)
@@ -1459,12 +1520,9 @@ static void sg_pre_fuzz(QTestState *s)
 
     sg.qts = s;
     sg_burst = g_byte_array_new();
-    sg.dev = DEVICE(object_resolve_path_type("", "sgnic", NULL));
-    g_assert(sg.dev);
-    sg.pdev = PCI_DEVICE(sg.dev);
     sg.backend_nc = qemu_find_netdev(SG_NETDEV_ID);
-    g_assert(sg.backend_nc && sg.backend_nc->peer);
-    sg.nic_nc = sg.backend_nc->peer;
+    g_assert(sg.backend_nc);
+    sg_bind(DEVICE(object_resolve_path_type("", "sgnic", NULL)));
     sg.bus = qpci_new_pc(s, NULL);
     sg.qdev = qpci_device_find(sg.bus, SG_DEVFN);
     g_assert(sg.qdev);
@@ -1486,7 +1544,7 @@ static void sg_pre_fuzz(QTestState *s)
     sg_finish();
 }
 
-/* ---- sgnic-ops -------------------------------------------------------------- */
+/* ---- sgnic-ops ---------------------------------------------------------- */
 
 static void sg_ops_fuzz(QTestState *s, const unsigned char *data, size_t size)
 {
@@ -1497,7 +1555,7 @@ static void sg_ops_fuzz(QTestState *s, const unsigned char *data, size_t size)
     sg_finish();
 }
 
-/* ---- sgnic-rx ----------------------------------------------------------------- */
+/* ---- sgnic-rx ----------------------------------------------------------- */
 
 /* Input byte 0 of sgnic-rx: how the device is set up. */
 #define SG_RXCFG_RSC        (1u << 0)
@@ -1526,8 +1584,8 @@ static void sg_rx_setup(uint8_t cfg)
             memset(&ring[i], 0, sizeof(ring[i]));
             ring[i].addr = cpu_to_le64(SG_BUF(q * 16) + (uint64_t)i * blen);
             ring[i].len = cpu_to_le32(blen);
-            ring[i].flags = cpu_to_le32(SGNIC_DESC_F_INTERRUPT |
-                                        (i % 4 == 3 ? SGNIC_DESC_F_STATUS_UPDATE : 0));
+            ring[i].flags = cpu_to_le32(SGNIC_DESC_F_INTERRUPT | (i % 4 == 3 ?
+                                        SGNIC_DESC_F_STATUS_UPDATE : 0));
         }
         sg_mem_write(SG_RING_SLOT(c), ring, size * sizeof(ring[0]));
         sg_dirty(SG_BUF(q * 16), (uint64_t)size * blen);
@@ -1571,7 +1629,7 @@ static void sg_rx_fuzz(QTestState *s, const unsigned char *data, size_t size)
     while (in.n >= 3) {
         uint8_t ctl = in.p[0];
         size_t len = (in.p[1] | in.p[2] << 8) % (SG_FRAME_MAX + 1), n;
-        unsigned int reps = 1, i;
+        unsigned int reps = 1, i, dst = (ctl >> 5) & 3;
         const uint8_t *raw;
         uint8_t kind = SG_FR_RAW, var = 0;
 
@@ -1600,14 +1658,13 @@ static void sg_rx_fuzz(QTestState *s, const unsigned char *data, size_t size)
                 memcpy(frame, raw, n);
                 memset(frame + n, 0, len - n);
                 flen = len;
-                if ((ctl >> 5) & 3 && flen >= ETH_ALEN) {
-                    sg_put_eth(frame, ((ctl >> 5) & 3) - 1,
+                if (dst && flen >= ETH_ALEN) {
+                    sg_put_eth(frame, dst - 1,
                                flen >= ETH_HLEN ? lduw_be_p(frame + 12) : 0);
                 }
             } else {
                 flen = sg_build_frame(frame, len, kind, var + i,
-                                      ((ctl >> 5) & 3) ? ((ctl >> 5) & 3) - 1 : 0,
-                                      NULL, 0);
+                                      dst ? dst - 1 : 0, NULL, 0);
             }
             sg_queue_frame(frame, flen);
         }
@@ -1647,7 +1704,7 @@ static void sg_rx_fuzz(QTestState *s, const unsigned char *data, size_t size)
     sg_finish();
 }
 
-/* ---- sgnic-migrate ------------------------------------------------------------ */
+/* ---- sgnic-migrate ------------------------------------------------------ */
 
 /* One leaf of the saved stream, found through the stream's JSON description. */
 typedef struct SgField {
@@ -1813,9 +1870,10 @@ static GByteArray *sg_scenario_program(unsigned int n)
     GByteArray *p = g_byte_array_new();
 
     switch (n) {
-    case 0:     /* rings running: TX done and TX pending without bus mastering */
+    case 0:     /* rings running; TX pending while bus mastering is off */
         sg_emit(p, SG_OP_RX_POST, 0, 31, 0, SGNIC_DESC_F_INTERRUPT, 0, 0, 0);
-        sg_emit(p, SG_OP_RX_POST, 1, 15, 1, SGNIC_DESC_F_STATUS_UPDATE, 0, 0, 0);
+        sg_emit(p, SG_OP_RX_POST, 1, 15, 1, SGNIC_DESC_F_STATUS_UPDATE,
+                0, 0, 0);
         sg_emit_wr(p, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
         sg_emit_tx(p, 0, 0, SG_FR_TCP4, 0, 200, 0x30, 0);
         sg_emit_frame(p, SG_FR_UDP4, 0, 300, 0, 0);
@@ -1850,8 +1908,8 @@ static GByteArray *sg_scenario_program(unsigned int n)
         sg_emit_tx(p, 1, 2, SG_FR_UDP4, 0, 100, 0x30, 0);
         break;
     case 4:     /* loopback with RSC and multi-queue, a suspended channel */
-        sg_emit_wr(p, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_LOOPBACK |
-                   SGNIC_CTRL_PROMISC);
+        sg_emit_wr(p, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE |
+                   SGNIC_CTRL_LOOPBACK | SGNIC_CTRL_PROMISC);
         sg_emit(p, SG_OP_RSC, 1, 2, 0, 0, 0, 0, 0);
         sg_emit(p, SG_OP_RX_POST, 0, 15, 0, SGNIC_DESC_F_INTERRUPT, 0, 0, 0);
         sg_emit(p, SG_OP_RX_POST, 1, 15, 1, SGNIC_DESC_F_INTERRUPT, 0, 0, 0);
@@ -2072,7 +2130,7 @@ static void sg_migrate_fuzz(QTestState *s, const unsigned char *data,
     sg_finish();
 }
 
-/* ---- Seeds ---------------------------------------------------------------------- */
+/* ---- Seeds -------------------------------------------------------------- */
 
 static void sg_write_seed(const char *dir, const char *target,
                           const char *name, GByteArray *p)
@@ -2115,7 +2173,8 @@ static void sg_seeds_ops(const char *dir)
     /* RX: buffers of 2048 and 256 bytes, frames of every shape */
     sg_emit_wr(p, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
     sg_emit(p, SG_OP_RX_POST, 0, 31, 0, SGNIC_DESC_F_INTERRUPT, 0, 0, 0);
-    sg_emit(p, SG_OP_RX_POST, 0 | 8 << 3, 31, 1, SGNIC_DESC_F_STATUS_UPDATE, 0, 0, 0);
+    sg_emit(p, SG_OP_RX_POST, 8 << 3, 31, 1, SGNIC_DESC_F_STATUS_UPDATE,
+            0, 0, 0);
     for (i = 1; i < SG_FR_COUNT; i++) {
         sg_emit_frame(p, i, i * 17, 60 + i * 97, 0, 1);
     }
@@ -2178,7 +2237,10 @@ static void sg_seeds_ops(const char *dir)
     sg_emit_frame(p, SG_FR_UDP4, 0, 100, 0, 0);
     sg_emit(p, SG_OP_RX_POST, 0, 7, 0, SGNIC_DESC_F_INTERRUPT, 0, 0, 0);
     sg_emit_frame(p, SG_FR_UDP4, 0, 100, 0, 0);
-    /* first buffers: BAR 0's channels, BAR 0's end, the hole, RAM's end, wrap */
+    /*
+     * The first buffer in BAR 0's channels, at BAR 0's end, in the hole,
+     * across RAM's end, at the top of the address space.
+     */
     sg_emit_tx(p, 0, 15, SG_FR_TCP4, 0, 64, 0x30, 3 << 3);
     sg_emit_tx(p, 0, 12, SG_FR_TCP4, 0, 64, 0x31, 3 << 3);
     sg_emit_tx(p, 0, 1, SG_FR_TCP4, 0, 64, 0x30, 3 << 3);
@@ -2256,6 +2318,20 @@ static void sg_seeds_ops(const char *dir)
     sg_emit(p, SG_OP_READ, 4, 0x10, 0, 0, 0, 0, 0);
     sg_emit(p, SG_OP_WRITE, 8, 0x0c, 0xff, 0, 0, 0, 0);
     sg_write_seed(dir, t, "device", p);
+
+    /* Unplug with work in flight: a held RSC frame, a timer, TX pending */
+    sg_emit(p, SG_OP_RSC, 1, 0, 0, 0, 0, 0, 0);
+    sg_emit(p, SG_OP_RING, 0x31, 2, 0, 0, 2, 0, 0);
+    sg_emit_wr(p, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
+    sg_emit_frame(p, SG_FR_RSC, 0, 0, 1 << 3, 0);
+    sg_emit(p, SG_OP_RING, 0x30, 2, 0, 0, 2, 0, 0);
+    sg_emit_tx(p, 0, 0, SG_FR_UDP4, 0, 100, 0x20, 0);
+    sg_emit(p, SG_OP_PCI, 0, 1, 0, 0, 0, 0, 0);
+    sg_emit_tx(p, 0, 1, SG_FR_UDP4, 0, 100, 0x20, 0);
+    sg_emit(p, SG_OP_REPLUG, 0, 0, 0, 0, 0, 0, 0);
+    sg_emit(p, SG_OP_CLOCK, 6, 0, 0, 0, 0, 0, 0);
+    sg_emit_tx(p, 0, 2, SG_FR_TCP4, 0, 100, 0x30, 0);
+    sg_write_seed(dir, t, "replug", p);
 }
 
 /* sgnic-rx: [cfg] then [ctl][len lo][len hi][bytes] records. */
@@ -2376,10 +2452,13 @@ static void sg_gf_write(GByteArray *p, uint32_t off, uint32_t val)
 
 static void sg_gf_pattern(GByteArray *p, const void *data, size_t len)
 {
-    uint8_t cmd[3 + 256] = { SG_GF_ADD_DMA_PATTERN, 0, 0 };
+    /* op, index, stride, then the pattern */
+    const uint8_t op[3] = { SG_GF_ADD_DMA_PATTERN, 0, 0 };
+    g_autoptr(GByteArray) cmd = g_byte_array_new();
 
-    memcpy(cmd + 3, data, len);
-    sg_gf_cmd(p, cmd, 3 + len);
+    g_byte_array_append(cmd, op, sizeof(op));
+    g_byte_array_append(cmd, data, len);
+    sg_gf_cmd(p, cmd->data, cmd->len);
 }
 
 static void sg_gf_ring(GByteArray *p, unsigned int c, uint64_t base)
@@ -2400,7 +2479,7 @@ static void sg_seeds_generic(const char *dir)
 {
     g_autoptr(GByteArray) p = g_byte_array_new();
     struct sgnic_desc d = { 0 };
-    uint8_t frame[256];
+    static uint8_t frame[SG_FRAME_MAX];
     size_t flen;
     unsigned int i;
 
@@ -2428,10 +2507,18 @@ static void sg_seeds_generic(const char *dir)
     sg_gf_write(p, SGNIC_CHAN_REG(0, SGNIC_CH_TAIL), 2);
     sg_write_seed(dir, "generic-fuzz-sgnic", "loopback", p);
 
-    /* RSC through loopback: two segments of one flow back to back */
-    sg_gf_pattern(p, &d, sizeof(d));
-    flen = sg_build_frame(frame, 0, SG_FR_RSC, 0, 0, NULL, 0);
-    flen = MIN(flen, sizeof(frame));
+    /*
+     * RSC through loopback: two segments of one flow back to back.  DMA
+     * reads take the patterns in turn (descriptor, its buffer, the next
+     * descriptor, its buffer), and each buffer needs its own address.
+     */
+    for (i = 0; i < 2; i++) {
+        flen = sg_build_frame(frame, 0, SG_FR_RSC, i, 0, NULL, 0);
+        d.addr = cpu_to_le64(0x300000 + i * 0x10000);
+        d.len = cpu_to_le32(flen);
+        sg_gf_pattern(p, &d, sizeof(d));
+        sg_gf_pattern(p, frame, flen);
+    }
     sg_gf_write(p, SGNIC_REG_RSC_MAX_LEN, SGNIC_RSC_MAX_LEN);
     sg_gf_write(p, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_LOOPBACK);
     sg_gf_ring(p, SGNIC_CHAN_RX(0), 0x200000);
