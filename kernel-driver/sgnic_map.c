@@ -175,6 +175,9 @@ static int sgnic_tx_map_skb(struct sgnic_ring *ring, struct sk_buff *skb,
 	for (f = 0; f < skb_shinfo(skb)->nr_frags; f++) {
 		const skb_frag_t *frag = &skb_shinfo(skb)->frags[f];
 
+		/* An empty fragment has no element to carry its mapping. */
+		if (!skb_frag_size(frag))
+			continue;
 		dma = skb_frag_dma_map(ring->dev, frag, 0, skb_frag_size(frag),
 				       DMA_TO_DEVICE);
 		if (dma_mapping_error(ring->dev, dma))
@@ -190,7 +193,13 @@ err_unmap:
 	return -ENOMEM;
 }
 
-/* Record the mappings on the slots whose elements start them. */
+/*
+ * Record each mapping on the slot of the element that starts it.  The
+ * planner cuts every mapped range into elements in order and never joins
+ * two, so a mapping starts where an element does: match them by their byte
+ * offset in the packet, not by address (two mappings can share one, an
+ * IOMMU or swiotlb may hand the same address out twice).
+ */
 static void sgnic_tx_record_maps(struct sgnic_ring *ring, struct sk_buff *skb,
 				 const struct sgnic_plan_seg *mapped,
 				 unsigned int nmapped,
@@ -199,20 +208,24 @@ static void sgnic_tx_record_maps(struct sgnic_ring *ring, struct sk_buff *skb,
 {
 	u32 i = ring->next_to_use;
 	unsigned int m = 0, k;
+	u64 moff = 0, eoff = 0;
 
 	for (k = 0; k < nelems; k++) {
 		struct sgnic_tx_buf *buf = &ring->tx_buf[i];
 
 		buf->map = SGNIC_TX_MAP_NONE;
-		if (m < nmapped && elems[k].addr == mapped[m].addr) {
+		if (m < nmapped && eoff == moff) {
 			buf->map = (m == 0 && skb_headlen(skb)) ?
 				   SGNIC_TX_MAP_SINGLE : SGNIC_TX_MAP_PAGE;
 			buf->dma = mapped[m].addr;
 			buf->map_len = mapped[m].len;
+			moff += mapped[m].len;
 			m++;
 		}
+		eoff += elems[k].len;
 		i = (i + 1) & (ring->size - 1);
 	}
+	WARN_ON_ONCE(m != nmapped);
 }
 
 static void sgnic_tx_count_refusal(struct sgnic_ring *ring,
