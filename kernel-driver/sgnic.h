@@ -247,13 +247,25 @@ extern const struct netdev_stat_ops sgnic_stat_ops;
 int sgnic_up(struct sgnic_priv *priv);
 void sgnic_down(struct sgnic_priv *priv);
 int sgnic_reconfigure(struct sgnic_priv *priv, u32 pairs, u32 tx_size,
-		      u32 rx_size, unsigned long pflags);
+		      u32 rx_size, unsigned long pflags,
+		      struct netlink_ext_ack *extack);
 void sgnic_update_link(struct sgnic_priv *priv);
 void sgnic_unmask_pair(struct sgnic_priv *priv, u32 q);
 void sgnic_write_mac(struct sgnic_priv *priv, const u8 *mac);
 
+/* Rings of one configuration, built before they replace the running ones. */
+struct sgnic_ring_set {
+	u32 pairs;
+	struct sgnic_ring *tx[SGNIC_MAX_QUEUE_PAIRS];
+	struct sgnic_ring *rx[SGNIC_MAX_QUEUE_PAIRS];
+};
+
 /* sgnic_txrx.c */
 int sgnic_alloc_rings(struct sgnic_priv *priv);
+int sgnic_alloc_ring_set(struct sgnic_priv *priv, struct sgnic_ring_set *set,
+			 u32 pairs, u32 tx_size, u32 rx_size, unsigned long pflags);
+void sgnic_free_ring_set(struct sgnic_ring_set *set);
+void sgnic_install_ring_set(struct sgnic_priv *priv, struct sgnic_ring_set *set);
 void sgnic_free_rings(struct sgnic_priv *priv);
 void sgnic_start_ring(struct sgnic_ring *ring);
 void sgnic_stop_ring(struct sgnic_ring *ring);

@@ -244,7 +244,7 @@ static int sgnic_set_ringparam(struct net_device *netdev,
 	}
 	if (tx == priv->tx_ring_size && rx == priv->rx_ring_size)
 		return 0;
-	return sgnic_reconfigure(priv, priv->num_pairs, tx, rx, priv->pflags);
+	return sgnic_reconfigure(priv, priv->num_pairs, tx, rx, priv->pflags, extack);
 }
 
 static void sgnic_get_channels(struct net_device *netdev,
@@ -268,8 +268,9 @@ static int sgnic_set_channels(struct net_device *netdev,
 		return -EINVAL;
 	if (ch->combined_count == priv->num_pairs)
 		return 0;
+	/* ethtool's set_channels has no extack to explain a failure with. */
 	return sgnic_reconfigure(priv, ch->combined_count, priv->tx_ring_size,
-				 priv->rx_ring_size, priv->pflags);
+				 priv->rx_ring_size, priv->pflags, NULL);
 }
 
 static int sgnic_get_coalesce(struct net_device *netdev,
@@ -335,7 +336,7 @@ static int sgnic_set_priv_flags(struct net_device *netdev, u32 flags)
 	if (flags == priv->pflags)
 		return 0;
 	return sgnic_reconfigure(priv, priv->num_pairs, priv->tx_ring_size,
-				 priv->rx_ring_size, flags);
+				 priv->rx_ring_size, flags, NULL);
 }
 
 static int sgnic_get_tunable(struct net_device *netdev,

@@ -108,15 +108,13 @@ static void sgnic_set_moderation_all(struct sgnic_priv *priv)
 	}
 }
 
-int sgnic_up(struct sgnic_priv *priv)
+/* Bring up the rings already installed; on failure they are freed. */
+static int sgnic_start(struct sgnic_priv *priv)
 {
 	struct net_device *netdev = priv->netdev;
 	int err;
 	u32 q;
 
-	err = sgnic_alloc_rings(priv);
-	if (err)
-		return err;
 	err = netif_set_real_num_tx_queues(netdev, priv->num_pairs);
 	if (err)
 		goto err_free_rings;
@@ -156,6 +154,16 @@ err_free_rings:
 	return err;
 }
 
+int sgnic_up(struct sgnic_priv *priv)
+{
+	int err;
+
+	err = sgnic_alloc_rings(priv);
+	if (err)
+		return err;
+	return sgnic_start(priv);
+}
+
 void sgnic_down(struct sgnic_priv *priv)
 {
 	struct net_device *netdev = priv->netdev;
@@ -188,32 +196,53 @@ void sgnic_down(struct sgnic_priv *priv)
 }
 
 /*
- * Change queue count, ring sizes or mode.  The new settings apply to rings
- * built from now on, so a mode set once is inherited by every ring and
- * survives resizes.  On failure the old settings are restored.
+ * Change queue count, ring sizes or mode, the way netdev asks for it:
+ * build the new rings first, then stop the old ones, swap and start.  The
+ * new settings apply to rings built from now on, so a mode set once is
+ * inherited by every ring and survives resizes.  Running out of memory
+ * changes nothing; a failure after the swap (vectors, queue objects)
+ * restores the old settings.
  */
 int sgnic_reconfigure(struct sgnic_priv *priv, u32 pairs, u32 tx_size,
-		      u32 rx_size, unsigned long pflags)
+		      u32 rx_size, unsigned long pflags,
+		      struct netlink_ext_ack *extack)
 {
 	u32 old_pairs = priv->num_pairs, old_tx = priv->tx_ring_size;
 	u32 old_rx = priv->rx_ring_size;
 	unsigned long old_flags = priv->pflags;
-	bool running = netif_running(priv->netdev);
+	struct sgnic_ring_set set;
 	int err;
 
-	if (running)
-		sgnic_down(priv);
+	if (!netif_running(priv->netdev) || !priv->up) {
+		priv->num_pairs = pairs;
+		priv->tx_ring_size = tx_size;
+		priv->rx_ring_size = rx_size;
+		priv->pflags = pflags;
+		/* Up, but an earlier restart failed: try again with these. */
+		if (!netif_running(priv->netdev))
+			return 0;
+		err = sgnic_up(priv);
+		if (err)
+			NL_SET_ERR_MSG_MOD(extack, "the interface could not be started");
+		return err;
+	}
+	err = sgnic_alloc_ring_set(priv, &set, pairs, tx_size, rx_size, pflags);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the new rings, nothing changed");
+		return err;
+	}
+	sgnic_down(priv);
 	priv->num_pairs = pairs;
 	priv->tx_ring_size = tx_size;
 	priv->rx_ring_size = rx_size;
 	priv->pflags = pflags;
-	if (!running)
-		return 0;
-	err = sgnic_up(priv);
+	sgnic_install_ring_set(priv, &set);
+	err = sgnic_start(priv);
 	if (!err)
 		return 0;
 
 	netdev_err(priv->netdev, "reconfiguration failed (%d), restoring\n", err);
+	NL_SET_ERR_MSG_MOD(extack, "could not start the new rings, old settings restored");
 	priv->num_pairs = old_pairs;
 	priv->tx_ring_size = old_tx;
 	priv->rx_ring_size = old_rx;

@@ -20,11 +20,10 @@ static void __iomem *sgnic_chan_regs(struct sgnic_priv *priv, u32 chan)
 }
 
 static struct sgnic_ring *sgnic_ring_alloc(struct sgnic_priv *priv, u16 qid,
-					   bool rx)
+					   bool rx, u32 size, unsigned long pflags)
 {
 	struct device *dev = &priv->pdev->dev;
 	struct sgnic_ring *ring;
-	u32 size = rx ? priv->rx_ring_size : priv->tx_ring_size;
 
 	ring = kzalloc_node(sizeof(*ring), GFP_KERNEL, dev_to_node(dev));
 	if (!ring)
@@ -35,9 +34,9 @@ static struct sgnic_ring *sgnic_ring_alloc(struct sgnic_priv *priv, u16 qid,
 	ring->chan = rx ? SGNIC_CHAN_RX(qid) : SGNIC_CHAN_TX(qid);
 	ring->regs = sgnic_chan_regs(priv, ring->chan);
 	ring->size = size;
-	ring->single_xfer = test_bit(SGNIC_PFLAG_SINGLE_XFER, &priv->pflags);
+	ring->single_xfer = test_bit(SGNIC_PFLAG_SINGLE_XFER, &pflags);
 	ring->desc_flags = SGNIC_DESC_F_INTERRUPT;
-	if (test_bit(SGNIC_PFLAG_WRITEBACK, &priv->pflags))
+	if (test_bit(SGNIC_PFLAG_WRITEBACK, &pflags))
 		ring->desc_flags |= SGNIC_DESC_F_STATUS_UPDATE;
 	u64_stats_init(&ring->syncp);
 	u64_stats_init(&ring->clean_syncp);
@@ -122,27 +121,72 @@ static void sgnic_ring_free_mem(struct sgnic_ring *ring, bool rx)
 	kfree(ring);
 }
 
-int sgnic_alloc_rings(struct sgnic_priv *priv)
+/*
+ * Allocate the rings of a configuration without touching the running one:
+ * reconfiguration builds the new set first, so that running out of memory
+ * leaves the interface as it was.
+ */
+int sgnic_alloc_ring_set(struct sgnic_priv *priv, struct sgnic_ring_set *set,
+			 u32 pairs, u32 tx_size, u32 rx_size, unsigned long pflags)
 {
 	u32 q;
 
-	for (q = 0; q < priv->num_pairs; q++) {
-		struct sgnic_qvec *qv = &priv->qv[q];
-
-		priv->tx[q] = sgnic_ring_alloc(priv, q, false);
-		priv->rx[q] = sgnic_ring_alloc(priv, q, true);
-		if (!priv->tx[q] || !priv->rx[q])
-			goto err_free_rings;
-		qv->tx = priv->tx[q];
-		qv->rx = priv->rx[q];
-		priv->tx[q]->qv = qv;
-		priv->rx[q]->qv = qv;
+	memset(set, 0, sizeof(*set));
+	set->pairs = pairs;
+	for (q = 0; q < pairs; q++) {
+		set->tx[q] = sgnic_ring_alloc(priv, q, false, tx_size, pflags);
+		set->rx[q] = sgnic_ring_alloc(priv, q, true, rx_size, pflags);
+		if (!set->tx[q] || !set->rx[q]) {
+			sgnic_free_ring_set(set);
+			return -ENOMEM;
+		}
 	}
 	return 0;
+}
 
-err_free_rings:
-	sgnic_free_rings(priv);
-	return -ENOMEM;
+/* Free rings never published (nothing counted, nobody can see them). */
+void sgnic_free_ring_set(struct sgnic_ring_set *set)
+{
+	u32 q;
+
+	for (q = 0; q < set->pairs; q++) {
+		if (set->tx[q])
+			sgnic_ring_free_mem(set->tx[q], false);
+		if (set->rx[q])
+			sgnic_ring_free_mem(set->rx[q], true);
+	}
+	memset(set, 0, sizeof(*set));
+}
+
+/* Publish a set's rings; the previous ones are gone (sgnic_free_rings). */
+void sgnic_install_ring_set(struct sgnic_priv *priv, struct sgnic_ring_set *set)
+{
+	u32 q;
+
+	for (q = 0; q < set->pairs; q++) {
+		struct sgnic_qvec *qv = &priv->qv[q];
+
+		qv->tx = set->tx[q];
+		qv->rx = set->rx[q];
+		set->tx[q]->qv = qv;
+		set->rx[q]->qv = qv;
+		WRITE_ONCE(priv->tx[q], set->tx[q]);
+		WRITE_ONCE(priv->rx[q], set->rx[q]);
+	}
+	memset(set, 0, sizeof(*set));
+}
+
+int sgnic_alloc_rings(struct sgnic_priv *priv)
+{
+	struct sgnic_ring_set set;
+	int err;
+
+	err = sgnic_alloc_ring_set(priv, &set, priv->num_pairs, priv->tx_ring_size,
+				   priv->rx_ring_size, priv->pflags);
+	if (err)
+		return err;
+	sgnic_install_ring_set(priv, &set);
+	return 0;
 }
 
 void sgnic_free_rings(struct sgnic_priv *priv)
