@@ -66,7 +66,7 @@ debug-kernel: setup ## build a 6.12 guest kernel with KASAN, lockdep, kmemleak, 
 bench: qemu module ## NIC benchmark vs igb, e1000e, virtio-net, veth (QUICK=1 REPS=n SECS=s)
 	@QUICK="$(QUICK)" REPS="$(REPS)" SECS="$(SECS)" CONFIGS="$(CONFIGS)" scripts/bench.sh
 
-stress: setup ## randomized device stress under AddressSanitizer (100k operations)
+stress: setup ## every qtest under ASan+UBSan in its own QEMU build, stress/random at 100k operations
 	@scripts/stress-asan.sh
 
 fuzz: ## libFuzzer: each sgnic fuzzer FUZZ_SECS s (180), FUZZ_JOBS=1; crashes -> tests/fuzz/repro/
