@@ -69,7 +69,7 @@ build() {
 	SGNIC_NINJA_TARGETS=qemu-fuzz-x86_64 \
 	SGNIC_EXTRA_HOOKS=$src/tree-hooks.sh \
 		"$here/build-qemu.sh" || die "the fuzz build failed"
-	mkdir -p "$work"
+	mkdir -p "$work/artifacts" "$work/logs"
 	"$src/mkdict.sh" clang-16 >"$dict.tmp" && mv "$dict.tmp" "$dict" ||
 		die "could not make the dictionary"
 }
@@ -83,7 +83,9 @@ target_opts() {
 	esac
 }
 
-common_opts="-detect_leaks=0 -rss_limit_mb=4096 -timeout=30 -print_final_stats=1"
+# Crash files from replays and seed writing go to the cache, not the cwd.
+common_opts="-detect_leaks=0 -rss_limit_mb=4096 -timeout=30 -print_final_stats=1
+ -artifact_prefix=$work/artifacts/"
 
 # One worker: rerun libFuzzer after each crash until the time is used up.
 worker() {
@@ -101,38 +103,55 @@ worker() {
 # sha1 of a file, first 12 hex digits.
 short_hash() { sha1sum "$1" | cut -c1-12; }
 
-# Copy the artifacts of target t that are new into tests/fuzz/repro/.
+# A crash's signature: the kind of report and the first three frames that
+# are neither the sanitizers', libc's nor GLib's assertion machinery.
+signature() {
+	local kind
+	kind=$(grep -m1 -oE 'ERROR: AddressSanitizer: [a-z-]+|runtime error: [a-z ]+|Assertion .* failed|ERROR: libFuzzer: [a-z-]+|ERROR:.*assertion failed' "$1" |
+		sed -E 's/0x[0-9a-f]+//g; s/[0-9]+//g' | head -1)
+	printf '%s|' "${kind:-unknown}"
+	grep -E '^ *#[0-9]+ 0x[0-9a-f]+ in ' "$1" |
+		grep -vE ' in (__sanitizer|__asan|__ubsan|fuzzer::|__interceptor|abort|raise|__assert|__pthread|g_assertion|g_log|error_handle|error_set|error_report|__libc|_start|main) ' |
+		awk '{ print $4 }' | head -3 | paste -sd'|'
+}
+
+# Copy the artifacts of target t that are new crashes into tests/fuzz/repro/:
+# one per signature, minimized for up to FUZZ_MINIMIZE_SECS.  Returns the
+# number of new signatures.
 collect() {
-	local t=$1 a name h dst found=0
-	for a in "$work/artifacts/$t"/*; do
+	local t=$1 a name h dst sig sigs=$work/signatures/$t found=0 log
+	mkdir -p "$SGNIC_ROOT/tests/fuzz/repro" "$work/signatures"
+	touch "$sigs"
+	for a in "$work/artifacts/$t"/crash-* "$work/artifacts/$t"/timeout-* \
+		 "$work/artifacts/$t"/oom-*; do
 		[ -f "$a" ] || continue
-		h=$(short_hash "$a")
 		name=$(basename "$a")
-		case $name in minimized-*) continue ;; esac
-		dst=$SGNIC_ROOT/tests/fuzz/repro/$t-$h
-		if ls "$SGNIC_ROOT"/tests/fuzz/repro*/"$t-$h"* >/dev/null 2>&1 ||
-		   [ -f "$work/artifacts/$t/.seen-$h" ]; then
+		h=$(short_hash "$a")
+		log=$work/logs/$t.report-$h
+		# shellcheck disable=SC2046
+		"$bin" --fuzz-target="$t" $common_opts $(target_opts "$t") "$a" >"$log" 2>&1
+		sig=$(signature "$log")
+		mv "$a" "$work/artifacts/$t/seen-$name"
+		if grep -qxF "$sig" "$sigs"; then
+			rm -f "$log"
 			continue
 		fi
-		touch "$work/artifacts/$t/.seen-$h"
+		echo "$sig" >>"$sigs"
 		found=$((found + 1))
-		mkdir -p "$SGNIC_ROOT/tests/fuzz/repro"
+		dst=$SGNIC_ROOT/tests/fuzz/repro/$t-$h
 		if [ "$FUZZ_MINIMIZE_SECS" -gt 0 ] && [ "${name%%-*}" = crash ]; then
 			# shellcheck disable=SC2046
 			"$bin" --fuzz-target="$t" $common_opts $(target_opts "$t") \
 				-minimize_crash=1 -max_total_time="$FUZZ_MINIMIZE_SECS" \
 				-exact_artifact_path="$work/artifacts/$t/minimized-$h" \
-				"$a" >"$work/logs/$t.minimize-$h" 2>&1
+				"$work/artifacts/$t/seen-$name" >"$work/logs/$t.minimize-$h" 2>&1
 		fi
 		if [ -s "$work/artifacts/$t/minimized-$h" ]; then
 			cp "$work/artifacts/$t/minimized-$h" "$dst"
 		else
-			cp "$a" "$dst"
+			cp "$work/artifacts/$t/seen-$name" "$dst"
 		fi
-		note "$t: $name -> tests/fuzz/repro/$(basename "$dst")"
-		# The first report of the crash, for the commit message or issue.
-		grep -m1 -A25 'ERROR: \|runtime error\|Assertion\|deadly signal' \
-			"$work/logs/$t".* 2>/dev/null | head -40 >"$work/logs/$t.report-$h" || true
+		note "$t: new crash ($sig) -> tests/fuzz/repro/$(basename "$dst"), report in $log"
 	done
 	return "$found"
 }
@@ -287,8 +306,9 @@ coverage() {
 seeds() {
 	build
 	rm -rf "$src/seeds.new"
+	# shellcheck disable=SC2086
 	SGNIC_FUZZ_SEED_DIR=$src/seeds.new "$bin" --fuzz-target=sgnic-write-seeds \
-		-runs=1 >"$work/logs.seeds" 2>&1 || { tail -20 "$work/logs.seeds" >&2; die "seed writer failed"; }
+		$common_opts -runs=1 >"$work/logs.seeds" 2>&1 || { tail -20 "$work/logs.seeds" >&2; die "seed writer failed"; }
 	rm -rf "$src/seeds"
 	mv "$src/seeds.new" "$src/seeds"
 	note "seeds in tests/fuzz/seeds/: $(find "$src/seeds" -type f | wc -l) files"

@@ -1655,7 +1655,9 @@ static void sg_rx_fuzz(QTestState *s, const unsigned char *data, size_t size)
             }
             if (kind == SG_FR_RAW) {
                 /* The input's bytes, then zeros up to the length asked for. */
-                memcpy(frame, raw, n);
+                if (n) {
+                    memcpy(frame, raw, n);
+                }
                 memset(frame + n, 0, len - n);
                 flen = len;
                 if (dst && flen >= ETH_ALEN) {
@@ -1937,6 +1939,12 @@ static void sg_migrate_pre_fuzz(QTestState *s)
         sg_run_ops(&in);
         sg_save(&sg_scen[n]);
         sg_save_ram(&sg_scen[n]);
+        if (g_getenv("SGNIC_FUZZ_DEBUG")) {
+            fprintf(stderr, "sgnic-fuzz: scenario %u: %u bytes, %u fields, "
+                    "%u RAM pages\n", n, sg_scen[n].stream->len,
+                    sg_scen[n].fields->len,
+                    sg_scen[n].ram->len / (SG_PAGE + 8));
+        }
         sg_finish();
     }
 }
@@ -2026,7 +2034,9 @@ static bool sg_load(GByteArray *st)
     QEMUFile *f;
     int ret;
 
-    memcpy(bioc->data, st->data, st->len);
+    if (st->len) {
+        memcpy(bioc->data, st->data, st->len);
+    }
     bioc->data[st->len] = 0;    /* QEMU_VM_EOF: what follows a section */
     bioc->usage = st->len + 1;
     f = qemu_file_new_input(QIO_CHANNEL(bioc));
