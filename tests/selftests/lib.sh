@@ -192,7 +192,8 @@ iperf_bg() {
 	shift 2
 	peer iperf3 -s -1 -p "$port" >/dev/null 2>&1 &
 	IPERF_SERVER=$!
-	sleep 0.3
+	# A loaded TCG guest can take well over a fixed pause to start it.
+	wait_for "listening $port" 200 || echo "iperf_bg: no server on port $port after 20 s"
 	iperf3 -c "$REMOTE_V4" -p "$port" -t "$secs" "$@" >/tmp/iperf-bg.out 2>&1 &
 	IPERF_CLIENT=$!
 }
