@@ -94,8 +94,8 @@ static const uint8_t sg_peer_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x01 };
 
 /* A frame as long as the device's largest, plus room to go past it. */
 #define SG_FRAME_MAX        9100
-/* Bytes left unread in the netdev socket before the peer counts as stalled. */
-#define SG_TX_SCRATCH       (SGNIC_HW_MAX_BUF_LEN * 4)
+/* RX ring size of sgnic-rx and of the liveness probe. */
+#define SG_RX_RING          64
 
 typedef struct SgFuzz {
     QTestState *qts;
@@ -1467,11 +1467,10 @@ static void sg_debug_stats(void)
             sg_rd(SGNIC_REG_CTRL));
 }
 
-static void sg_finish(void)
+/* Put back what the input changed outside the guest's reach: link, tunables. */
+static void sg_restore_host(void)
 {
     unsigned int i;
-
-    sg_debug_stats();
 
     if (sg.link_down) {
         qmp_set_link(SG_NIC_ID, true, NULL);
@@ -1484,6 +1483,12 @@ static void sg_finish(void)
         }
         sg.tunables_dirty = false;
     }
+}
+
+static void sg_finish(void)
+{
+    sg_debug_stats();
+    sg_restore_host();
     sg_pump();
     fuzz_reset(sg.qts);
     sg_drain_net();
@@ -1544,6 +1549,55 @@ static void sg_pre_fuzz(QTestState *s)
     sg_finish();
 }
 
+/*
+ * Liveness oracle, after every input: once the driver has bus mastering
+ * and receive on, and a freshly reset RX ring with buffers, a frame from
+ * the network must arrive.  A device that stays deaf (issue 12: an empty
+ * frame stopped reception for good) aborts here, so a stall is a crash.
+ */
+static void sg_rx_probe(void)
+{
+    static struct sgnic_desc ring[SG_RX_RING];
+    static uint8_t frame[SG_FRAME_MAX];
+    unsigned int c = SGNIC_CHAN_RX(0), i;
+    uint32_t before;
+    size_t len;
+
+    sg_restore_host();
+    sg_enable();
+    sg_wr(SGNIC_REG_RSC_MAX_LEN, 0);
+    sg_wr(SGNIC_REG_RX_QUEUES, 1);
+    sg_wr(SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_PROMISC);
+    /* every slot valid, so that refilling (tail = head - 1) stays valid */
+    for (i = 0; i < SG_RX_RING; i++) {
+        ring[i].addr = cpu_to_le64(SG_BUF(0) + (uint64_t)i * 2048);
+        ring[i].len = cpu_to_le32(2048);
+        ring[i].flags = 0;
+    }
+    sg_mem_write(SG_RING_SLOT(c), ring, sizeof(ring));
+    sg_dirty(SG_BUF(0), (uint64_t)SG_RX_RING * 2048);
+    sg_ring_setup(c, SG_RX_RING, SG_RING_SLOT(c), SG_COMPL(c), 0, 0, true,
+                  false, SG_RX_RING - 1, true, true);
+    sg_pump();
+    before = sg_crd(c, SGNIC_CH_COMPLETED);
+    len = sg_build_frame(frame, 100, SG_FR_UDP4, 0, 1, NULL, 0);
+    sg_send_frame(frame, len);
+    /* frames QEMU queued during the input arrive first and take buffers */
+    for (i = 0; i < 8 && sg_crd(c, SGNIC_CH_COMPLETED) == before; i++) {
+        sg_rx_refill();
+        sg_pump();
+    }
+    if (sg_crd(c, SGNIC_CH_COMPLETED) == before) {
+        fprintf(stderr, "sgnic-fuzz: receive stalled: chan %u status 0x%x "
+                "head %u tail %u, rx %u nobuf %u, %d bytes unread by the "
+                "netdev\n", c, sg_crd(c, SGNIC_CH_STATUS),
+                sg_crd(c, SGNIC_CH_HEAD), sg_crd(c, SGNIC_CH_TAIL),
+                sg_rd(SGNIC_REG_STAT_RX_PKTS), sg_rd(SGNIC_REG_STAT_RX_NOBUF),
+                sg_backend_pending());
+        abort();
+    }
+}
+
 /* ---- sgnic-ops ---------------------------------------------------------- */
 
 static void sg_ops_fuzz(QTestState *s, const unsigned char *data, size_t size)
@@ -1552,6 +1606,7 @@ static void sg_ops_fuzz(QTestState *s, const unsigned char *data, size_t size)
 
     sg_enable();
     sg_run_ops(&in);
+    sg_rx_probe();
     sg_finish();
 }
 
@@ -1566,8 +1621,6 @@ static void sg_ops_fuzz(QTestState *s, const unsigned char *data, size_t size)
 #define SG_RXCFG_COMPL      (1u << 5)
 #define SG_RXCFG_TINY_RING  (1u << 6)
 #define SG_RXCFG_RSC_SHORT  (1u << 7)
-
-#define SG_RX_RING          64
 
 static void sg_rx_setup(uint8_t cfg)
 {
@@ -1703,6 +1756,7 @@ static void sg_rx_fuzz(QTestState *s, const unsigned char *data, size_t size)
         }
         sg_pump();
     }
+    sg_rx_probe();
     sg_finish();
 }
 
@@ -2133,6 +2187,7 @@ static void sg_migrate_fuzz(QTestState *s, const unsigned char *data,
     if (sg_load(st)) {
         sg_after_load();
         sg_run_ops(&in);
+        sg_rx_probe();
     } else {
         /* A refused stream leaves a half-loaded device: reset it. */
         device_cold_reset(sg.dev);
