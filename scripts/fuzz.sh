@@ -156,6 +156,23 @@ collect() {
 	return "$found"
 }
 
+# Keep only the corpus files that add coverage (libFuzzer -merge=1).
+merge_corpus() {
+	local t=$1 c=$work/corpus/$1
+	rm -rf "$c.merged"
+	mkdir -p "$c.merged"
+	# shellcheck disable=SC2046
+	if "$bin" --fuzz-target="$t" $common_opts $(target_opts "$t") -merge=1 \
+		"$c.merged" "$c" >"$work/logs/$t.merge" 2>&1 &&
+	   [ -n "$(ls -A "$c.merged")" ]; then
+		rm -rf "$c"
+		mv "$c.merged" "$c"
+	else
+		note "$t: corpus merge failed (see $work/logs/$t.merge); corpus kept as is"
+		rm -rf "$c.merged"
+	fi
+}
+
 run() {
 	local t w end start execs cov logs rc=0 found
 	build
@@ -177,6 +194,7 @@ run() {
 		cov=$(grep -ho 'cov: [0-9]*' "${logs[@]}" | awk '{ print $2 }' | sort -n | tail -1)
 		collect "$t"
 		found=$?
+		merge_corpus "$t"
 		echo "fuzz: $t: $execs executions in $((FUZZ_SECS * FUZZ_JOBS)) CPU s" \
 			"($((execs / (FUZZ_SECS * FUZZ_JOBS))) exec/s), ${cov:-0} edges," \
 			"$(ls "$work/corpus/$t" | wc -l) corpus files, $found new crash(es)"

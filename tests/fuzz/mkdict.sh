@@ -5,7 +5,8 @@
 # register addresses, commands, flags and limits, each as a little-endian
 # 32-bit word, plus generic-fuzz's command separator.  The values come from
 # include/sgnic_hw.h through the C compiler, so the dictionary follows the
-# header.  Usage: tests/fuzz/mkdict.sh [cc]  (default cc)
+# header; the BAR addresses libqos assigns on q35 come as 64-bit words.
+# Usage: tests/fuzz/mkdict.sh [cc]  (default cc)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -40,6 +41,16 @@ names() {
 		echo "    w(\"$n\", SGNIC_CHAN_REG(c, $n));"
 	done
 	echo '  }'
+	# Where libqos (and so generic-fuzz) maps BAR 0 and BAR 2 on q35: DMA
+	# and MSI-X addresses aimed at the device itself, as 64-bit words.
+	echo '  { unsigned long long bar0 = 0xe0000000ULL, a[] = { bar0,'
+	echo '    bar0 + SGNIC_REG_CTRL, bar0 + SGNIC_CHAN_REG(0, SGNIC_CH_TAIL),'
+	echo '    bar0 + SGNIC_CHAN_REG(1, SGNIC_CH_CMD), bar0 + SGNIC_REG_MISC_SET,'
+	echo '    bar0 + SGNIC_BAR_REGS_SIZE };'
+	echo '    for (c = 0; c < sizeof(a) / sizeof(a[0]); c++)'
+	echo '      printf("bar=\"\\x%02x\\x%02x\\x%02x\\x%02x\\x00\\x00\\x00\\x00\"\n",'
+	echo '             (unsigned)(a[c] & 0xff), (unsigned)(a[c] >> 8 & 0xff),'
+	echo '             (unsigned)(a[c] >> 16 & 0xff), (unsigned)(a[c] >> 24 & 0xff)); }'
 	echo '  printf("separator=\"FUZZ\"\n");'
 	echo '  return 0; }'
 } >"$tmp/dict.c"
