@@ -24,7 +24,7 @@ for mode in "sg writeback" "single interrupt"; do
 	set_mode "$1" "$2"
 	say "iperf3, $1 mapping, $2 completion: $LOCAL_IF -> $REMOTE_IF"
 	peer iperf3 -s -1 -D
-	sleep 0.3
+	wait_listen 5201
 	iperf3 -c "$REMOTE_V4" -t 5 | grep -E 'sender|receiver'
 done
 set_mode sg writeback

@@ -71,10 +71,24 @@ peer_stat_of() {
 }
 
 # iperf3 for SECONDS (local -> remote, or remote -> local with -R): Mbit/s.
+# Is a TCP listener up on PORT in the peer namespace?  A loaded TCG guest
+# can take far longer than a fixed pause to start one.
+listening() { peer ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
+
+wait_listen() {
+	local i
+	for i in $(seq 1 200); do
+		listening "$1" && return 0
+		sleep 0.1
+	done
+	echo "# no listener on port $1 after 20 s"
+	return 1
+}
+
 iperf_mbps() {
 	local secs=$1 dir=${2:-}
 	peer iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
-	sleep 0.3
+	wait_listen 5201 || return 1
 	iperf3 -c "$REMOTE_V4" -p 5201 -t "$secs" $dir -J 2>/dev/null |
 		jq -M -r '.end.sum_received.bits_per_second / 1e6 | floor'
 }
@@ -87,9 +101,10 @@ tcp_integrity() {
 	local bytes=$1 port=${2:-5300} want got lpid spid
 	rm -f /tmp/recv.sum /tmp/send.sum /tmp/send.fifo
 	mkfifo /tmp/send.fifo
-	peer sh -c "socat -u TCP-LISTEN:$port,reuseaddr STDOUT | md5sum > /tmp/recv.sum" &
+	# Bounded: a sender that never connects must not hang the suite.
+	peer sh -c "timeout 1800 socat -u TCP-LISTEN:$port,reuseaddr STDOUT | md5sum > /tmp/recv.sum" &
 	lpid=$!
-	sleep 0.5
+	wait_listen "$port" || { kill "$lpid" 2>/dev/null; return 1; }
 	md5sum < /tmp/send.fifo > /tmp/send.sum &
 	spid=$!
 	# A 16 MiB random block repeated: urandom is slow under TCG, and TCP
