@@ -1771,6 +1771,7 @@ typedef struct SgField {
     uint32_t off;
     uint32_t size;
     bool timer;         /* an absolute QEMU_CLOCK_VIRTUAL time */
+    char *name;         /* e.g. "chan[8].mod_timer", for the seeds */
 } SgField;
 
 typedef struct SgScenario {
@@ -1783,7 +1784,8 @@ typedef struct SgScenario {
 #define SG_SCENARIOS 6
 static SgScenario sg_scen[SG_SCENARIOS];
 
-static void sg_walk_fields(QDict *desc, uint64_t *off, GArray *out)
+static void sg_walk_fields(QDict *desc, const char *prefix, uint64_t *off,
+                           GArray *out)
 {
     QList *fields = qdict_get_qlist(desc, "fields");
     QList *subs = qdict_get_qlist(desc, "subsections");
@@ -1799,15 +1801,27 @@ static void sg_walk_fields(QDict *desc, uint64_t *off, GArray *out)
         const char *name = qdict_get_str(f, "name");
 
         for (i = 0; i < n; i++) {
+            g_autofree char *path = NULL;
+
+            if (qdict_haskey(f, "index")) {
+                path = g_strdup_printf("%s%s[%" PRId64 "]", prefix, name,
+                                       qdict_get_int(f, "index"));
+            } else if (n > 1) {
+                path = g_strdup_printf("%s%s[%" PRIu64 "]", prefix, name, i);
+            } else {
+                path = g_strdup_printf("%s%s", prefix, name);
+            }
             if (st) {
+                g_autofree char *sub_prefix = g_strdup_printf("%s.", path);
                 uint64_t sub = *off;
 
-                sg_walk_fields(st, &sub, out);
+                sg_walk_fields(st, sub_prefix, &sub, out);
             } else if (size) {
                 SgField leaf = {
                     .off = *off, .size = size,
                     .timer = !strcmp(type, "timer") ||
                              !strcmp(name, "irq_last_ns"),
+                    .name = g_steal_pointer(&path),
                 };
 
                 g_array_append_val(out, leaf);
@@ -1821,9 +1835,21 @@ static void sg_walk_fields(QDict *desc, uint64_t *off, GArray *out)
 
             /* marker, name length, name, version */
             *off += 2 + strlen(qdict_get_str(s, "vmsd_name")) + 4;
-            sg_walk_fields(s, off, out);
+            sg_walk_fields(s, prefix, off, out);
         }
     }
+}
+
+static int sg_field_find(const SgScenario *sc, const char *name)
+{
+    unsigned int i;
+
+    for (i = 0; i < sc->fields->len; i++) {
+        if (!strcmp(g_array_index(sc->fields, SgField, i).name, name)) {
+            return i;
+        }
+    }
+    return -1;
 }
 
 static const VMStateDescription *sg_vmsd(void)
@@ -1853,7 +1879,7 @@ static void sg_save(SgScenario *sc)
                                                &error_abort));
     json_writer_free(vmdesc);
     sc->fields = g_array_new(false, false, sizeof(SgField));
-    sg_walk_fields(desc, &off, sc->fields);
+    sg_walk_fields(desc, "", &off, sc->fields);
     g_assert(off == sc->stream->len);
     sc->saved_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 }
@@ -1998,10 +2024,19 @@ static void sg_migrate_pre_fuzz(QTestState *s)
         sg_save(&sg_scen[n]);
         sg_save_ram(&sg_scen[n]);
         if (g_getenv("SGNIC_FUZZ_DEBUG")) {
+            unsigned int i;
+
             fprintf(stderr, "sgnic-fuzz: scenario %u: %u bytes, %u fields, "
                     "%u RAM pages\n", n, sg_scen[n].stream->len,
                     sg_scen[n].fields->len,
                     sg_scen[n].ram->len / (SG_PAGE + 8));
+            for (i = 0; n == 0 && i < sg_scen[n].fields->len; i++) {
+                const SgField *fd = &g_array_index(sg_scen[n].fields,
+                                                   SgField, i);
+
+                fprintf(stderr, "  field %u: %s at %u, %u bytes\n", i,
+                        fd->name, fd->off, fd->size);
+            }
         }
         sg_finish();
     }
@@ -2142,6 +2177,7 @@ static void sg_migrate_fuzz(QTestState *s, const unsigned char *data,
     SgInput in = { data, size };
     const SgScenario *sc;
     g_autoptr(GByteArray) st = g_byte_array_new();
+    unsigned int patches = 0;
 
     if (!size) {
         return;
@@ -2182,6 +2218,7 @@ static void sg_migrate_fuzz(QTestState *s, const unsigned char *data,
         }
         in.p += SG_PATCH_SIZE;
         in.n -= SG_PATCH_SIZE;
+        patches++;
     }
     if (in.n) {
         in.p++;         /* the stop record's kind byte */
@@ -2192,6 +2229,15 @@ static void sg_migrate_fuzz(QTestState *s, const unsigned char *data,
         sg_after_load();
         sg_run_ops(&in);
         sg_rx_probe();
+    } else if (!patches) {
+        /*
+         * Oracle: a state the device got into by itself must migrate
+         * (issue 12: a channel halted by START on an unconfigured ring
+         * made the destination exit).
+         */
+        fprintf(stderr, "sgnic-fuzz: the device refused its own stream "
+                "(scenario %u)\n", data[0] % SG_SCENARIOS);
+        abort();
     } else {
         /* A refused stream leaves a half-loaded device: reset it. */
         device_cold_reset(sg.dev);
@@ -2459,6 +2505,66 @@ static void sg_patch(GByteArray *p, uint8_t kind, uint16_t where, uint8_t how,
     g_byte_array_append(p, rec, sizeof(rec));
 }
 
+/* Field patch by name ("chan[8].irq_en"): how and value as in kind 1. */
+static bool sg_patch_named(GByteArray *p, const SgScenario *sc,
+                           const char *name, uint8_t how, uint64_t v)
+{
+    int i = sg_field_find(sc, name);
+
+    if (i < 0) {
+        return false;
+    }
+    sg_patch(p, 1, i, how, v);
+    return true;
+}
+
+/*
+ * Streams a crafted source could send: a moderation timer armed on a
+ * channel beyond the queues (issue 12, item 5b), a running ring with a bad
+ * size, a held RSC frame longer than the buffer, a bogus state.
+ */
+static void sg_seeds_migrate_named(const char *dir)
+{
+    static const struct {
+        const char *seed;
+        unsigned int scenario;
+        const char *field[3];
+        uint8_t how[3];
+        uint64_t value[3];
+    } crafted[] = {
+        { "timer-beyond-queues", 3,
+          { "chan[8].irq_count", "chan[8].irq_en", "chan[8].mod_timer" },
+          { 0, 0, 0 }, { 1, 1, 1 } },
+        { "running-bad-ring", 0,
+          { "chan[1].state", "chan[1].ring_size", "chan[1].head" },
+          { 0, 0, 0 }, { SGNIC_STATE_ACTIVE, 3, 2 } },
+        { "rsc-too-long", 2, { "rsc.len", "rsc.hlen" }, { 0, 0 },
+          { SGNIC_RSC_MAX_LEN + 1, 54 } },
+        { "bad-state", 1, { "chan[0].state", "chan[2].err" }, { 0, 2 },
+          { 7, 0 } },
+    };
+    g_autoptr(GByteArray) p = g_byte_array_new();
+    const uint8_t stop = 4;
+    unsigned int n, k;
+
+    for (n = 0; n < ARRAY_SIZE(crafted); n++) {
+        const SgScenario *sc = &sg_scen[crafted[n].scenario];
+        uint8_t b = crafted[n].scenario;
+        bool ok = true;
+
+        g_byte_array_append(p, &b, 1);
+        for (k = 0; k < 3 && crafted[n].field[k]; k++) {
+            ok &= sg_patch_named(p, sc, crafted[n].field[k],
+                                 crafted[n].how[k], crafted[n].value[k]);
+        }
+        g_byte_array_append(p, &stop, 1);
+        if (ok) {
+            sg_write_seed(dir, "sgnic-migrate", crafted[n].seed, p);
+        }
+        g_byte_array_set_size(p, 0);
+    }
+}
+
 static void sg_seeds_migrate(const char *dir)
 {
     g_autoptr(GByteArray) p = g_byte_array_new();
@@ -2485,6 +2591,7 @@ static void sg_seeds_migrate(const char *dir)
         g_byte_array_append(p, &stop, 1);
         sg_write_seed(dir, "sgnic-migrate", patched, p);
     }
+    sg_seeds_migrate_named(dir);
 }
 
 /*
