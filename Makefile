@@ -8,7 +8,12 @@ SHELL := /bin/bash
 ROOT := $(CURDIR)
 ENV := . $(ROOT)/scripts/env.sh
 GUEST_KERNEL ?= 6.12.95+deb12-amd64
-KDIR ?= /usr/src/linux-headers-$(GUEST_KERNEL)
+# The guest kernel's headers as setup.sh unpacks them into the cache, or,
+# on a machine set up before that, the ones installed in /usr/src.
+SGNIC_CACHE ?= $(HOME)/.cache/sgnic
+KDIR_CACHE := $(SGNIC_CACHE)/kernel/$(GUEST_KERNEL)/headers/usr/src/linux-headers-$(GUEST_KERNEL)
+KDIR ?= $(firstword $(patsubst %/Makefile,%,$(wildcard $(KDIR_CACHE)/Makefile \
+	/usr/src/linux-headers-$(GUEST_KERNEL)/Makefile)) $(KDIR_CACHE))
 PREFIX ?= /usr/local
 export GUEST_KERNEL KDIR
 

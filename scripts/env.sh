@@ -9,5 +9,11 @@ SGNIC_QEMU_TREE=${QEMU_SRC:-$SGNIC_CACHE/qemu-10.0}
 SGNIC_QEMU_BUILD=${SGNIC_QEMU_BUILD:-$SGNIC_CACHE/qemu-build}
 SGNIC_BUILD=${SGNIC_BUILD:-$SGNIC_ROOT/build}
 QEMU_BIN=$SGNIC_QEMU_BUILD/qemu-system-x86_64
-KDIR=${KDIR:-/usr/src/linux-headers-$GUEST_KERNEL}
+# The guest kernel's headers, unpacked by setup.sh into the cache; a machine
+# set up before that (headers installed in /usr/src) keeps using its own.
+if [ -z "${KDIR:-}" ]; then
+	KDIR=$SGNIC_CACHE/kernel/$GUEST_KERNEL/headers/usr/src/linux-headers-$GUEST_KERNEL
+	[ -f "$KDIR/Makefile" ] || [ ! -f "/usr/src/linux-headers-$GUEST_KERNEL/Makefile" ] ||
+		KDIR=/usr/src/linux-headers-$GUEST_KERNEL
+fi
 export SGNIC_ROOT SGNIC_CACHE GUEST_KERNEL SGNIC_QEMU_TREE SGNIC_QEMU_BUILD SGNIC_BUILD QEMU_BIN KDIR

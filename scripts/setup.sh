@@ -3,10 +3,15 @@
 #
 # Install what sgnic needs on a Debian 12 host: apt sources derived from the
 # machine's own, build and run dependencies, the QEMU 10.0 source tree and a
-# Debian 6.12 guest kernel (image unpacked, headers installed).  Each step
+# Debian 6.12 guest kernel.  The guest kernel's image, headers and kbuild
+# packages are unpacked into the cache with dpkg-deb -x, never installed: the
+# host's own kernels, /boot and its initramfs stay as they were.  Each step
 # leaves a stamp in the cache so a second run does nothing.
 #
-# Usage: scripts/setup.sh [apt|fuzz|qemu-src|kernel|all]   (default: all)
+# Usage: scripts/setup.sh [apt|fuzz|qemu-src|kernel|all|host-check]   (default: all)
+#   host-check: asks apt, without installing anything, whether the packages
+#   setup installs would bring a kernel image, an initramfs or a boot loader
+#   onto the host, and checks the unpacked headers tree (tests/build-checks.sh).
 set -euo pipefail
 
 . "$(dirname "$0")/env.sh"
@@ -61,11 +66,11 @@ APT_PKGS=(
 	zlib1g-dev libattr1-dev seabios qemu-system-data busybox-static iproute2 ethtool
 	iperf3 kmod cpio xz-utils socat procps gawk bc libelf-dev
 	iputils-ping python3-yaml jq linux-source-6.12 linux-headers-amd64 gnuplot-nox
-	sparse coccinelle
+	sparse coccinelle gcc-12 pahole libssl3
 )
 
 apt_deps() {
-	local stamp=$SGNIC_CACHE/stamp-apt-v6
+	local stamp=$SGNIC_CACHE/stamp-apt-v7
 	[ -f "$stamp" ] && return 0
 	check_disk 3000 /var/cache/apt
 	apt_sources
@@ -123,12 +128,48 @@ qemu_src() {
 		die "expected QEMU 10.0, got $(cat "$SGNIC_QEMU_TREE/VERSION")"
 }
 
+# The packages linux-headers-$GUEST_KERNEL needs to build a module, by name:
+# itself, its -common package and the matching linux-kbuild (not the image).
+header_pkgs() {
+	echo "linux-headers-$GUEST_KERNEL"
+	apt-cache depends "linux-headers-$GUEST_KERNEL" 2>/dev/null |
+		awk '$1 ~ /Depends:$/ && $2 ~ /^linux-(headers-.*-common|kbuild-)/ { print $2 }'
+}
+
+# The headers tree in the cache.  Debian's per-flavour Makefile includes
+# the -common tree by absolute path: point it at the unpacked copy; every
+# other link inside the packages is relative.
+guest_headers() {
+	local dir=$1 root=$1/headers pkgs tree
+	[ -f "$root/.complete" ] && return 0
+	check_disk 500 "$SGNIC_CACHE"
+	mapfile -t pkgs < <(header_pkgs)
+	[ "${#pkgs[@]}" -ge 3 ] ||
+		die "apt-cache names no -common and linux-kbuild package for linux-headers-$GUEST_KERNEL (got: ${pkgs[*]})"
+	rm -rf "$root" "$dir/dl-headers" && mkdir -p "$dir/dl-headers"
+	note "fetching ${pkgs[*]} (unpacked into $root, not installed)"
+	(cd "$dir/dl-headers" && apt-get download -q "${pkgs[@]}" >&2) ||
+		die "apt-get download ${pkgs[*]} failed"
+	local deb
+	for deb in "$dir"/dl-headers/*.deb; do
+		dpkg-deb -x "$deb" "$root" || die "dpkg-deb -x $deb failed"
+	done
+	rm -rf "$dir/dl-headers"
+	tree=$root/usr/src/linux-headers-$GUEST_KERNEL
+	[ -f "$tree/Makefile" ] && [ -f "$tree/Module.symvers" ] ||
+		die "$tree is not a kernel headers tree"
+	sed -i "s|^include /usr/src/|include $root/usr/src/|" "$tree/Makefile"
+	grep -q "^include $root/usr/src/linux-headers-.*-common/Makefile" "$tree/Makefile" ||
+		die "unexpected $tree/Makefile: cannot point it at the unpacked -common tree"
+	touch "$root/.complete"
+}
+
 guest_kernel() {
 	local dir=$SGNIC_CACHE/kernel/$GUEST_KERNEL
 	if [ ! -f "$dir/vmlinuz" ]; then
 		check_disk 1500 "$SGNIC_CACHE"
-		rm -rf "$dir" && mkdir -p "$dir/dl"
-		note "fetching linux-image-$GUEST_KERNEL"
+		rm -rf "$dir/root" "$dir/dl" && mkdir -p "$dir/dl"
+		note "fetching linux-image-$GUEST_KERNEL (unpacked, not installed)"
 		(cd "$dir/dl" && apt-get download -q "linux-image-$GUEST_KERNEL" >&2) ||
 			die "apt-get download linux-image-$GUEST_KERNEL failed (set GUEST_KERNEL to a version apt-cache lists)"
 		dpkg-deb -x "$dir"/dl/*.deb "$dir/root"
@@ -136,12 +177,23 @@ guest_kernel() {
 		rm -rf "$dir/dl"
 		mv "$dir/vmlinuz.tmp" "$dir/vmlinuz"
 	fi
-	if [ ! -d "/usr/src/linux-headers-$GUEST_KERNEL" ]; then
-		note "installing linux-headers-$GUEST_KERNEL"
-		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \
-			--no-install-recommends "linux-headers-$GUEST_KERNEL" >&2 ||
-			die "could not install linux-headers-$GUEST_KERNEL"
-	fi
+	guest_headers "$dir"
+}
+
+# Nothing setup installs may bring a kernel, an initramfs generator or a boot
+# loader: apt-get -s shows what an install would do without doing it.
+host_check() {
+	local pkgs=("${APT_PKGS[@]}" "${FUZZ_PKGS[@]}") out bad tree
+	out=$(apt-get -s -q install --no-install-recommends "${pkgs[@]}" 2>&1) ||
+		die "apt-get -s install failed: $out"
+	out+=$(apt-get -s -q install --no-install-recommends -t bookworm-backports \
+		meson python3-pycotap 2>&1) || die "apt-get -s install (backports) failed"
+	bad=$(grep -E '^Inst (linux-image-|initramfs-tools|dracut|grub|systemd-boot)' <<<"$out" || true)
+	[ -z "$bad" ] || die "setup's packages would install on the host: $bad"
+	tree=$SGNIC_CACHE/kernel/$GUEST_KERNEL/headers/usr/src/linux-headers-$GUEST_KERNEL
+	[ -f "$tree/Module.symvers" ] || die "no headers tree in $tree (run scripts/setup.sh kernel)"
+	! dpkg -S "$tree" >/dev/null 2>&1 || die "$tree belongs to an installed package"
+	note "host-check: no kernel image, initramfs or boot loader among ${#pkgs[@]} packages; headers in $tree"
 }
 
 case "${1:-all}" in
@@ -150,5 +202,6 @@ fuzz) apt_deps; apt_fuzz_deps; qemu_src ;;
 qemu-src) apt_deps; qemu_src ;;
 kernel) apt_deps; guest_kernel ;;
 all) apt_deps; apt_fuzz_deps; qemu_src; guest_kernel ;;
-*) die "unknown step '$1' (apt, fuzz, qemu-src, kernel or all)" ;;
+host-check) host_check ;;
+*) die "unknown step '$1' (apt, fuzz, qemu-src, kernel, all or host-check)" ;;
 esac

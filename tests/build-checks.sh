@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Build hygiene as tests: the module builds W=1 -Werror against the guest's
+# Build hygiene as tests: setup leaves the host's kernels alone, the module builds W=1 -Werror against the guest's
 # 6.12 headers and Debian 12's own 6.1 headers, checkpatch --strict, sparse
 # (make C=2) and the kernel's coccinelle scripts are clean, and QEMU
 # compiled the device without a warning.
@@ -31,6 +31,7 @@ qemu_device_warnings() {
 }
 
 echo "TAP version 13"
+check "setup installs no kernel image; guest headers unpacked in the cache" scripts/setup.sh host-check
 check "module W=1 against $GUEST_KERNEL" make -s -C kernel-driver KDIR="$KDIR"
 check "module W=1 against Debian 6.1 headers" scripts/build-module-check.sh
 check "checkpatch --strict kernel-driver/" scripts/checkpatch.sh
