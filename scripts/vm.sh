@@ -32,6 +32,16 @@ argument preserved (-- sh -c 'ip link; ls').
 Options:
   --nic MODEL         NIC model: sgnic (default), e1000e, igb, virtio-net-pci
   --ports N           number of NICs, each on its own port of hub 0 (default 2)
+  --link SPEC         connect the next port (the first --link port 0, the second
+                      port 1, ...) to another QEMU process instead of hub 0:
+                        listen:HOST:PORT    TCP listener (-netdev stream server)
+                        connect:HOST:PORT   TCP client, reconnecting every 200 ms
+                                            until the listener is up and after
+                                            it goes away
+                        dgram:LHOST:LPORT:RHOST:RPORT   UDP both ways
+                      HOST is an IPv4 address; 127.0.0.1 links guests on one host
+  --mac-id N          fifth byte of the NICs' MACs, 0-255 (default 52, i.e.
+                      52:54:00:12:34:56 upwards): give linked guests different ones
   --no-module         do not insmod kernel-driver/sgnic.ko
   --mem MIB           guest memory in MiB (default 1024)
   --smp N             guest CPUs (default 2)
@@ -76,6 +86,7 @@ note() { echo "vm: $*" >&2; }
 shquote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
 nic=sgnic ports=2 load_module=1 mem=1024 smp=2 timeout='' verbose=0 guest_qmp=1
+links=() mac_id=52
 qmp=$vmdir/qmp.sock
 extra_append='' extra_qemu=()
 have_cmd=0
@@ -84,7 +95,8 @@ while [ $# -gt 0 ]; do
 	val=
 	case "$opt" in
 	--*=*) val=${opt#*=} opt=${opt%%=*} ;;
-	--nic | --ports | --mem | --smp | --timeout | --monitor | --append | --qemu-args | --kernel)
+	--nic | --ports | --mem | --smp | --timeout | --monitor | --append | --qemu-args | --kernel | \
+	--link | --mac-id)
 		[ $# -ge 2 ] || usage_error "option $opt needs a value"
 		val=$2
 		shift
@@ -94,6 +106,8 @@ while [ $# -gt 0 ]; do
 	case "$opt" in
 	--nic) nic=$val ;;
 	--ports) ports=$val ;;
+	--link) links+=("$val") ;;
+	--mac-id) mac_id=$val ;;
 	--no-module) load_module=0 ;;
 	--no-guest-qmp) guest_qmp=0 ;;
 	--kernel)
@@ -120,12 +134,39 @@ while [ $# -gt 0 ]; do
 done
 [ "$have_cmd" = 0 ] || [ $# -gt 0 ] || usage_error "'--' must be followed by a command"
 
+# A --link SPEC as -netdev options (after "stream,id=hN," or "dgram,id=hN,").
+ipv4='([0-9]{1,3}\.){3}[0-9]{1,3}'
+port_re='([0-9]{1,5})'
+link_netdev() {
+	local spec=$1 a p
+	for p in $(grep -oE ':[0-9]+(:|$)' <<<"$spec" | tr -d :); do
+		[ "$p" -ge 1 ] && [ "$p" -le 65535 ] || return 1
+	done
+	if [[ $spec =~ ^(listen|connect):($ipv4):$port_re$ ]]; then
+		a="addr.type=inet,addr.host=${BASH_REMATCH[2]},addr.port=${BASH_REMATCH[4]}"
+		case ${BASH_REMATCH[1]} in
+		listen) echo "stream,server=on,$a" ;;
+		connect) echo "stream,server=off,reconnect-ms=200,$a" ;;
+		esac
+	elif [[ $spec =~ ^dgram:($ipv4):$port_re:($ipv4):$port_re$ ]]; then
+		echo "dgram,local.type=inet,local.host=${BASH_REMATCH[1]},local.port=${BASH_REMATCH[3]},remote.type=inet,remote.host=${BASH_REMATCH[4]},remote.port=${BASH_REMATCH[6]}"
+	else
+		return 1
+	fi
+}
 isnum() { [[ $2 =~ ^[0-9]+$ ]] || usage_error "$1 wants a number, got '$2'"; }
 isnum --ports "$ports"
 isnum --mem "$mem"
 isnum --smp "$smp"
 [ -z "$timeout" ] || isnum --timeout "$timeout"
+isnum --mac-id "$mac_id"
 [ "$ports" -le 16 ] || usage_error "--ports: at most 16"
+[ "$mac_id" -le 255 ] || usage_error "--mac-id: at most 255"
+[ "${#links[@]}" -le "$ports" ] || usage_error "${#links[@]} --link options for $ports port(s)"
+for l in "${links[@]}"; do
+	link_netdev "$l" >/dev/null ||
+		usage_error "--link: '$l' is not listen:HOST:PORT, connect:HOST:PORT or dgram:LHOST:LPORT:RHOST:RPORT"
+done
 [[ $nic =~ ^[a-z0-9-]+$ ]] || usage_error "--nic: bad model name '$nic'"
 if [ "$have_cmd" = 1 ]; then
 	timeout=${timeout:-600}
@@ -315,12 +356,19 @@ qargs=(
 	-fsdev "local,id=sgnic,path=$(optval "$SGNIC_ROOT"),security_model=none,multidevs=remap"
 	-device virtio-9p-pci,fsdev=sgnic,mount_tag=sgnic
 )
-# Hub ports only: never user-mode networking, tap or a bridge.
+# Hub ports, or --link sockets to other QEMU processes: never user-mode
+# networking, tap or a bridge.
 romfile=''
 [ "$nic" = sgnic ] || romfile=,romfile= # no option ROMs are installed
 for ((i = 0; i < ports; i++)); do
-	qargs+=(-netdev "hubport,id=h$i,hubid=0"
-		-device "$nic,id=nic$i,netdev=h$i,mac=52:54:00:12:34:$(printf %02x $((0x56 + i)))$romfile")
+	mac=52:54:00:12:$(printf %02x:%02x "$mac_id" $((0x56 + i)))
+	if [ "$i" -lt "${#links[@]}" ]; then
+		nd=$(link_netdev "${links[$i]}")
+		qargs+=(-netdev "${nd%%,*},id=h$i,${nd#*,}")
+	else
+		qargs+=(-netdev "hubport,id=h$i,hubid=0")
+	fi
+	qargs+=(-device "$nic,id=nic$i,netdev=h$i,mac=$mac$romfile")
 done
 
 # The guest's own QMP channel: a QMP monitor that only the guest uses, so

@@ -5,14 +5,14 @@
 # "N passed, N failed[, N skipped]" as its last such line; a suite that
 # exits non-zero without one counts as one failure.
 #
-# Usage: tests/run-all.sh [build] [unit] [qtest] [fuzz] [vm] [selftest]
-#        (default: all six; fuzz replays the fuzz seeds and reproducers,
+# Usage: tests/run-all.sh [build] [unit] [qtest] [fuzz] [vm] [multi] [selftest]
+#        (default: all seven; multi runs guests in several QEMU processes; fuzz replays the fuzz seeds and reproducers,
 #        building the fuzz QEMU first if needed; selftest is three guest boots)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(build unit qtest fuzz vm selftest)
+[ ${#suites[@]} -gt 0 ] || suites=(build unit qtest fuzz vm multi selftest)
 
 run_suite() {
 	case "$1" in
@@ -21,6 +21,7 @@ run_suite() {
 	qtest) scripts/run-qtests.sh ;;
 	fuzz) scripts/fuzz.sh replay ;;
 	vm) tests/vm/run.sh ;;
+	multi) tests/multi/run.sh ;;
 	selftest) tests/selftests/run-boots.sh ;;
 	*) echo "run-all: unknown suite '$1'" >&2; return 2 ;;
 	esac

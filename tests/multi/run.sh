@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Tests that need more than one QEMU process (tests/run-all.sh multi):
+# two guests linked by -netdev stream over 127.0.0.1, ping and iperf3 both
+# ways (scripts/two-guests.sh).  Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+pass=0 fail=0
+count() {
+	local log=$1 line p f
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+	p=$(sed -nE 's/.*\b([0-9]+) passed.*/\1/p' <<<"$line")
+	f=$(sed -nE 's/.*\b([0-9]+) failed.*/\1/p' <<<"$line")
+	[ -n "$line" ] || { p=0 f=1; echo "not ok: $log has no result line"; }
+	pass=$((pass + p)) fail=$((fail + f))
+}
+
+mkdir -p build/test-logs
+scripts/two-guests.sh --link stream --secs 3 2>&1 | tee build/test-logs/multi-two-guests.log
+count build/test-logs/multi-two-guests.log
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
