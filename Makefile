@@ -47,10 +47,13 @@ demo: all ## boot two sgnic ports, show ip link and ethtool, run iperf3 between 
 demo2: all ## two guests in two QEMU processes linked over 127.0.0.1: ping, iperf3 both ways, ethtool -S
 	@scripts/two-guests.sh
 
+migrate: qemu module tools ## live-migrate a guest twice under a TCP stream (NIC=sgnic|e1000e|igb|virtio-net-pci)
+	@scripts/migrate.sh --nic $(or $(NIC),sgnic)
+
 vm: qemu module ## interactive shell in the guest with sgnic.ko loaded
 	@scripts/vm.sh
 
-test: all ## every test: host unit tests, qtests, in-VM tests, two linked guests, selftests in 3 boots; ends with "N passed, N failed"
+test: all ## every test: host unit tests, qtests, in-VM tests, two linked guests, live migration, selftests in 3 boots; ends with "N passed, N failed"
 	@tests/run-all.sh
 
 unit: tools ## host unit tests only (planner, tools)
@@ -62,7 +65,7 @@ qtest: qemu ## QEMU qtests only
 vmtest: qemu module tools ## in-VM tests only
 	@tests/run-all.sh vm
 
-multitest: qemu module tools ## tests with several QEMU processes: two guests linked over 127.0.0.1
+multitest: qemu module tools ## tests with several QEMU processes: two guests linked over 127.0.0.1, live migration under traffic
 	@tests/run-all.sh multi
 
 selftest: qemu module tools ## kselftest-style suite in the guest: plain, IOMMU and swiotlb boots
@@ -105,4 +108,4 @@ clean: ## remove build/ and module objects (the cache stays)
 distclean: clean ## also remove the QEMU build in the cache
 	@$(ENV); rm -rf "$$SGNIC_QEMU_BUILD"
 
-.PHONY: help setup qemu module tools all demo demo2 vm test unit qtest vmtest multitest selftest soak debug-kernel bench stress fuzz fuzz-replay fuzz-coverage fuzz-seeds install checkpatch clean distclean
+.PHONY: help setup qemu module tools all demo demo2 migrate vm test unit qtest vmtest multitest selftest soak debug-kernel bench stress fuzz fuzz-replay fuzz-coverage fuzz-seeds install checkpatch clean distclean

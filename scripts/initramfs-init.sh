@@ -46,6 +46,50 @@ mark "stage 1 started"
 # shellcheck disable=SC1091 # written by scripts/vm.sh
 . /sgnic-run/config
 
+# scripts/vm.sh --standalone: no 9p shares (they would block migration).
+# The guest is this initramfs: busybox, the NIC drivers of the archive
+# mkinitramfs.sh --nics makes, sgnic.ko and the programs vm.sh put in
+# /sgnic-run/bin.  CMD runs under busybox sh; its markers and the power-off
+# are the same as stage 2's.
+standalone() {
+	local ko rc
+	hostname sgnic-vm
+	ip link set lo up
+	mkdir -p /tmp /run /var
+	mount -t tmpfs -o mode=1777 tmpfs /tmp
+	mount -t tmpfs -o mode=0755 tmpfs /run
+	ln -s /run /var/run
+	if [ -r "/etc/nics/$SGNIC_NIC.load" ]; then
+		while read -r ko; do
+			insmod "/lib/modules/nics/$ko" || fail "insmod $ko failed"
+		done <"/etc/nics/$SGNIC_NIC.load"
+	fi
+	rc=0
+	if [ "$SGNIC_LOAD_MODULE" = 1 ] && [ -f /sgnic-run/sgnic.ko ]; then
+		insmod /sgnic-run/sgnic.ko || rc=126
+	fi
+	mark "drivers loaded"
+	export PATH=/sgnic-run/bin:/bin HOME=/tmp
+	cd /sgnic-run || fail "no /sgnic-run"
+	if [ "$rc" = 0 ] && [ "$SGNIC_MODE" = shell ]; then
+		setsid -c sh -i </dev/ttyS0 >/dev/ttyS0 2>&1
+		rc=$?
+	elif [ "$rc" = 0 ]; then
+		stty cols 1000 rows 50 </dev/console 2>/dev/null
+		echo "SGNIC_BEGIN $SGNIC_NONCE"
+		sh -c "$(cat /sgnic-run/cmd)" </dev/null
+		rc=$?
+	else
+		echo "sgnic-vm: error: insmod sgnic.ko failed: $(dmesg | grep -i sgnic | tail -1)"
+	fi
+	sync
+	echo "SGNIC_EXIT=$rc $SGNIC_NONCE"
+	stty onlcr </dev/console 2>/dev/null
+	poweroff -f
+	sleep 60
+}
+[ "${SGNIC_STANDALONE:-0}" = 0 ] || standalone
+
 while read -r ko; do
 	insmod "/lib/modules/$ko" || fail "insmod $ko failed"
 	mark "loaded $ko"

@@ -43,6 +43,16 @@ Options:
   --mac-id N          fifth byte of the NICs' MACs, 0-255 (default 52, i.e.
                       52:54:00:12:34:56 upwards): give linked guests different ones
   --no-module         do not insmod kernel-driver/sgnic.ko
+  --standalone        no 9p shares: the guest runs from the initramfs alone
+                      (busybox, the NIC drivers, sgnic.ko and the --file
+                      programs in /sgnic-run/bin), so it can be live-migrated;
+                      CMD runs under busybox sh in /sgnic-run
+  --file PATH         with --standalone: copy PATH into /sgnic-run/bin, with
+                      the shared libraries of a dynamic program (repeatable)
+  --incoming URI      start as a migration destination (-incoming URI) of a
+                      guest started with the same options and --run-dir
+  --run-dir DIR       keep the per-run initramfs and marker nonce in DIR (the
+                      source writes them, an --incoming destination reads them)
   --mem MIB           guest memory in MiB (default 1024)
   --smp N             guest CPUs (default 2)
   --timeout SECONDS   stop the guest after this long; 0 = never
@@ -86,7 +96,7 @@ note() { echo "vm: $*" >&2; }
 shquote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
 nic=sgnic ports=2 load_module=1 mem=1024 smp=2 timeout='' verbose=0 guest_qmp=1
-links=() mac_id=52
+links=() mac_id=52 standalone=0 files=() incoming='' run_dir=''
 qmp=$vmdir/qmp.sock
 extra_append='' extra_qemu=()
 have_cmd=0
@@ -96,7 +106,7 @@ while [ $# -gt 0 ]; do
 	case "$opt" in
 	--*=*) val=${opt#*=} opt=${opt%%=*} ;;
 	--nic | --ports | --mem | --smp | --timeout | --monitor | --append | --qemu-args | --kernel | \
-	--link | --mac-id)
+	--link | --mac-id | --file | --incoming | --run-dir)
 		[ $# -ge 2 ] || usage_error "option $opt needs a value"
 		val=$2
 		shift
@@ -108,6 +118,10 @@ while [ $# -gt 0 ]; do
 	--ports) ports=$val ;;
 	--link) links+=("$val") ;;
 	--mac-id) mac_id=$val ;;
+	--standalone) standalone=1 guest_qmp=0 ;;
+	--file) files+=("$val") ;;
+	--incoming) incoming=$val ;;
+	--run-dir) run_dir=$val ;;
 	--no-module) load_module=0 ;;
 	--no-guest-qmp) guest_qmp=0 ;;
 	--kernel)
@@ -163,6 +177,13 @@ isnum --mac-id "$mac_id"
 [ "$ports" -le 16 ] || usage_error "--ports: at most 16"
 [ "$mac_id" -le 255 ] || usage_error "--mac-id: at most 255"
 [ "${#links[@]}" -le "$ports" ] || usage_error "${#links[@]} --link options for $ports port(s)"
+[ "${#files[@]}" = 0 ] || [ "$standalone" = 1 ] || usage_error "--file needs --standalone"
+[ -z "$incoming" ] || [ -n "$run_dir" ] || usage_error "--incoming needs --run-dir (the source's)"
+[ -z "$incoming" ] || [ "$have_cmd" = 1 ] || usage_error "--incoming needs the source's command after --"
+[ -z "$incoming" ] || [ -s "$run_dir/initrd" ] || usage_error "--incoming: no initrd in --run-dir $run_dir"
+for f in "${files[@]}"; do
+	[ -f "$f" ] || usage_error "--file: no file '$f'"
+done
 for l in "${links[@]}"; do
 	link_netdev "$l" >/dev/null ||
 		usage_error "--link: '$l' is not listen:HOST:PORT, connect:HOST:PORT or dgram:LHOST:LPORT:RHOST:RPORT"
@@ -289,7 +310,13 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-nonce=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+if [ -n "$incoming" ]; then
+	# The guest's markers carry the source's nonce.
+	nonce=$(cat "$run_dir/nonce" 2>/dev/null)
+	[[ $nonce =~ ^[0-9a-f]{16}$ ]] || die "no nonce in --run-dir $run_dir"
+else
+	nonce=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+fi
 # Where the guest's QMP requests and replies meet (under the repository,
 # which the guest mounts at /sgnic).
 mbox=$SGNIC_ROOT/build/qmp-mailbox/$nonce
@@ -313,6 +340,7 @@ mkdir -p "$run/cpio/sgnic-run"
 	echo "SGNIC_TERM=$(shquote "${TERM:-linux}")"
 	echo "SGNIC_ROWS=${rows:-24}"
 	echo "SGNIC_COLS=${cols:-80}"
+	echo "SGNIC_STANDALONE=$standalone"
 } >"$run/cpio/sgnic-run/config"
 if [ "$have_cmd" = 1 ]; then
 	if [ $# -eq 1 ]; then
@@ -323,10 +351,43 @@ if [ "$have_cmd" = 1 ]; then
 	fi
 	printf '%s\n' "$cmd" >"$run/cpio/sgnic-run/cmd"
 fi
+# --standalone: what the guest would otherwise take from the 9p shares.
+# A dynamic program brings its shared libraries, at the paths ldd names.
+add_program() {
+	local f=$1 lib
+	install -D -m 0755 "$f" "$run/cpio/sgnic-run/bin/$(basename "$f")"
+	ldd "$f" >/dev/null 2>&1 || return 0
+	for lib in $(ldd "$f" | grep -oE '/[^ ]+ \(0x' | sed 's/ (0x$//'); do
+		[ -e "$run/cpio$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$run/cpio$lib"
+	done
+}
+archives=("$base_initrd")
+if [ "$standalone" = 1 ]; then
+	if [ "$load_module" = 1 ] && [ "$nic" = sgnic ]; then
+		[ -f "$SGNIC_ROOT/kernel-driver/sgnic.ko" ] ||
+			die "--standalone: kernel-driver/sgnic.ko is not built (make module)"
+		cp "$SGNIC_ROOT/kernel-driver/sgnic.ko" "$run/cpio/sgnic-run/"
+	fi
+	mkdir -p "$run/cpio/sgnic-run/bin"
+	for f in "${files[@]}"; do
+		add_program "$f"
+	done
+	nics_initrd=$("$SGNIC_ROOT/scripts/mkinitramfs.sh" --nics) || die "building the NIC driver archive failed"
+	archives=("$nics_initrd" "${archives[@]}")
+fi
 # The kernel unpacks concatenated archives in turn: the per-run one first,
-# then the cached base, so the base is never rebuilt for a new command.
-(cd "$run/cpio" && find sgnic-run | cpio -o -H newc -R 0:0 --quiet) >"$run/initrd"
-cat "$base_initrd" >>"$run/initrd"
+# then the cached ones, so those are never rebuilt for a new command.
+if [ -n "$incoming" ]; then
+	cp "$run_dir/initrd" "$run/initrd"
+else
+	(cd "$run/cpio" && find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet) >"$run/initrd"
+	cat "${archives[@]}" >>"$run/initrd"
+fi
+if [ -n "$run_dir" ] && [ -z "$incoming" ]; then
+	mkdir -p "$run_dir"
+	cp "$run/initrd" "$run_dir/initrd"
+	echo "$nonce" >"$run_dir/nonce"
+fi
 
 # --- QEMU command line ------------------------------------------------------
 # panic=-1 with -no-reboot: a guest panic ends QEMU at once.  The last three
@@ -351,11 +412,16 @@ qargs=(
 	-nodefaults -nographic -no-reboot -L "$fw"
 	-kernel "$kernel" -initrd "$run/initrd" -append "$cmdline"
 	-qmp "unix:$(optval "$qmp"),server=on,wait=off"
-	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
-	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
-	-fsdev "local,id=sgnic,path=$(optval "$SGNIC_ROOT"),security_model=none,multidevs=remap"
-	-device virtio-9p-pci,fsdev=sgnic,mount_tag=sgnic
 )
+# A mounted 9p share blocks migration: --standalone guests have none.
+if [ "$standalone" = 0 ]; then
+	# shellcheck disable=SC2054
+	qargs+=(-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
+		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+		-fsdev "local,id=sgnic,path=$(optval "$SGNIC_ROOT"),security_model=none,multidevs=remap"
+		-device virtio-9p-pci,fsdev=sgnic,mount_tag=sgnic)
+fi
+[ -z "$incoming" ] || qargs+=(-incoming "$incoming")
 # Hub ports, or --link sockets to other QEMU processes: never user-mode
 # networking, tap or a bridge.
 romfile=''
@@ -424,7 +490,9 @@ qpid=$!
 
 # Show what CMD prints (between the markers), "sgnic-vm:" notes from the
 # guest's init on stderr, and keep the exit status.
-awk -v nonce="$nonce" -v verbose="$verbose" -v rcfile="$run/rc" -v startfile="$run/started" '
+# A migration destination joins after SGNIC_BEGIN.
+awk -v nonce="$nonce" -v verbose="$verbose" -v rcfile="$run/rc" -v startfile="$run/started" \
+    -v started="$([ -n "$incoming" ] && echo 1 || echo 0)" '
 	{ sub(/\r$/, "") }
 	# Console resets can leave escape sequences in front of a line.
 	substr($0, length($0) - 27) == "SGNIC_BEGIN " nonce {

@@ -3,7 +3,9 @@
 #
 # Tests that need more than one QEMU process (tests/run-all.sh multi):
 # two guests linked by -netdev stream over 127.0.0.1, ping and iperf3 both
-# ways (scripts/two-guests.sh).  Ends with "N passed, N failed".
+# ways (scripts/two-guests.sh), and a guest migrated twice between QEMU
+# processes under a TCP stream checked byte by byte (scripts/migrate.sh).
+# Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -20,5 +22,7 @@ count() {
 mkdir -p build/test-logs
 scripts/two-guests.sh --link stream --secs 3 2>&1 | tee build/test-logs/multi-two-guests.log
 count build/test-logs/multi-two-guests.log
+scripts/migrate.sh --nic sgnic --times 2 2>&1 | tee build/test-logs/multi-migrate.log
+count build/test-logs/multi-migrate.log
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
