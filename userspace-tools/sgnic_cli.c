@@ -69,12 +69,23 @@ uint64_t sgnic_opt_num(const char *name, const char *arg, uint64_t max)
 int sgnic_cli_getopt(int argc, char *const *argv, const struct option *opts,
 		     int *idx, void (*usage)(FILE *f))
 {
+	return sgnic_cli_getopt_short(argc, argv, "", opts, idx, usage);
+}
+
+int sgnic_cli_getopt_short(int argc, char *const *argv, const char *short_opts,
+			   const struct option *opts, int *idx,
+			   void (*usage)(FILE *f))
+{
+	char spec[64];
 	int c;
 
+	/* ':' first: a missing value comes back as ':', told from '?' */
+	if ((size_t)snprintf(spec, sizeof(spec), ":h%s", short_opts) >= sizeof(spec))
+		die("internal error: too many short options");
 	opterr = 0;
 	if (idx)
 		*idx = 0;
-	c = getopt_long(argc, argv, ":h", opts, idx);
+	c = getopt_long(argc, argv, spec, opts, idx);
 	switch (c) {
 	case 'h':
 		usage(stdout);

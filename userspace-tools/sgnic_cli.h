@@ -49,6 +49,14 @@ uint64_t sgnic_opt_num(const char *name, const char *arg, uint64_t max);
 int sgnic_cli_getopt(int argc, char *const *argv, const struct option *opts,
 		     int *idx, void (*usage)(FILE *f));
 
+/*
+ * The same for a tool with short options of its own as well: SHORT_OPTS in
+ * getopt's notation ("p:n:v"), without 'h' and the leading ':'.
+ */
+int sgnic_cli_getopt_short(int argc, char *const *argv, const char *short_opts,
+			   const struct option *opts, int *idx,
+			   void (*usage)(FILE *f));
+
 /* The one FILE operand left after the options, NULL if none; dies on two. */
 const char *sgnic_cli_input_path(int argc, char *const *argv);
 
