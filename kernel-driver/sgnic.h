@@ -205,6 +205,7 @@ struct sgnic_priv {
 	struct sgnic_ring *rx[SGNIC_MAX_QUEUE_PAIRS];
 	bool up;
 	bool dma64;			/* 64-bit DMA mask in use */
+	bool gone;			/* reads all-ones: off the bus (sgnic_hw_gone) */
 
 	atomic_t test_irqs;		/* MISC_TEST interrupts seen (self-test) */
 	struct work_struct reset_work;
@@ -250,6 +251,7 @@ int sgnic_reconfigure(struct sgnic_priv *priv, u32 pairs, u32 tx_size,
 		      u32 rx_size, unsigned long pflags,
 		      struct netlink_ext_ack *extack);
 void sgnic_update_link(struct sgnic_priv *priv);
+bool sgnic_hw_gone(struct sgnic_priv *priv, u32 val);
 void sgnic_unmask_pair(struct sgnic_priv *priv, u32 q);
 void sgnic_write_mac(struct sgnic_priv *priv, const u8 *mac);
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sgnic: PCI probe and remove, MSI-X, the misc (link and error) interrupt,
- * halted-channel recovery and the lost-interrupt watchdog.
+ * halted-channel recovery, the lost-interrupt watchdog, a device that
+ * leaves the bus, suspend and resume, shutdown and PCI error recovery.
  */
 #include <linux/module.h>
 #include <linux/interrupt.h>
@@ -15,11 +16,33 @@ static bool dma32;
 module_param(dma32, bool, 0444);
 MODULE_PARM_DESC(dma32, "Use a 32-bit DMA mask even if 64 bits work (testing)");
 
+/*
+ * A device that has left the bus (surprise removal, a dead link) answers
+ * every read with all-ones.  The registers sgnic checks (STATUS, HALTED,
+ * MISC_CAUSE, a channel's HEAD) have bits that are never set, so ~0 from
+ * one of them means the device is gone: detach the interface once, stop
+ * the watchdog and recovery, and let remove or close undo the rest (writes
+ * to a missing device are dropped, nothing waits on one).  Any context.
+ */
+bool sgnic_hw_gone(struct sgnic_priv *priv, u32 val)
+{
+	if (likely(val != ~0u))
+		return READ_ONCE(priv->gone);
+	if (!xchg(&priv->gone, true)) {
+		netdev_err(priv->netdev, "device reads 0xffffffff: removed or dead, detaching\n");
+		netif_device_detach(priv->netdev);
+		netif_carrier_off(priv->netdev);
+	}
+	return true;
+}
+
 static irqreturn_t sgnic_misc_irq(int irq, void *data)
 {
 	struct sgnic_priv *priv = data;
 	u32 cause = sgnic_rd(priv, SGNIC_REG_MISC_CAUSE);
 
+	if (sgnic_hw_gone(priv, cause))
+		return IRQ_HANDLED;
 	if (!cause)
 		return IRQ_NONE;
 	sgnic_wr(priv, SGNIC_REG_MISC_CAUSE, cause);
@@ -63,7 +86,7 @@ static void sgnic_link_task(struct work_struct *work)
 	struct sgnic_priv *priv = container_of(work, struct sgnic_priv, link_work);
 
 	rtnl_lock();
-	if (priv->up)
+	if (priv->up && !READ_ONCE(priv->gone))
 		sgnic_update_link(priv);
 	rtnl_unlock();
 }
@@ -77,12 +100,14 @@ static void sgnic_reset_task(struct work_struct *work)
 	rtnl_lock();
 	if (!priv->up)
 		goto out;
+	halted = sgnic_rd(priv, SGNIC_REG_HALTED);
+	if (sgnic_hw_gone(priv, halted))
+		goto out;
 	/*
 	 * Reset exactly the pairs that need it: a halted channel, or the
 	 * queue the stack reported timed out.  A reset queued twice finds
 	 * nothing the second time and leaves busy pairs alone.
 	 */
-	halted = sgnic_rd(priv, SGNIC_REG_HALTED);
 	for (q = 0; q < priv->num_pairs; q++) {
 		chans = BIT(SGNIC_CHAN_TX(q)) | BIT(SGNIC_CHAN_RX(q));
 		timed_out = test_and_clear_bit(q, &priv->tx_timeout_pairs);
@@ -107,11 +132,15 @@ out:
 static void sgnic_watchdog(struct timer_list *t)
 {
 	struct sgnic_priv *priv = from_timer(priv, t, watchdog);
-	u32 q;
+	u32 q, halted;
 
 	if (!priv->up)
 		return;
-	if (sgnic_rd(priv, SGNIC_REG_HALTED)) {
+	halted = sgnic_rd(priv, SGNIC_REG_HALTED);
+	/* Not re-armed: a device that is gone has nothing left to poll. */
+	if (sgnic_hw_gone(priv, halted))
+		return;
+	if (halted) {
 		atomic64_inc(&priv->dstats.watchdog_halts);
 		schedule_work(&priv->reset_work);
 	}
@@ -323,6 +352,8 @@ static int sgnic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (err)
 		goto err_free_misc_irq;
 	sgnic_debugfs_add(priv);
+	/* What error recovery restores after a slot reset. */
+	pci_save_state(pdev);
 	netdev_info(netdev, "sgnic %u.%u, %u queue pairs, max_sg %u, max_xfer %u, max_seg %u, MAC %pM\n",
 		    priv->caps.version >> 16, priv->caps.version & 0xffff,
 		    priv->caps.max_pairs, priv->caps.max_sg, priv->caps.max_xfer,
@@ -358,6 +389,119 @@ static void sgnic_remove(struct pci_dev *pdev)
 	free_netdev(priv->netdev);
 }
 
+/*
+ * Stop everything and leave the device reset with bus mastering off,
+ * the interface detached (suspend, shutdown, a PCI error).  The misc
+ * interrupt stays requested but masked; work it queued is flushed.
+ */
+static void sgnic_quiesce(struct sgnic_priv *priv)
+{
+	rtnl_lock();
+	netif_device_detach(priv->netdev);
+	if (priv->up)
+		sgnic_down(priv);
+	rtnl_unlock();
+	sgnic_wr(priv, SGNIC_REG_MISC_MASK, 0);
+	cancel_work_sync(&priv->reset_work);
+	cancel_work_sync(&priv->link_work);
+	sgnic_wr(priv, SGNIC_REG_CTRL, SGNIC_CTRL_RESET);
+}
+
+/*
+ * Undo sgnic_quiesce() on a device that was reset meanwhile (resume, PCI
+ * error recovery): the MAC the interface uses, the misc mask, the rings
+ * if the interface is up.  The interface comes back attached whatever
+ * happens; a failed start leaves it up with nothing running, as a failed
+ * reconfiguration does, and the next ethtool change or down/up retries.
+ */
+static int sgnic_restore(struct sgnic_priv *priv)
+{
+	struct net_device *netdev = priv->netdev;
+	int err = 0;
+
+	pci_set_master(priv->pdev);
+	WRITE_ONCE(priv->gone, false);
+	sgnic_wr(priv, SGNIC_REG_CTRL, SGNIC_CTRL_RESET);
+	if (sgnic_rd(priv, SGNIC_REG_ID) != SGNIC_ID_MAGIC) {
+		netdev_err(netdev, "device does not answer after reset\n");
+		return -EIO;
+	}
+	sgnic_write_mac(priv, netdev->dev_addr);
+	sgnic_wr(priv, SGNIC_REG_MISC_MASK,
+		 SGNIC_MISC_LINK | SGNIC_MISC_CHAN_HALT | SGNIC_MISC_TEST);
+	rtnl_lock();
+	if (netif_running(netdev)) {
+		err = sgnic_up(priv);
+		if (err)
+			netdev_err(netdev, "could not restart after reset: %d\n", err);
+	}
+	netif_device_attach(netdev);
+	rtnl_unlock();
+	return err;
+}
+
+static int sgnic_suspend(struct device *dev)
+{
+	sgnic_quiesce(dev_get_drvdata(dev));
+	return 0;
+}
+
+static int sgnic_resume(struct device *dev)
+{
+	return sgnic_restore(dev_get_drvdata(dev));
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(sgnic_pm_ops, sgnic_suspend, sgnic_resume);
+
+/* Reboot, power-off and kexec: no DMA may follow. */
+static void sgnic_shutdown(struct pci_dev *pdev)
+{
+	sgnic_quiesce(pci_get_drvdata(pdev));
+	pci_clear_master(pdev);
+}
+
+/*
+ * PCI error recovery (AER, DPC): stop and wait for the slot reset; a
+ * permanent failure is a removal.
+ */
+static pci_ers_result_t sgnic_io_error_detected(struct pci_dev *pdev,
+						pci_channel_state_t state)
+{
+	struct sgnic_priv *priv = pci_get_drvdata(pdev);
+
+	dev_warn(&pdev->dev, "PCI error detected (channel state %d)\n", state);
+	sgnic_quiesce(priv);
+	if (state == pci_channel_io_perm_failure)
+		return PCI_ERS_RESULT_DISCONNECT;
+	return PCI_ERS_RESULT_NEED_RESET;
+}
+
+static pci_ers_result_t sgnic_io_slot_reset(struct pci_dev *pdev)
+{
+	struct sgnic_priv *priv = pci_get_drvdata(pdev);
+
+	pci_restore_state(pdev);
+	pci_save_state(pdev);
+	pci_set_master(pdev);
+	if (sgnic_rd(priv, SGNIC_REG_ID) != SGNIC_ID_MAGIC) {
+		dev_err(&pdev->dev, "device lost after the slot reset\n");
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+	return PCI_ERS_RESULT_RECOVERED;
+}
+
+static void sgnic_io_resume(struct pci_dev *pdev)
+{
+	if (!sgnic_restore(pci_get_drvdata(pdev)))
+		dev_info(&pdev->dev, "recovered from the PCI error\n");
+}
+
+static const struct pci_error_handlers sgnic_err_handlers = {
+	.error_detected = sgnic_io_error_detected,
+	.slot_reset = sgnic_io_slot_reset,
+	.resume = sgnic_io_resume,
+};
+
 static const struct pci_device_id sgnic_pci_ids[] = {
 	{ PCI_DEVICE(SGNIC_PCI_VENDOR_ID, SGNIC_PCI_DEVICE_ID) },
 	{ }
@@ -369,6 +513,9 @@ static struct pci_driver sgnic_pci_driver = {
 	.id_table = sgnic_pci_ids,
 	.probe = sgnic_probe,
 	.remove = sgnic_remove,
+	.shutdown = sgnic_shutdown,
+	.err_handler = &sgnic_err_handlers,
+	.driver.pm = pm_sleep_ptr(&sgnic_pm_ops),
 };
 
 static int __init sgnic_init(void)

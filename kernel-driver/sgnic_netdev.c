@@ -48,8 +48,11 @@ static void sgnic_free_queue_irqs(struct sgnic_priv *priv)
 
 void sgnic_update_link(struct sgnic_priv *priv)
 {
-	bool up = sgnic_rd(priv, SGNIC_REG_STATUS) & SGNIC_STATUS_LINK_UP;
+	u32 status = sgnic_rd(priv, SGNIC_REG_STATUS);
+	bool up = status & SGNIC_STATUS_LINK_UP;
 
+	if (sgnic_hw_gone(priv, status))
+		return;
 	if (up == netif_carrier_ok(priv->netdev))
 		return;
 	atomic64_inc(&priv->dstats.link_changes);

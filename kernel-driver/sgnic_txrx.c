@@ -280,8 +280,16 @@ u32 sgnic_ring_done_index(struct sgnic_ring *ring)
 {
 	u64 v, off;
 
-	if (!(ring->desc_flags & SGNIC_DESC_F_STATUS_UPDATE))
-		return readl(ring->regs + SGNIC_CH_HEAD) & (ring->size - 1);
+	if (!(ring->desc_flags & SGNIC_DESC_F_STATUS_UPDATE)) {
+		u32 head = readl(ring->regs + SGNIC_CH_HEAD);
+
+		/* All-ones is no index: the device is gone, nothing completed. */
+		if (unlikely(head == ~0u)) {
+			sgnic_hw_gone(ring->priv, head);
+			return ring->next_to_clean;
+		}
+		return head & (ring->size - 1);
+	}
 
 	v = le64_to_cpu(READ_ONCE(*ring->compl));
 	off = (v & SGNIC_COMPL_ADDR_MASK) - ring->desc_dma;

@@ -23,6 +23,7 @@
 
 #define SGNIC_PCIE_CAP_OFFSET 0xa0
 #define SGNIC_MSIX_CAP_OFFSET 0x70
+#define SGNIC_PM_CAP_OFFSET 0x60
 /* Counters a version 2 migration stream carries. */
 #define SGNIC_V2_STATS 12
 
@@ -30,6 +31,9 @@ static void sgnic_raise_vector(SgnicState *s, unsigned int vec)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
 
+    if (s->gone) {
+        return;
+    }
     if (s->inject_lost_irq && ++s->irqs_seen % s->inject_lost_irq == 0) {
         SGNIC_STAT(s, SGNIC_REG_STAT_IRQS_LOST)++;
         trace_sgnic_irq_lost(vec);
@@ -216,6 +220,9 @@ static uint64_t sgnic_mmio_read(void *opaque, hwaddr addr, unsigned size)
     SgnicState *s = opaque;
     uint64_t val = 0;
 
+    if (s->gone) {
+        return MAKE_64BIT_MASK(0, size * 8);
+    }
     SGNIC_STAT(s, SGNIC_REG_STAT_MMIO)++;
     if (addr >= SGNIC_CHAN_BASE && addr < SGNIC_REGS_END) {
         unsigned int c = (addr - SGNIC_CHAN_BASE) / SGNIC_CHAN_STRIDE;
@@ -298,6 +305,9 @@ static void sgnic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
 {
     SgnicState *s = opaque;
 
+    if (s->gone) {
+        return;
+    }
     SGNIC_STAT(s, SGNIC_REG_STAT_MMIO)++;
     trace_sgnic_mmio_write(addr, val);
     if (addr >= SGNIC_CHAN_BASE && addr < SGNIC_REGS_END) {
@@ -446,28 +456,69 @@ static void sgnic_reset_hold(Object *obj, ResetType type)
     sgnic_soft_reset(SGNIC(obj));
 }
 
+/* Work that waited for bus mastering (or for the device to return). */
+static void sgnic_resume_dma(SgnicState *s)
+{
+    /*
+     * From the guarded bottom halves and QEMU's delivery (which engages
+     * the guard too): a config write or a property set is not an access
+     * to our BARs, so DMA from here would not be stopped from reaching
+     * them.
+     */
+    qemu_bh_schedule(s->tx_bh);
+    qemu_bh_schedule(s->rsc_bh);
+    qemu_flush_queued_packets(qemu_get_queue(s->nic));
+}
+
+static bool sgnic_gone_get(Object *obj, Error **errp)
+{
+    return SGNIC(obj)->gone;
+}
+
+static void sgnic_gone_set(Object *obj, bool gone, Error **errp)
+{
+    SgnicState *s = SGNIC(obj);
+    bool was = s->gone;
+
+    s->gone = gone;
+    trace_sgnic_gone(gone);
+    if (was && !gone && sgnic_bus_master(s)) {
+        sgnic_resume_dma(s);
+    }
+}
+
+/* The power state in the PM capability's PMCSR: 0 (D0) to 3 (D3hot). */
+static unsigned int sgnic_pm_state(PCIDevice *pdev)
+{
+    return pci_get_word(pdev->config + pdev->pm_cap + PCI_PM_CTRL) &
+           PCI_PM_CTRL_STATE_MASK;
+}
+
 static void sgnic_write_config(PCIDevice *pdev, uint32_t addr, uint32_t val,
                                int len)
 {
     SgnicState *s = SGNIC(pdev);
     bool was_master = sgnic_bus_master(s);
+    unsigned int old_pm = sgnic_pm_state(pdev);
 
     pci_default_write_config(pdev, addr, val, len);
+    /*
+     * No_Soft_Reset is clear: going from D3hot to D0 resets the function
+     * as an FLR does, registers, rings and configuration alike (spec 9);
+     * the driver restores what it needs on resume.
+     */
+    if (old_pm == 3 && sgnic_pm_state(pdev) == 0) {
+        trace_sgnic_pm_reset();
+        pci_device_reset(pdev);
+        return;
+    }
     /* The FLR capability is advertised: act on Initiate FLR (spec 9). */
     pcie_cap_flr_write_config(pdev, addr, val, len);
     if (was_master != sgnic_bus_master(s)) {
         trace_sgnic_bus_master(!was_master);
     }
     if (!was_master && sgnic_bus_master(s)) {
-        /*
-         * Work that waited for bus mastering may run now, from the guarded
-         * bottom halves and QEMU's delivery (which engages the guard too):
-         * a config write is not an access to our BARs, so DMA from here
-         * would not be stopped from reaching them.
-         */
-        qemu_bh_schedule(s->tx_bh);
-        qemu_bh_schedule(s->rsc_bh);
-        qemu_flush_queued_packets(qemu_get_queue(s->nic));
+        sgnic_resume_dma(s);
     }
 }
 
@@ -507,6 +558,15 @@ static void sgnic_realize(PCIDevice *pdev, Error **errp)
         return;
     }
     pcie_cap_flr_init(pdev);
+    /* D0 and D3hot; PMCSR's state field is the only writable part. */
+    if (pci_pm_init(pdev, SGNIC_PM_CAP_OFFSET, errp) < 0) {
+        pcie_cap_exit(pdev);
+        msix_uninit(pdev, &s->msix, &s->msix);
+        return;
+    }
+    pci_set_word(pdev->config + SGNIC_PM_CAP_OFFSET + PCI_PM_PMC, 0x3);
+    pci_set_word(pdev->wmask + SGNIC_PM_CAP_OFFSET + PCI_PM_CTRL,
+                 PCI_PM_CTRL_STATE_MASK);
 
     s->chan_ops = &sgnic_chan_ops;
     for (c = 0; c < SGNIC_NUM_CHANS; c++) {
@@ -881,6 +941,9 @@ static void sgnic_class_init(ObjectClass *klass, void *data)
                                   sgnic_tunable_set, NULL, (void *)t);
         object_class_property_set_description(klass, t->name, t->desc);
     }
+    object_class_property_add_bool(klass, "x-gone", sgnic_gone_get, sgnic_gone_set);
+    object_class_property_set_description(klass, "x-gone",
+        "test hook: the device has left the bus (reads all-ones, no DMA, no interrupts)");
 }
 
 static const TypeInfo sgnic_info = {

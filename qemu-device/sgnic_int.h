@@ -101,6 +101,12 @@ struct SgnicState {
     uint32_t inject_dma_error;
     uint32_t inject_short;
     uint32_t inject_lost_irq;
+    /*
+     * x-gone (test hook, not migrated): the device has left the bus, as
+     * after a surprise removal: reads return all-ones, writes, DMA and
+     * interrupts stop, frames from the network are dropped.
+     */
+    bool gone;
 
     /* Global registers. */
     uint32_t ctrl;
@@ -153,7 +159,7 @@ static inline uint64_t sgnic_desc_addr(const SgnicChannel *ch, uint32_t i)
 
 static inline bool sgnic_bus_master(SgnicState *s)
 {
-    return PCI_DEVICE(s)->config[PCI_COMMAND] & PCI_COMMAND_MASTER;
+    return !s->gone && (PCI_DEVICE(s)->config[PCI_COMMAND] & PCI_COMMAND_MASTER);
 }
 
 /* sgnic_dma.c: channel engine */

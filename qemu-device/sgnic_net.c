@@ -418,7 +418,7 @@ bool sgnic_can_receive(NetClientState *nc)
      * Only missing bus mastering makes frames wait; with RX_ENABLE clear
      * sgnic_receive() drops them (spec 6), so QEMU must hand them over.
      */
-    return sgnic_bus_master(s) || !(s->ctrl & SGNIC_CTRL_RX_ENABLE);
+    return sgnic_bus_master(s) || s->gone || !(s->ctrl & SGNIC_CTRL_RX_ENABLE);
 }
 
 ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
@@ -432,6 +432,10 @@ ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
      * Never return 0 for a frame that can never be placed: QEMU would
      * queue it and hold back every frame behind it for good.
      */
+    if (s->gone) {
+        trace_sgnic_rx_drop("device gone", size);
+        return size;
+    }
     if (!(s->ctrl & SGNIC_CTRL_RX_ENABLE)) {
         return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_DISABLED, "receive off", size);
     }

@@ -85,7 +85,8 @@ wait_line() {
 # Process K, the same guest each time; K > 0 waits for a migration on URI.
 opts=(--standalone --nic "$nic" --ports 2 --mem 512 --smp 1 --timeout 1200
 	--run-dir "$out/run" --file "$stream" --file "$(command -v ip)"
-	--file "$(command -v ethtool)" --file tests/vm/migrate-guest.sh)
+	--file "$(command -v ethtool)" --file tests/vm/standalone-lib.sh
+	--file tests/vm/migrate-guest.sh)
 [ "$nic" = sgnic ] || opts+=(--no-module)
 cmd="sh /sgnic-run/bin/migrate-guest.sh $((mib << 20)) $secs"
 declare -A pids=()

@@ -2425,28 +2425,42 @@ static void test_reset_ctrl(void)
     sg_shutdown(&t);
 }
 
+/* A function reset clears the BARs: keep them to write them back. */
+static void save_bars(Sg *t, uint32_t bars[6])
+{
+    unsigned k;
+
+    for (k = 0; k < 6; k++) {
+        bars[k] = qpci_config_readl(t->dev, PCI_BASE_ADDRESS_0 + 4 * k);
+    }
+}
+
+static void restore_bars(Sg *t, const uint32_t bars[6])
+{
+    unsigned k;
+
+    for (k = 0; k < 6; k++) {
+        qpci_config_writel(t->dev, PCI_BASE_ADDRESS_0 + 4 * k, bars[k]);
+    }
+    qpci_device_enable(t->dev);
+}
+
 static void test_reset_system(void)
 {
     Sg t;
     Ring r;
     uint8_t f[100];
     uint32_t bars[6];
-    unsigned k;
 
     sg_boot(&t, "queues=3");
     dirty_device(&t);
-    for (k = 0; k < 6; k++) {
-        bars[k] = qpci_config_readl(t.dev, PCI_BASE_ADDRESS_0 + 4 * k);
-    }
+    save_bars(&t, bars);
     qtest_qmp_assert_success(t.qts, "{'execute': 'system_reset'}");
     qtest_qmp_eventwait(t.qts, "RESET");
     /* The reset cleared the BARs and the command register: restore them. */
     g_assert_cmphex(qpci_config_readw(t.dev, PCI_COMMAND) & PCI_COMMAND_MASTER,
                     ==, 0);
-    for (k = 0; k < 6; k++) {
-        qpci_config_writel(t.dev, PCI_BASE_ADDRESS_0 + 4 * k, bars[k]);
-    }
-    qpci_device_enable(t.dev);
+    restore_bars(&t, bars);
     assert_reset_state(&t);
 
     ring_init(&t, &r, SGNIC_CHAN_TX(2), 8, false, true);
@@ -2456,36 +2470,66 @@ static void test_reset_system(void)
     sg_shutdown(&t);
 }
 
-static void test_reset_flr(void)
+/* Initiate FLR through the PCI Express capability. */
+static void flr(Sg *t)
+{
+    uint8_t exp = qpci_find_capability(t->dev, PCI_CAP_ID_EXP, 0);
+
+    g_assert_cmphex(exp, !=, 0);
+    g_assert(qpci_config_readl(t->dev, exp + PCI_EXP_DEVCAP) & PCI_EXP_DEVCAP_FLR);
+    qpci_config_writew(t->dev, exp + PCI_EXP_DEVCTL,
+                       qpci_config_readw(t->dev, exp + PCI_EXP_DEVCTL) |
+                       PCI_EXP_DEVCTL_BCR_FLR);
+}
+
+/*
+ * PCI power management: D3hot unmaps the BARs; back to D0 the function is
+ * reset like an FLR (No_Soft_Reset clear), which is what a driver without
+ * resume support would not survive.
+ */
+static void d3hot_and_back(Sg *t)
+{
+    uint8_t pm = qpci_find_capability(t->dev, PCI_CAP_ID_PM, 0);
+
+    g_assert_cmphex(pm, !=, 0);
+    g_assert(!(qpci_config_readw(t->dev, pm + PCI_PM_CTRL) & PCI_PM_CTRL_NO_SOFT_RESET));
+    qpci_config_writew(t->dev, pm + PCI_PM_CTRL, 3);
+    g_assert_cmpuint(qpci_config_readw(t->dev, pm + PCI_PM_CTRL) & PCI_PM_CTRL_STATE_MASK, ==, 3);
+    /* The registers are not decoded in D3hot. */
+    g_assert_cmphex(rd(t, SGNIC_REG_ID), !=, SGNIC_ID_MAGIC);
+    qpci_config_writew(t->dev, pm + PCI_PM_CTRL, 0);
+    g_assert_cmpuint(qpci_config_readw(t->dev, pm + PCI_PM_CTRL) & PCI_PM_CTRL_STATE_MASK, ==, 0);
+}
+
+/* A dirtied device, reset by @how, is as after power-on and sends again. */
+static void check_function_reset(void (*how)(Sg *t))
 {
     Sg t;
     Ring r;
     uint8_t f[100];
     uint32_t bars[6];
-    uint8_t exp;
-    unsigned k;
 
     sg_boot(&t, NULL);
     dirty_device(&t);
-    exp = qpci_find_capability(t.dev, PCI_CAP_ID_EXP, 0);
-    g_assert_cmphex(exp, !=, 0);
-    g_assert(qpci_config_readl(t.dev, exp + PCI_EXP_DEVCAP) & PCI_EXP_DEVCAP_FLR);
-    for (k = 0; k < 6; k++) {
-        bars[k] = qpci_config_readl(t.dev, PCI_BASE_ADDRESS_0 + 4 * k);
-    }
-    qpci_config_writew(t.dev, exp + PCI_EXP_DEVCTL,
-                       qpci_config_readw(t.dev, exp + PCI_EXP_DEVCTL) |
-                       PCI_EXP_DEVCTL_BCR_FLR);
-    for (k = 0; k < 6; k++) {
-        qpci_config_writel(t.dev, PCI_BASE_ADDRESS_0 + 4 * k, bars[k]);
-    }
-    qpci_device_enable(t.dev);
+    save_bars(&t, bars);
+    how(&t);
+    restore_bars(&t, bars);
     assert_reset_state(&t);
     ring_init(&t, &r, SGNIC_CHAN_TX(0), 8, false, true);
     make_raw(f, sizeof(f), peer_mac, 1);
     tx_frame(&t, &r, f, sizeof(f), 0);
     wire_expect(&t, f, sizeof(f));
     sg_shutdown(&t);
+}
+
+static void test_reset_flr(void)
+{
+    check_function_reset(flr);
+}
+
+static void test_reset_pm(void)
+{
+    check_function_reset(d3hot_and_back);
 }
 
 /* ---- bus mastering ------------------------------------------------------------------------- */
@@ -2540,6 +2584,75 @@ static void test_bus_master(void)
     wait_done(&t, &rx, 0);
     qtest_memread(t.qts, mem, f, sizeof(f));
     g_assert(!memcmp(got, f, sizeof(f)));
+    sg_shutdown(&t);
+}
+
+/* qom-set nic0's x-gone: the device leaves the bus, or comes back. */
+static void set_gone(Sg *t, bool gone)
+{
+    QDict *rsp = qtest_qmp(t->qts, "{'execute': 'qom-set', 'arguments': "
+                           "{'path': '/machine/peripheral/nic0', "
+                           "'property': 'x-gone', 'value': %i}}", gone);
+
+    g_assert(rsp);
+    g_assert(qdict_haskey(rsp, "return"));
+    qobject_unref(rsp);
+}
+
+/*
+ * A device that left the bus (x-gone): every read is all-ones (an 8-byte
+ * one too), writes change nothing, a doorbell moves no data and raises
+ * nothing, a frame from the network is dropped, not queued.  Back on the
+ * bus, the work posted before it left runs.
+ */
+static void test_gone(void)
+{
+    Sg t;
+    Ring r, rx;
+    uint8_t f[100], got[100];
+    uint32_t i;
+
+    sg_boot(&t, NULL);
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 16, true, true);
+    cwr(&t, r.chan, SGNIC_CH_IRQ_EN, 1);
+    ring_init(&t, &rx, SGNIC_CHAN_RX(0), 16, false, true);
+    rx_post(&t, &rx, 2, 2048, 0, true);
+
+    set_gone(&t, true);
+    g_assert_cmphex(rd(&t, SGNIC_REG_ID), ==, 0xffffffff);
+    g_assert_cmphex(rd(&t, SGNIC_REG_HALTED), ==, 0xffffffff);
+    g_assert_cmphex(crd(&t, r.chan, SGNIC_CH_HEAD), ==, 0xffffffff);
+    g_assert_cmphex(qpci_io_readq(t.dev, t.bar, SGNIC_REG_ID), ==, UINT64_MAX);
+    wr(&t, SGNIC_REG_MAC_LO, 0x12345678);
+
+    make_raw(f, sizeof(f), peer_mac, 1);
+    i = tx_frame(&t, &r, f, sizeof(f),
+                 SGNIC_DESC_F_STATUS_UPDATE | SGNIC_DESC_F_INTERRUPT);
+    wire_assert_empty(&t);
+    g_assert_cmphex(desc_status(&t, &r, i), ==, 0);
+    g_assert_cmphex(qtest_readq(t.qts, r.compl), ==, 0);
+    g_assert(!irq_pending(&t, VEC_Q0));
+    make_raw(got, sizeof(got), sg_mac, 2);
+    wire_send(&t, got, sizeof(got));
+    assert_not_done(&t, &rx, 0);
+
+    /*
+     * Back: the tail written while gone was dropped, so the frame posted
+     * then is not sent until the driver writes the tail again; the frame
+     * from the network is lost; the registers are as they were.
+     */
+    set_gone(&t, false);
+    g_assert_cmphex(rd(&t, SGNIC_REG_ID), ==, SGNIC_ID_MAGIC);
+    g_assert_cmphex(rd(&t, SGNIC_REG_MAC_LO), !=, 0x12345678);
+    wire_assert_empty(&t);
+    assert_not_done(&t, &rx, 0);
+    cwr(&t, r.chan, SGNIC_CH_TAIL, r.tail);
+    wire_expect(&t, f, sizeof(f));
+    g_assert_cmphex(wait_done(&t, &r, i), ==, SGNIC_DESC_S_DONE);
+    g_assert(irq_pending(&t, VEC_Q0));
+    wire_send(&t, got, sizeof(got));
+    wait_done(&t, &rx, 0);
     sg_shutdown(&t);
 }
 
@@ -4326,6 +4439,8 @@ int main(int argc, char **argv)
     qtest_add_func("/sgnic/identity/queues4", test_identity_queues4);
     qtest_add_func("/sgnic/identity/properties", test_identity_props);
     qtest_add_func("/sgnic/identity/qom-set", test_identity_qom_set);
+    qtest_add_func("/sgnic/gone", test_gone);
+    qtest_add_func("/sgnic/reset/pm", test_reset_pm);
     qtest_add_func("/sgnic/tx/single", test_tx_single);
     qtest_add_func("/sgnic/tx/sg-chain", test_tx_sg);
     qtest_add_func("/sgnic/tx/csum", test_tx_csum);

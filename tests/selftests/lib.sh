@@ -110,7 +110,7 @@ set_link() {
 
 # Every injection and DMA limit that was changed back to the device default.
 declare -A QOM_DEFAULT=([inject-dma-error]=0 [inject-short]=0 [inject-lost-irq]=0
-	[max-xfer]=65536 [max-sg]=32 [max-seg]=65536 [seg-boundary-shift]=32)
+	[max-xfer]=65536 [max-sg]=32 [max-seg]=65536 [seg-boundary-shift]=32 [x-gone]=false)
 qom_defaults() {
 	local nic prop cmds=()
 	[ -s $QOM_CHANGED ] || return 0

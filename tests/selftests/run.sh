@@ -32,6 +32,7 @@ TESTS=(
 	limits.sh
 	recovery.sh
 	backpressure.sh
+	removal.sh
 	upstream.sh
 	lifecycle.sh
 	dmesg.sh

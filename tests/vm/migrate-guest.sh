@@ -14,22 +14,9 @@
 set -u
 bytes=${1:?bytes}
 secs=${2:?seconds}
-# iproute2's ip by path: busybox sh would run its own applet (no netns).
-IP=/sgnic-run/bin/ip
-
-$IP netns add peer || exit 3
-$IP link set eth1 netns peer || exit 3
-$IP -n peer link set lo up
-$IP addr add 10.99.0.1/24 dev eth0
-$IP -n peer addr add 10.99.0.2/24 dev eth1
-$IP link set eth0 up
-$IP -n peer link set eth1 up
-i=0
-until ping -q -c 1 -W 1 10.99.0.2 >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ "$i" -lt 60 ] || { echo "@@ error: 10.99.0.2 unreachable"; exit 3; }
-done
-echo "@@ driver $(/sgnic-run/bin/ethtool -i eth0 | sed -n 's/^driver: //p')"
+. /sgnic-run/bin/standalone-lib.sh
+pair_up || { echo "@@ error: 10.99.0.2 unreachable"; exit 3; }
+echo "@@ driver $($ETHTOOL -i eth0 | sed -n 's/^driver: //p')"
 
 $IP netns exec peer sgnic-stream recv -p 5400 -n "$bytes" -t 120 >/tmp/recv.out 2>/tmp/recv.err &
 rpid=$!
@@ -43,5 +30,5 @@ echo "@@ recv rc=$rrc $(cat /tmp/recv.out)"
 for f in /tmp/send.err /tmp/recv.err; do
 	[ -s "$f" ] && sed 's/^/@@ stderr: /' "$f"
 done
-/sgnic-run/bin/ethtool -S eth0 2>/dev/null | grep -E 'halt|reset|timeout|err|drop' | awk '$2 != 0 { print "@@ stat", $0 }'
+$ETHTOOL -S eth0 2>/dev/null | grep -E 'halt|reset|timeout|err|drop' | awk '$2 != 0 { print "@@ stat", $0 }'
 exit "$rrc"
