@@ -482,8 +482,13 @@ static void sgnic_gone_set(Object *obj, bool gone, Error **errp)
 
     s->gone = gone;
     trace_sgnic_gone(gone);
-    if (was && !gone && sgnic_bus_master(s)) {
-        sgnic_resume_dma(s);
+    /*
+     * Back on the bus as a card plugged in again would be: reset, with no
+     * bus mastering until a driver enables it, never resuming DMA into
+     * memory its old driver has long since unmapped.
+     */
+    if (was && !gone) {
+        pci_device_reset(PCI_DEVICE(s));
     }
 }
 

@@ -104,7 +104,8 @@ struct SgnicState {
     /*
      * x-gone (test hook, not migrated): the device has left the bus, as
      * after a surprise removal: reads return all-ones, writes, DMA and
-     * interrupts stop, frames from the network are dropped.
+     * interrupts stop, frames from the network are dropped.  Cleared,
+     * it is back as a re-inserted card: reset.
      */
     bool gone;
 

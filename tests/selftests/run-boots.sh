@@ -70,6 +70,8 @@ for b in "${boots[@]}"; do
 		--append "intel_iommu=on iommu.strict=1") ;;
 	swiotlb) args=(--append "swiotlb=force") ;;
 	esac
+	# An empty hot-plug slot for hotplug.sh.
+	args+=(--qemu-args "-device pcie-root-port,id=hp0,chassis=1,slot=1,bus=pcie.0")
 	# shellcheck disable=SC2206 # options split at blanks on purpose
 	args+=(${SELFTEST_VM_ARGS:-})
 	note "boot $b: scripts/vm.sh ${args[*]}"

@@ -33,6 +33,7 @@ TESTS=(
 	recovery.sh
 	backpressure.sh
 	removal.sh
+	hotplug.sh
 	upstream.sh
 	lifecycle.sh
 	dmesg.sh

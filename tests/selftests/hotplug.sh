@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# PCIe hot-plug of a third sgnic port under traffic.  The boot has an
+# empty pcie-root-port "hp0" (tests/selftests/run-boots.sh adds it); over
+# the guest's QMP channel a hub port and an sgnic function behind hp0 are
+# added, the new interface goes into netns "hp" as 10.99.0.3 and sends to
+# the peer (10.99.0.2), then the function is unplugged (device_del: the
+# orderly removal the guest acknowledges) while iperf3 runs through it.
+#
+#   plug_unplug        three rounds of plug, traffic, unplug under iperf3,
+#                      with ring and channel changes on the new port between
+#                      them; each unplug completes, the interface goes away
+#                      and the next plug probes a working port again
+#   others_unaffected  the two ports that stay pass a checked transfer after
+#                      the rounds, and the kernel log holds no warning
+set -u
+. "$(dirname "$0")/lib.sh"
+
+HP_NS=hp HP_V4=10.99.0.3
+hpx() { $IP netns exec "$HP_NS" "$@"; }
+
+HP_MAC=52:54:00:12:34:70
+# The hot-plugged port's interface (here or in netns hp), by its MAC.
+hp_if() {
+	{ $IP -o link; hpx ip -o link 2>/dev/null; } | grep -i "$HP_MAC" | awk -F': ' '{ print $2; exit }'
+}
+
+have_slot() {
+	qmp '{"execute":"qom-list","arguments":{"path":"/machine/peripheral/hp0"}}' >/dev/null 2>&1
+}
+
+plug() {
+	qmp '{"execute":"netdev_add","arguments":{"type":"hubport","id":"hph","hubid":0}}' \
+		'{"execute":"device_add","arguments":{"driver":"sgnic","id":"hpnic","bus":"hp0","netdev":"hph","mac":"'"$HP_MAC"'"}}' \
+		>/dev/null || return 1
+	wait_for '[ -n "$(hp_if)" ]' 300 || { echo "no interface behind hp0 after device_add"; return 1; }
+	HP_IF=$(hp_if)
+	$IP netns list | grep -qw "$HP_NS" || $IP netns add "$HP_NS"
+	$IP link set "$HP_IF" netns "$HP_NS" 2>/dev/null
+	hpx ip link set lo up
+	hpx ip addr add "$HP_V4/24" dev "$HP_IF" 2>/dev/null
+	hpx ip link set "$HP_IF" up
+	wait_for "hpx ping -q -c 1 -W 1 $REMOTE_V4 >/dev/null 2>&1" 300 ||
+		{ echo "the hot-plugged port cannot reach $REMOTE_V4"; return 1; }
+}
+
+unplug() {
+	qmp '{"execute":"device_del","arguments":{"id":"hpnic"}}' >/dev/null || return 1
+	# QEMU frees the device once the guest has let go of it.
+	wait_for '! qmp "{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"/machine/peripheral/hpnic\",\"property\":\"type\"}}" >/dev/null 2>&1' 600 ||
+		{ echo "hpnic still present 60 s after device_del"; return 1; }
+	wait_for '[ -z "$(hp_if)" ]' 100 || { echo "$HP_IF still there after the unplug"; return 1; }
+	qmp '{"execute":"netdev_del","arguments":{"id":"hph"}}' >/dev/null
+}
+
+t_plug_unplug() {
+	local round srv cli
+	have_slot || { skip "no pcie-root-port hp0 in this boot (tests/selftests/run-boots.sh adds one)"; return; }
+	pair_setup || return 1
+	for round in 1 2 3; do
+		plug || return 1
+		case $round in
+		2) hpx ethtool -G "$HP_IF" tx 256 rx 256 || return 1 ;;
+		3) hpx ethtool -L "$HP_IF" combined 1 || return 1 ;;
+		esac
+		peer iperf3 -s -1 -p 5260 >/dev/null 2>&1 &
+		srv=$!
+		wait_for "listening 5260" 200 || { kill $srv; echo "no iperf3 server"; return 1; }
+		hpx iperf3 -c "$REMOTE_V4" -p 5260 -t 30 >/dev/null 2>&1 &
+		cli=$!
+		sleep 3
+		echo "round $round: $HP_IF tx_packets $(hpx ethtool -S "$HP_IF" | awk '$1 == "tx_packets:" { print $2 }') before the unplug"
+		unplug || { kill $cli $srv 2>/dev/null; return 1; }
+		kill $cli $srv 2>/dev/null
+		wait $cli $srv 2>/dev/null
+		$IP netns pids "$PEER_NS" | xargs -r kill 2>/dev/null
+	done
+	$IP netns del "$HP_NS" 2>/dev/null
+	return 0
+}
+ksft_case plug_unplug
+
+t_others_unaffected() {
+	pair_setup || return 1
+	integrity $((4 << 20)) 5361 || return 1
+	! dmesg_bad
+}
+ksft_case others_unaffected
+
+ksft_run "$@"
