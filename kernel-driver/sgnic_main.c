@@ -186,7 +186,7 @@ static int sgnic_read_caps(struct sgnic_priv *priv)
 	c->max_frame = sgnic_rd(priv, SGNIC_REG_MAX_FRAME);
 	if (!c->max_pairs || c->max_pairs > SGNIC_MAX_QUEUE_PAIRS || !c->max_xfer ||
 	    !c->max_sg || !c->max_seg || c->seg_boundary_shift < 12 ||
-	    c->max_frame < ETH_ZLEN + SGNIC_ETH_OVERHEAD) {
+	    min(c->max_frame, c->max_xfer) < SGNIC_MIN_MTU + SGNIC_ETH_OVERHEAD) {
 		dev_err(&priv->pdev->dev, "device reports impossible limits\n");
 		return -ENODEV;
 	}
@@ -236,7 +236,12 @@ static void sgnic_init_netdev(struct sgnic_priv *priv)
 	sgnic_set_ethtool_ops(netdev);
 	netdev->watchdog_timeo = 5 * HZ;
 	netdev->min_mtu = SGNIC_MIN_MTU;
-	netdev->max_mtu = priv->caps.max_frame - SGNIC_ETH_OVERHEAD;
+	/*
+	 * A frame is one packet of at most MAX_XFER bytes as well as at most
+	 * MAX_FRAME: never let the stack build one the device must refuse.
+	 */
+	netdev->max_mtu = min(priv->caps.max_frame, priv->caps.max_xfer) - SGNIC_ETH_OVERHEAD;
+	netdev->mtu = min_t(unsigned int, netdev->mtu, netdev->max_mtu);
 	if (is_valid_ether_addr(mac)) {
 		eth_hw_addr_set(netdev, mac);
 	} else {
