@@ -795,6 +795,17 @@ static int sgnic_post_load(void *opaque, int version_id)
     unsigned int c;
     size_t i;
 
+    /*
+     * No INTx pin, so no INTx level can have been asserted.  The bus never
+     * counted a level a stream sets, and the next reset would take it off
+     * the bus's count all the same (QEMU asserts on the negative count):
+     * clear it as well as refusing the stream.
+     */
+    if (PCI_DEVICE(s)->irq_state) {
+        PCI_DEVICE(s)->irq_state = 0;
+        error_report("sgnic: migrated INTx state for a device without INTx");
+        return -EINVAL;
+    }
     for (c = 0; c < SGNIC_NUM_CHANS && !why; c++) {
         why = sgnic_chan_load_error(s, &s->chan[c]);
     }
