@@ -35,6 +35,8 @@ TESTS=(
 	removal.sh
 	hotplug.sh
 	upstream.sh
+	pktgen.sh
+	netconsole.sh
 	lifecycle.sh
 	dmesg.sh
 )
