@@ -857,6 +857,9 @@ static int sgnic_rsc_post_load(void *opaque, int version_id)
 
     if (!sgnic_rsc_load_valid(s)) {
         error_report("sgnic: migrated RSC frame is not one the device builds");
+        /* Nothing of it may be used, whatever happens to this QEMU next. */
+        s->rsc.len = 0;
+        s->rsc.chan = 0;
         return -EINVAL;
     }
     qemu_bh_schedule(s->rsc_bh);

@@ -144,13 +144,14 @@ void sgnic_rsc_discard(SgnicState *s, uint32_t chan)
 bool sgnic_rsc_flush(SgnicState *s)
 {
     SgnicRsc *r = &s->rsc;
-    SgnicChannel *ch = &s->chan[r->chan];
+    SgnicChannel *ch;
     uint8_t *ip = SGNIC_IP(r->buf);
     uint32_t status = SGNIC_DESC_S_L4_CSUM_OK, info = 0;
 
     if (!r->len) {
         return true;
     }
+    ch = &s->chan[r->chan];
     if (ch->state == SGNIC_STATE_STOPPED || !(s->ctrl & SGNIC_CTRL_RX_ENABLE)) {
         sgnic_rsc_discard(s, r->chan);
         return true;
