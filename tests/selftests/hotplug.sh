@@ -12,12 +12,16 @@
 #                      with ring and channel changes on the new port between
 #                      them; each unplug completes, the interface goes away
 #                      and the next plug probes a working port again
+#   invalid_mac        a port plugged with a multicast MAC (no valid address
+#                      of its own): the driver picks a random one and writes
+#                      it to the device, whose filter then takes unicast to
+#                      it, so the port reaches the peer
 #   others_unaffected  the two ports that stay pass a checked transfer after
 #                      the rounds, and the kernel log holds no warning
 set -u
 . "$(dirname "$0")/lib.sh"
 
-HP_NS=hp HP_V4=10.99.0.3
+HP_NS=hp HP_V4=10.99.0.3 HP_IF=''
 hpx() { $IP netns exec "$HP_NS" "$@"; }
 
 HP_MAC=52:54:00:12:34:70
@@ -30,12 +34,29 @@ have_slot() {
 	qmp '{"execute":"qom-list","arguments":{"path":"/machine/peripheral/hp0"}}' >/dev/null 2>&1
 }
 
+ifnames() { $IP -o link | awk -F': ' '{ print $2 }' | sort; }
+# The interface that appeared since plug() looked (files: the guest has
+# no /dev/fd for process substitution).
+new_if() {
+	ifnames >/tmp/hp-ifs.now
+	comm -13 /tmp/hp-ifs.before /tmp/hp-ifs.now | head -1
+}
+
+# plug [MAC]: the port with MAC (default HP_MAC), found by the address it
+# ends up with (an invalid MAC gets a random one).
 plug() {
+	local mac=${1:-$HP_MAC}
+	ifnames >/tmp/hp-ifs.before
 	qmp '{"execute":"netdev_add","arguments":{"type":"hubport","id":"hph","hubid":0}}' \
-		'{"execute":"device_add","arguments":{"driver":"sgnic","id":"hpnic","bus":"hp0","netdev":"hph","mac":"'"$HP_MAC"'"}}' \
+		'{"execute":"device_add","arguments":{"driver":"sgnic","id":"hpnic","bus":"hp0","netdev":"hph","mac":"'"$mac"'"}}' \
 		>/dev/null || return 1
-	wait_for '[ -n "$(hp_if)" ]' 300 || { echo "no interface behind hp0 after device_add"; return 1; }
-	HP_IF=$(hp_if)
+	if [ "$mac" = "$HP_MAC" ]; then
+		wait_for '[ -n "$(hp_if)" ]' 300 || { echo "no interface behind hp0 after device_add"; return 1; }
+		HP_IF=$(hp_if)
+	else
+		wait_for '[ -n "$(new_if)" ]' 300 || { echo "no new interface after device_add"; return 1; }
+		HP_IF=$(new_if)
+	fi
 	$IP netns list | grep -qw "$HP_NS" || $IP netns add "$HP_NS"
 	$IP link set "$HP_IF" netns "$HP_NS" 2>/dev/null
 	hpx ip link set lo up
@@ -50,7 +71,8 @@ unplug() {
 	# QEMU frees the device once the guest has let go of it.
 	wait_for '! qmp "{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"/machine/peripheral/hpnic\",\"property\":\"type\"}}" >/dev/null 2>&1' 600 ||
 		{ echo "hpnic still present 60 s after device_del"; return 1; }
-	wait_for '[ -z "$(hp_if)" ]' 100 || { echo "$HP_IF still there after the unplug"; return 1; }
+	wait_for "! $IP -o link show $HP_IF >/dev/null 2>&1 && ! hpx ip -o link show $HP_IF >/dev/null 2>&1" 100 ||
+		{ echo "$HP_IF still there after the unplug"; return 1; }
 	qmp '{"execute":"netdev_del","arguments":{"id":"hph"}}' >/dev/null
 }
 
@@ -80,6 +102,23 @@ t_plug_unplug() {
 	return 0
 }
 ksft_case plug_unplug
+
+t_invalid_mac() {
+	local mac rc=0
+	have_slot || { skip "no pcie-root-port hp0 in this boot (tests/selftests/run-boots.sh adds one)"; return; }
+	pair_setup || return 1
+	plug 01:02:03:04:05:06 || rc=1
+	if [ "$rc" = 0 ]; then
+		mac=$(hpx cat "/sys/class/net/$HP_IF/address")
+		echo "$HP_IF: random MAC $mac (addr_assign_type $(hpx cat "/sys/class/net/$HP_IF/addr_assign_type"))"
+		[ "$(hpx cat "/sys/class/net/$HP_IF/addr_assign_type")" = 1 ] || rc=1
+		hpx ping -q -c 3 -i 0.2 -W 2 "$REMOTE_V4" >/dev/null || { echo "no unicast reaches $mac"; rc=1; }
+	fi
+	unplug || rc=1
+	$IP netns del "$HP_NS" 2>/dev/null
+	return $rc
+}
+ksft_case invalid_mac
 
 t_others_unaffected() {
 	pair_setup || return 1
