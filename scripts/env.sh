@@ -17,3 +17,9 @@ if [ -z "${KDIR:-}" ]; then
 		KDIR=/usr/src/linux-headers-$GUEST_KERNEL
 fi
 export SGNIC_ROOT SGNIC_CACHE GUEST_KERNEL SGNIC_QEMU_TREE SGNIC_QEMU_BUILD SGNIC_BUILD QEMU_BIN KDIR
+
+# A TCP port on 127.0.0.1 nobody listens on now (the kernel picks it; it is
+# closed again at once), for links and migrations between QEMU processes.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}

@@ -65,9 +65,6 @@ finish() {
 	exit
 }
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 qmp() { QMP_TIMEOUT=30 scripts/qmp.sh "$out/p$1.qmp" "$2"; }
 

@@ -30,10 +30,6 @@ while [ $# -gt 0 ]; do
 done
 [[ $secs =~ ^[0-9]+$ ]] || { echo "two-guests: --secs wants a number" >&2; exit 2; }
 
-# A port nobody listens on now (the kernel picks it; closed again at once).
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 p1=$(free_port) p2=$(free_port)
 case $link in
