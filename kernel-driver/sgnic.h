@@ -246,6 +246,7 @@ extern const struct net_device_ops sgnic_netdev_ops;
 extern const struct netdev_stat_ops sgnic_stat_ops;
 #endif
 int sgnic_up(struct sgnic_priv *priv);
+int sgnic_start(struct sgnic_priv *priv);
 void sgnic_down(struct sgnic_priv *priv);
 int sgnic_reconfigure(struct sgnic_priv *priv, u32 pairs, u32 tx_size,
 		      u32 rx_size, unsigned long pflags,

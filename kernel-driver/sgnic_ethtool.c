@@ -444,7 +444,8 @@ static void sgnic_self_test(struct net_device *netdev,
 			    struct ethtool_test *test, u64 *data)
 {
 	struct sgnic_priv *priv = netdev_priv(netdev);
-	bool running = netif_running(netdev);
+	bool running = netif_running(netdev) && priv->up;
+	struct sgnic_ring_set set;
 	int t;
 
 	memset(data, 0, SGNIC_TEST_NR * sizeof(*data));
@@ -453,8 +454,21 @@ static void sgnic_self_test(struct net_device *netdev,
 		data[SGNIC_TEST_REGS] = sgnic_rd(priv, SGNIC_REG_ID) != SGNIC_ID_MAGIC;
 		goto out;
 	}
-	if (running)
+	/*
+	 * The rings to restart with are built before anything stops, as a
+	 * reconfiguration does: without memory for them the offline test is
+	 * not run (it fails) and the interface keeps running untouched.
+	 */
+	if (running) {
+		if (sgnic_alloc_ring_set(priv, &set, priv->num_pairs,
+					 priv->tx_ring_size, priv->rx_ring_size,
+					 priv->pflags)) {
+			netdev_err(netdev, "no memory to restart after an offline self-test: not run\n");
+			data[SGNIC_TEST_REGS] = 1;
+			goto out;
+		}
 		sgnic_down(priv);
+	}
 	data[SGNIC_TEST_REGS] = !sgnic_test_regs(priv);
 	data[SGNIC_TEST_IRQ] = !sgnic_test_irq(priv);
 	for (t = SGNIC_TEST_LB_SG_WB; t <= SGNIC_TEST_LB_SINGLE_IRQ; t++) {
@@ -466,9 +480,11 @@ static void sgnic_self_test(struct net_device *netdev,
 			continue;
 		data[t] = !!sgnic_hw_selftest_loopback(priv, single, wb);
 	}
-	if (running && sgnic_up(priv)) {
-		netdev_err(netdev, "could not restart after the self-test\n");
-		dev_close(netdev);
+	if (running) {
+		sgnic_install_ring_set(priv, &set);
+		/* Vectors or queue objects: left up with nothing running. */
+		if (sgnic_start(priv))
+			netdev_err(netdev, "could not restart after the self-test\n");
 	}
 out:
 	for (t = 0; t < SGNIC_TEST_NR; t++)

@@ -112,7 +112,7 @@ static void sgnic_set_moderation_all(struct sgnic_priv *priv)
 }
 
 /* Bring up the rings already installed; on failure they are freed. */
-static int sgnic_start(struct sgnic_priv *priv)
+int sgnic_start(struct sgnic_priv *priv)
 {
 	struct net_device *netdev = priv->netdev;
 	int err;

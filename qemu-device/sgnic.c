@@ -24,6 +24,8 @@
 #define SGNIC_PCIE_CAP_OFFSET 0xa0
 #define SGNIC_MSIX_CAP_OFFSET 0x70
 #define SGNIC_PM_CAP_OFFSET 0x60
+/* Extended configuration space: Advanced Error Reporting first. */
+#define SGNIC_AER_CAP_OFFSET 0x100
 /* Counters a version 2 migration stream carries. */
 #define SGNIC_V2_STATS 12
 
@@ -453,6 +455,8 @@ static void sgnic_soft_reset(SgnicState *s)
 
 static void sgnic_reset_hold(Object *obj, ResetType type)
 {
+    /* Error reporting is off again until the driver enables it. */
+    pcie_cap_deverr_reset(PCI_DEVICE(obj));
     sgnic_soft_reset(SGNIC(obj));
 }
 
@@ -519,6 +523,8 @@ static void sgnic_write_config(PCIDevice *pdev, uint32_t addr, uint32_t val,
     }
     /* The FLR capability is advertised: act on Initiate FLR (spec 9). */
     pcie_cap_flr_write_config(pdev, addr, val, len);
+    /* Clearing the first error's status bit releases its header log. */
+    pcie_aer_write_config(pdev, addr, val, len);
     if (was_master != sgnic_bus_master(s)) {
         trace_sgnic_bus_master(!was_master);
     }
@@ -563,6 +569,11 @@ static void sgnic_realize(PCIDevice *pdev, Error **errp)
         return;
     }
     pcie_cap_flr_init(pdev);
+    /*
+     * The Device Control error reporting enables: without them no error
+     * message leaves the function, AER capability or not.
+     */
+    pcie_cap_deverr_init(pdev);
     /* D0 and D3hot; PMCSR's state field is the only writable part. */
     if (pci_pm_init(pdev, SGNIC_PM_CAP_OFFSET, errp) < 0) {
         pcie_cap_exit(pdev);
@@ -572,6 +583,17 @@ static void sgnic_realize(PCIDevice *pdev, Error **errp)
     pci_set_word(pdev->config + SGNIC_PM_CAP_OFFSET + PCI_PM_PMC, 0x3);
     pci_set_word(pdev->wmask + SGNIC_PM_CAP_OFFSET + PCI_PM_CTRL,
                  PCI_PM_CTRL_STATE_MASK);
+    /*
+     * AER, so that errors injected below a root port (HMP
+     * pcie_aer_inject_error) reach the guest's recovery (spec 9).  The
+     * device never raises an error of its own.
+     */
+    if (pcie_aer_init(pdev, PCI_ERR_VER, SGNIC_AER_CAP_OFFSET,
+                      PCI_ERR_SIZEOF, errp) < 0) {
+        pcie_cap_exit(pdev);
+        msix_uninit(pdev, &s->msix, &s->msix);
+        return;
+    }
 
     s->chan_ops = &sgnic_chan_ops;
     for (c = 0; c < SGNIC_NUM_CHANS; c++) {
@@ -619,6 +641,7 @@ static void sgnic_exit(PCIDevice *pdev)
     g_free(s->tx_buf);
     net_tx_pkt_uninit(s->tx_pkt);
     net_rx_pkt_uninit(s->rx_pkt);
+    pcie_aer_exit(pdev);
     pcie_cap_exit(pdev);
     msix_unuse_all_vectors(pdev);
     msix_uninit(pdev, &s->msix, &s->msix);

@@ -32,6 +32,7 @@ set -euo pipefail
 die() { echo "debug-kernel: error: $*" >&2; exit 1; }
 note() { echo "debug-kernel: $(date +%T) $*" >&2; }
 
+self=$(readlink -f "$0")
 tarball=/usr/src/linux-source-6.12.tar.xz
 base=$SGNIC_CACHE/kernel/$GUEST_KERNEL
 work=$SGNIC_CACHE/debug-kernel
@@ -61,6 +62,8 @@ guest_modules() {
 	note "asking a guest which modules it loads (one boot)"
 	SGNIC_BUILD=$out "$SGNIC_ROOT/scripts/vm.sh" -- '. tests/vm/lib.sh; pair_setup >/dev/null; ping -c1 -W1 $REMOTE_V4 >/dev/null; lsmod' |
 		grep -v '^Module' >"$list.tmp" || die "the probe boot failed"
+	# What the selftests load on demand (pktgen.sh, netconsole.sh).
+	printf '%s 0 0\n' pktgen netconsole configfs >>"$list.tmp"
 	mv "$list.tmp" "$list"
 	echo "$list"
 }
@@ -69,7 +72,8 @@ configure() {
 	local lsmod
 	lsmod=$(cd "$SGNIC_ROOT" && guest_modules)
 	cd "$src"
-	if [ -f .config ] && [ .config -nt "$0" ]; then
+	# Reconfigure when this script (its option list) changed.
+	if [ -f .config ] && [ .config -nt "$self" ]; then
 		return 0
 	fi
 	note "configuring: Debian's config, localmodconfig, debug options"
@@ -92,12 +96,14 @@ configure() {
 		--enable DMA_API_DEBUG --enable DMA_API_DEBUG_SG \
 		--enable FAULT_INJECTION --enable FAILSLAB --enable FAIL_PAGE_ALLOC \
 		--enable FAULT_INJECTION_DEBUG_FS --enable FUNCTION_ERROR_INJECTION \
-		--enable FAIL_FUNCTION --enable PAGE_POOL_STATS \
+		--enable FAIL_FUNCTION --enable FAULT_INJECTION_STACKTRACE_FILTER \
+		--enable PAGE_POOL_STATS \
 		--enable DEBUG_OBJECTS --enable DEBUG_OBJECTS_TIMERS \
 		--enable DEBUG_OBJECTS_WORK
 	# The guest's 9p root, virtio and the modules it loads stay as they are.
 	make olddefconfig >>"$log" 2>&1
-	for opt in KASAN PROVE_LOCKING DEBUG_KMEMLEAK DMA_API_DEBUG FAULT_INJECTION FAIL_FUNCTION; do
+	for opt in KASAN PROVE_LOCKING DEBUG_KMEMLEAK DMA_API_DEBUG FAULT_INJECTION FAIL_FUNCTION \
+		FAULT_INJECTION_STACKTRACE_FILTER; do
 		grep -q "^CONFIG_$opt=y" .config || die "CONFIG_$opt did not stick (see $log)"
 	done
 }

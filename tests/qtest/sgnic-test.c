@@ -21,6 +21,7 @@
 #include "libqos/libqos-malloc.h"
 #include "qobject/qdict.h"
 #include "qemu/bswap.h"
+#include "qemu/host-utils.h"
 #include "hw/pci/pci_regs.h"
 #include <poll.h>
 #include <sys/ioctl.h>
@@ -2532,6 +2533,100 @@ static void test_reset_pm(void)
     check_function_reset(d3hot_and_back);
 }
 
+/* ---- advanced error reporting --------------------------------------------------------------- */
+
+/*
+ * The extended configuration space (0x100 up) is reached through the
+ * MCH's memory-mapped window only; no firmware ran, so open it here.
+ */
+#define SG_ECAM 0xb0000000ull
+
+static uint64_t ecam_open(Sg *t)
+{
+    QPCIDevice *mch = qpci_device_find(t->bus, 0);
+
+    g_assert(mch);
+    qpci_config_writel(mch, 0x64, 0);
+    qpci_config_writel(mch, 0x60, SG_ECAM | 1);   /* 256 MiB, enabled */
+    g_free(mch);
+    return SG_ECAM + ((uint64_t)SG_DEVFN << 12);
+}
+
+#define SG_DEVCTL_ERR (PCI_EXP_DEVCTL_CERE | PCI_EXP_DEVCTL_NFERE | \
+                       PCI_EXP_DEVCTL_FERE | PCI_EXP_DEVCTL_URRE)
+
+static void aer_inject(Sg *t, const char *err)
+{
+    g_autofree char *out = qtest_hmp(t->qts, "pcie_aer_inject_error nic0 %s", err);
+
+    g_assert(g_str_has_prefix(out, "OK id: nic0 "));
+}
+
+/*
+ * An AER capability heads the extended space; an injected error sets its
+ * status bit and the first error pointer, RW1C clears it, and the device
+ * carries on sending.
+ */
+static void test_aer(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[100];
+    uint64_t aer;
+    uint8_t exp;
+    uint16_t devctl;
+    uint32_t bars[6];
+    g_autofree char *bad = NULL;
+
+    sg_boot(&t, NULL);
+    aer = ecam_open(&t) + 0x100;
+    g_assert_cmphex(qtest_readl(t.qts, aer) & 0xffff, ==, PCI_EXT_CAP_ID_ERR);
+    g_assert_cmphex(PCI_EXT_CAP_VER(qtest_readl(t.qts, aer)), ==, 2);
+    g_assert_cmphex(qtest_readl(t.qts, aer + PCI_ERR_UNCOR_STATUS), ==, 0);
+    g_assert_cmphex(qtest_readl(t.qts, aer + PCI_ERR_COR_STATUS), ==, 0);
+
+    /* Error messages leave the function only with reporting enabled. */
+    exp = qpci_find_capability(t.dev, PCI_CAP_ID_EXP, 0);
+    devctl = qpci_config_readw(t.dev, exp + PCI_EXP_DEVCTL);
+    g_assert_cmphex(devctl & SG_DEVCTL_ERR, ==, 0);
+    qpci_config_writew(t.dev, exp + PCI_EXP_DEVCTL, devctl | SG_DEVCTL_ERR);
+    g_assert_cmphex(qpci_config_readw(t.dev, exp + PCI_EXP_DEVCTL) & SG_DEVCTL_ERR,
+                    ==, SG_DEVCTL_ERR);
+
+    aer_inject(&t, "UNSUP");
+    g_assert(qpci_config_readw(t.dev, exp + PCI_EXP_DEVSTA) & PCI_EXP_DEVSTA_URD);
+    g_assert_cmphex(qtest_readl(t.qts, aer + PCI_ERR_UNCOR_STATUS), ==,
+                    PCI_ERR_UNC_UNSUP);
+    g_assert_cmpuint(PCI_ERR_CAP_FEP(qtest_readl(t.qts, aer + PCI_ERR_CAP)), ==,
+                     ctz32(PCI_ERR_UNC_UNSUP));
+    qtest_writel(t.qts, aer + PCI_ERR_UNCOR_STATUS, PCI_ERR_UNC_UNSUP);
+    g_assert_cmphex(qtest_readl(t.qts, aer + PCI_ERR_UNCOR_STATUS), ==, 0);
+
+    aer_inject(&t, "RCVR");
+    g_assert_cmphex(qtest_readl(t.qts, aer + PCI_ERR_COR_STATUS), ==,
+                    PCI_ERR_COR_RCVR);
+    qtest_writel(t.qts, aer + PCI_ERR_COR_STATUS, PCI_ERR_COR_RCVR);
+    g_assert_cmphex(qtest_readl(t.qts, aer + PCI_ERR_COR_STATUS), ==, 0);
+
+    /* A name the device does not know is refused, nothing changes. */
+    bad = qtest_hmp(t.qts, "pcie_aer_inject_error nic0 NO_SUCH");
+    g_assert(!g_str_has_prefix(bad, "OK"));
+    g_assert_cmphex(qtest_readl(t.qts, aer + PCI_ERR_UNCOR_STATUS), ==, 0);
+
+    /* A function reset turns reporting off again. */
+    save_bars(&t, bars);
+    flr(&t);
+    g_assert_cmphex(qpci_config_readw(t.dev, exp + PCI_EXP_DEVCTL) & SG_DEVCTL_ERR,
+                    ==, 0);
+    restore_bars(&t, bars);
+
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 8, false, true);
+    make_raw(f, sizeof(f), peer_mac, 1);
+    tx_frame(&t, &r, f, sizeof(f), 0);
+    wire_expect(&t, f, sizeof(f));
+    sg_shutdown(&t);
+}
+
 /* ---- bus mastering ------------------------------------------------------------------------- */
 
 static void set_master(Sg *t, bool on)
@@ -4439,6 +4534,7 @@ int main(int argc, char **argv)
     qtest_add_func("/sgnic/identity/qom-set", test_identity_qom_set);
     qtest_add_func("/sgnic/gone", test_gone);
     qtest_add_func("/sgnic/reset/pm", test_reset_pm);
+    qtest_add_func("/sgnic/aer", test_aer);
     qtest_add_func("/sgnic/tx/single", test_tx_single);
     qtest_add_func("/sgnic/tx/sg-chain", test_tx_sg);
     qtest_add_func("/sgnic/tx/csum", test_tx_csum);

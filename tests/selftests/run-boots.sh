@@ -4,16 +4,18 @@
 # Host side of the sgnic selftests (`make selftest`, suite "selftest" of
 # tests/run-all.sh): build the C tests against the kselftest harness from
 # Debian's linux-source-6.12, copy the upstream drivers/net selftests next to
-# them, and run tests/selftests/run.sh in up to three boots:
+# them, and run tests/selftests/run.sh in up to four boots:
 #
 #   plain    the guest as scripts/vm.sh boots it
 #   iommu    behind QEMU's Intel IOMMU, strict invalidation:
 #            -device intel-iommu,intremap=off; intel_iommu=on iommu.strict=1
 #   swiotlb  every mapping bounced: swiotlb=force
+#   tinytlb  bounced through 8 MiB only (swiotlb=4096,force): faults.sh's
+#            mapping-failure case and dmesg.sh, unless TESTs are named
 #
 # Each boot's closing line is added into one: "N passed, N failed, N skipped".
 #
-# Usage: tests/selftests/run-boots.sh [plain] [iommu] [swiotlb] [-- TEST...]
+# Usage: tests/selftests/run-boots.sh [plain] [iommu] [swiotlb] [tinytlb] [-- TEST...]
 #        tests/selftests/run-boots.sh --soak     (make soak: soak.sh, one boot)
 #        tests/selftests/run-boots.sh --prepare-only   (build and copy, no boot)
 # Environment: SELFTEST_BYTES, SELFTEST_RELOADS (see run.sh), SELFTEST_VM_ARGS
@@ -26,13 +28,13 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--soak) soak=1 ;;
 	--prepare-only) soak=2 ;;
-	plain | iommu | swiotlb) boots+=("$1") ;;
+	plain | iommu | swiotlb | tinytlb) boots+=("$1") ;;
 	--) shift; tests=("$@"); break ;;
-	*) echo "run-boots: unknown boot '$1' (plain, iommu, swiotlb)" >&2; exit 2 ;;
+	*) echo "run-boots: unknown boot '$1' (plain, iommu, swiotlb, tinytlb)" >&2; exit 2 ;;
 	esac
 	shift
 done
-[ ${#boots[@]} -gt 0 ] || boots=(plain iommu swiotlb)
+[ ${#boots[@]} -gt 0 ] || boots=(plain iommu swiotlb tinytlb)
 
 note() { echo "selftest: $*" >&2; }
 
@@ -69,9 +71,16 @@ for b in "${boots[@]}"; do
 	iommu) args=(--qemu-args "-device intel-iommu,intremap=off"
 		--append "intel_iommu=on iommu.strict=1") ;;
 	swiotlb) args=(--append "swiotlb=force") ;;
+	tinytlb) args=(--append "swiotlb=4096,force") ;;
 	esac
-	# An empty hot-plug slot for hotplug.sh.
-	args+=(--qemu-args "-device pcie-root-port,id=hp0,chassis=1,slot=1,bus=pcie.0")
+	run=("${tests[@]}")
+	[ "$b" != tinytlb ] || [ ${#run[@]} -gt 0 ] || run=(faults.sh dmesg.sh)
+	# An empty hot-plug slot for hotplug.sh and aer.sh.  At 2.5 GT/s: a
+	# faster port advertises Data Link Layer Link Active reporting, but with
+	# q35's ACPI hot-plug QEMU never sets Link Active, so the guest's AER
+	# recovery gives up waiting for the link after a secondary bus reset
+	# (docs/testing.md, "QEMU defects met").
+	args+=(--qemu-args "-device pcie-root-port,id=hp0,chassis=1,slot=1,bus=pcie.0,x-speed=2_5,x-width=1")
 	# shellcheck disable=SC2206 # options split at blanks on purpose
 	args+=(${SELFTEST_VM_ARGS:-})
 	note "boot $b: scripts/vm.sh ${args[*]}"
@@ -82,7 +91,7 @@ for b in "${boots[@]}"; do
 	bytes=${SELFTEST_BYTES:-$((16 << 20))} reloads=${SELFTEST_RELOADS:-20}
 	envs="SELFTEST_DMA_MODE=$b SELFTEST_BYTES=$bytes SELFTEST_RELOADS=$reloads"
 	scripts/vm.sh --timeout "${SELFTEST_BOOT_TIMEOUT:-3000}" "${args[@]}" -- \
-		"$envs tests/selftests/run.sh ${tests[*]}" 2>&1 | tee "$log"
+		"$envs tests/selftests/run.sh ${run[*]}" 2>&1 | tee "$log"
 	vrc=${PIPESTATUS[0]}
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -1)
 	if [ -z "$line" ]; then

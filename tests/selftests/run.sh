@@ -33,11 +33,13 @@ TESTS=(
 	recovery.sh
 	backpressure.sh
 	removal.sh
+	aer.sh
 	hotplug.sh
 	upstream.sh
 	pktgen.sh
 	netconsole.sh
 	lifecycle.sh
+	faults.sh
 	dmesg.sh
 )
 BIN=build/selftests
