@@ -52,6 +52,20 @@ sgnic_text() {
 	SG_END=$(printf '0x%x' $((16#${r#* } + 4096)))
 }
 
+# DMA-API debug's own bookkeeping (kernel/dma/debug.c) allocates inside
+# sgnic's mapping calls: a failure there switches the checker off ("dma-debug
+# disabled"), so those stacks are rejected.  Empty range on other kernels.
+DD_START=0 DD_END=0
+dma_debug_text() {
+	local r
+	r=$(awk 'NF == 3 && ($2 == "t" || $2 == "T") && $3 ~ /^(debug_dma_|dma_debug_|add_dma_entry$|dma_entry_alloc$)/ {
+		if (lo == "" || $1 < lo) lo = $1; if ($1 > hi) hi = $1 }
+		END { if (lo != "") print lo, hi }' /proc/kallsyms)
+	[ -n "$r" ] || return 0
+	DD_START=0x${r% *}
+	DD_END=$(printf '0x%x' $((16#${r#* } + 4096)))
+}
+
 # fault_on WHICH PERCENT: fail PERCENT % of the allocations sgnic makes,
 # sleeping ones included.  fault_off WHICH.
 fault_on() {
@@ -68,6 +82,8 @@ fault_on() {
 	echo 32 >"$d/stacktrace-depth"
 	echo "$SG_START" >"$d/require-start"
 	echo "$SG_END" >"$d/require-end"
+	echo "$DD_START" >"$d/reject-start"
+	echo "$DD_END" >"$d/reject-end"
 	echo "$2" >"$d/probability"
 }
 fault_off() { echo 0 >"$DBG/$1/probability"; }
@@ -80,6 +96,7 @@ fi_setup() {
 	local bad
 	have_fi || { skip "no failslab/fail_page_alloc stack filter in this kernel (make debug-kernel builds one)"; return; }
 	sgnic_text || { echo "no sgnic text symbols in /proc/kallsyms"; return 1; }
+	dma_debug_text
 	bad=$(dmesg_bad)
 	[ -z "$bad" ] || { echo "the log was not clean before faults.sh:"; echo "$bad" | head; return 1; }
 	MARK=$(dmesg | wc -l)

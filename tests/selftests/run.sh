@@ -32,6 +32,7 @@ TESTS=(
 	limits.sh
 	recovery.sh
 	backpressure.sh
+	races.sh
 	removal.sh
 	aer.sh
 	hotplug.sh
