@@ -11,6 +11,8 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/dim.h>
 #include <linux/version.h>
+#include <linux/bpf.h>
+#include <net/xdp.h>
 
 #include "sgnic_compat.h"
 #include "sgnic_hw.h"
@@ -24,6 +26,10 @@
 #define SGNIC_DEF_RX_COPYBREAK	256
 #define SGNIC_RX_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
 #define SGNIC_RX_BUF_LEN	(PAGE_SIZE - SGNIC_RX_HEADROOM - \
+				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
+/* RX rings built for an XDP program: the headroom XDP asks for (sgnic_xdp.c) */
+#define SGNIC_XDP_HEADROOM	XDP_PACKET_HEADROOM
+#define SGNIC_XDP_BUF_LEN	(PAGE_SIZE - SGNIC_XDP_HEADROOM - \
 				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
 #define SGNIC_DEF_IRQ_USECS	20
 #define SGNIC_DEF_IRQ_FRAMES	16
@@ -45,16 +51,29 @@ enum sgnic_tx_map {
 	SGNIC_TX_MAP_SINGLE,	/* dma_map_single of the skb head */
 	SGNIC_TX_MAP_PAGE,	/* skb_frag_dma_map of a fragment */
 	SGNIC_TX_MAP_STAGING,	/* copied into the ring's pre-mapped staging */
+	SGNIC_TX_MAP_COPY,	/* XDP frame copied to one buffer (tx_buf.copy) */
+};
+
+/* What a TX slot's packet is, on its last slot. */
+enum sgnic_tx_kind {
+	SGNIC_TX_SKB,		/* from the stack: BQL counts it */
+	SGNIC_TX_XDP_TX,	/* XDP_TX: a page of the paired RX ring's pool */
+	SGNIC_TX_XDP_XMIT,	/* ndo_xdp_xmit: a frame of any device */
 };
 
 struct sgnic_tx_buf {
-	struct sk_buff *skb;	/* on the packet's last slot */
+	union {			/* on the packet's last slot, by kind */
+		struct sk_buff *skb;
+		struct xdp_frame *xdpf;
+	};
+	void *copy;		/* SGNIC_TX_MAP_COPY: the buffer to free */
 	dma_addr_t dma;
 	u32 map_len;
 	u32 desc_len;		/* bytes this descriptor asked for */
 	u32 bytecount;		/* on the last slot: bytes on the wire (BQL) */
 	u16 gso_segs;		/* on the last slot */
 	u8 map;			/* enum sgnic_tx_map */
+	u8 kind;		/* enum sgnic_tx_kind, on the last slot */
 };
 
 struct sgnic_rx_buf {
@@ -83,6 +102,8 @@ struct sgnic_tx_stats {
 	u64 residual;		/* device moved fewer bytes than asked */
 	u64 dev_refused;	/* device returned a per-packet result */
 	u64 doorbells;
+	u64 xdp_xmit;		/* frames queued by ndo_xdp_xmit */
+	u64 xdp_xmit_err;	/* ndo_xdp_xmit frames refused (no room, mapping) */
 };
 
 struct sgnic_rx_stats {
@@ -97,6 +118,15 @@ struct sgnic_rx_stats {
 	u64 doorbells;
 	u64 rsc_packets;	/* frames the device coalesced (hw-gro-packets) */
 	u64 rsc_segs;		/* wire segments inside them (hw-gro-wire-packets) */
+	u64 xdp_packets;	/* frames the XDP program ran on */
+	u64 xdp_pass;
+	u64 xdp_drop;
+	u64 xdp_tx;		/* XDP_TX frames queued on the paired TX ring */
+	u64 xdp_redirect;
+	u64 xdp_aborted;	/* XDP_ABORTED or an unknown action */
+	u64 xdp_tx_err;		/* XDP_TX frames that found no room */
+	u64 xdp_redirect_err;	/* xdp_do_redirect() refused */
+	u64 xdp_frags_drop;	/* multi-buffer frame, program without frags */
 };
 
 struct sgnic_qvec;
@@ -118,6 +148,10 @@ struct sgnic_ring {
 	u32 desc_flags;			/* completion flags for each packet */
 	bool single_xfer;
 	bool rx_starved;		/* RX: a refill ran out of pages */
+	bool xdp_off;			/* TX: ndo_xdp_xmit keeps off (pair reset) */
+	bool xdp;			/* RX: built for XDP (headroom, direction) */
+	u16 rx_headroom;		/* RX: buffer offset in its page */
+	u32 rx_buf_len;			/* RX: bytes per buffer */
 
 	union {
 		struct {
@@ -131,6 +165,10 @@ struct sgnic_ring {
 			struct sgnic_rx_buf *rx_buf;
 			struct page_pool *pp;
 			struct sk_buff *skb;	/* frame being assembled */
+			struct xdp_buff xdp_buff; /* the same, for the XDP program */
+			bool xdp_started;	/* xdp_buff holds a frame's first buffers */
+			enum dma_data_direction dma_dir;
+			struct xdp_rxq_info xdp_rxq;
 			struct sgnic_rx_stats rx_stats;
 		};
 	};
@@ -198,12 +236,14 @@ struct sgnic_priv {
 	u32 tx_usecs;
 	u32 tx_frames;
 	bool rx_dim;
+	struct bpf_prog *xdp_prog;	/* RCU for NAPI, written under RTNL */
 
 	u32 num_vectors;
 	struct sgnic_qvec qv[SGNIC_MAX_QUEUE_PAIRS];
 	struct sgnic_ring *tx[SGNIC_MAX_QUEUE_PAIRS];
 	struct sgnic_ring *rx[SGNIC_MAX_QUEUE_PAIRS];
 	bool up;
+	bool keep_carrier;		/* a reconfiguration keeps the link (XDP) */
 	bool dma64;			/* 64-bit DMA mask in use */
 	bool gone;			/* reads all-ones: off the bus (sgnic_hw_gone) */
 
@@ -255,6 +295,7 @@ void sgnic_update_link(struct sgnic_priv *priv);
 bool sgnic_hw_gone(struct sgnic_priv *priv, u32 val);
 void sgnic_unmask_pair(struct sgnic_priv *priv, u32 q);
 void sgnic_write_mac(struct sgnic_priv *priv, const u8 *mac);
+void sgnic_write_ctrl(struct sgnic_priv *priv, netdev_features_t features);
 
 /* Rings of one configuration, built before they replace the running ones. */
 struct sgnic_ring_set {
@@ -265,6 +306,7 @@ struct sgnic_ring_set {
 
 /* sgnic_txrx.c */
 int sgnic_alloc_rings(struct sgnic_priv *priv);
+int sgnic_rx_xdp_reg(struct sgnic_ring *ring);
 int sgnic_alloc_ring_set(struct sgnic_priv *priv, struct sgnic_ring_set *set,
 			 u32 pairs, u32 tx_size, u32 rx_size, unsigned long pflags);
 void sgnic_free_ring_set(struct sgnic_ring_set *set);
@@ -289,6 +331,31 @@ netdev_tx_t sgnic_xmit(struct sk_buff *skb, struct net_device *netdev);
 void sgnic_tx_unmap_slot(struct sgnic_ring *ring, struct sgnic_tx_buf *buf);
 void sgnic_plan_limits(struct sgnic_priv *priv, bool single,
 		       struct sgnic_plan_limits *lim);
+
+/* XDP frames on a TX ring (sgnic_map.c); the caller holds the queue's lock */
+int sgnic_xdp_queue_frame(struct sgnic_ring *ring, struct xdp_frame *xdpf,
+			  enum sgnic_tx_kind kind);
+void sgnic_tx_doorbell(struct sgnic_ring *ring);
+
+/* sgnic_xdp.c */
+int sgnic_bpf(struct net_device *netdev, struct netdev_bpf *bpf);
+int sgnic_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
+		   u32 flags);
+bool sgnic_xdp_mtu_ok(struct sgnic_priv *priv, struct bpf_prog *prog, u32 mtu);
+/* Verdicts of one NAPI poll, added to the ring's counters at its end. */
+struct sgnic_xdp_tally {
+	u32 packets, pass, drop, tx, redirect, aborted;
+	u32 tx_err, redirect_err, frags_drop;
+	bool flush;		/* xdp_do_flush() before the poll ends */
+	bool tx_pending;	/* XDP_TX frames queued: ring the TX doorbell */
+};
+
+bool sgnic_xdp_run(struct sgnic_ring *ring, struct bpf_prog *prog,
+		   struct xdp_buff *xdp, struct sgnic_xdp_tally *t);
+struct sk_buff *sgnic_xdp_build_skb(struct sgnic_ring *ring, struct xdp_buff *xdp);
+void sgnic_xdp_buff_free(struct sgnic_ring *ring, struct xdp_buff *xdp,
+			 bool direct);
+void sgnic_xdp_set_features(struct sgnic_priv *priv);
 
 /* sgnic_ethtool.c */
 void sgnic_set_ethtool_ops(struct net_device *netdev);

@@ -77,4 +77,19 @@ static inline void sgnic_set_napi_defer(struct net_device *dev, u32 polls,
 #endif
 }
 
+/* netdev xdp_features (xdp_set_features_flag): 6.3 */
+#define SGNIC_HAVE_XDP_FEATURES	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0))
+
+/* skb_frag_fill_page_desc: 6.5 */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+#include <linux/skbuff.h>
+static inline void skb_frag_fill_page_desc(skb_frag_t *frag, struct page *page,
+					   int off, int size)
+{
+	__skb_frag_set_page(frag, page);
+	skb_frag_off_set(frag, off);
+	skb_frag_size_set(frag, size);
+}
+#endif
+
 #endif /* SGNIC_COMPAT_H */

@@ -62,6 +62,8 @@ static const struct sgnic_stat_desc sgnic_tx_stat_descs[] = {
 	SGNIC_STAT_FIELD(struct sgnic_tx_stats, residual),
 	SGNIC_STAT_FIELD(struct sgnic_tx_stats, dev_refused),
 	SGNIC_STAT_FIELD(struct sgnic_tx_stats, doorbells),
+	SGNIC_STAT_FIELD(struct sgnic_tx_stats, xdp_xmit),
+	SGNIC_STAT_FIELD(struct sgnic_tx_stats, xdp_xmit_err),
 };
 
 static const struct sgnic_stat_desc sgnic_rx_stat_descs[] = {
@@ -76,6 +78,15 @@ static const struct sgnic_stat_desc sgnic_rx_stat_descs[] = {
 	SGNIC_STAT_FIELD(struct sgnic_rx_stats, doorbells),
 	SGNIC_STAT_FIELD(struct sgnic_rx_stats, rsc_packets),
 	SGNIC_STAT_FIELD(struct sgnic_rx_stats, rsc_segs),
+	SGNIC_STAT_FIELD(struct sgnic_rx_stats, xdp_packets),
+	SGNIC_STAT_FIELD(struct sgnic_rx_stats, xdp_pass),
+	SGNIC_STAT_FIELD(struct sgnic_rx_stats, xdp_drop),
+	SGNIC_STAT_FIELD(struct sgnic_rx_stats, xdp_tx),
+	SGNIC_STAT_FIELD(struct sgnic_rx_stats, xdp_redirect),
+	SGNIC_STAT_FIELD(struct sgnic_rx_stats, xdp_aborted),
+	SGNIC_STAT_FIELD(struct sgnic_rx_stats, xdp_tx_err),
+	SGNIC_STAT_FIELD(struct sgnic_rx_stats, xdp_redirect_err),
+	SGNIC_STAT_FIELD(struct sgnic_rx_stats, xdp_frags_drop),
 };
 
 static const struct sgnic_stat_desc sgnic_dev_stat_descs[] = {

@@ -65,6 +65,7 @@ static void sgnic_reset_pair(struct sgnic_priv *priv, u32 q)
 	napi_disable(&qv->napi);
 	__netif_tx_lock_bh(txq);
 	netif_tx_stop_queue(txq);
+	qv->tx->xdp_off = true;		/* and ndo_xdp_xmit too */
 	__netif_tx_unlock_bh(txq);
 
 	sgnic_stop_ring(qv->tx);
@@ -76,6 +77,9 @@ static void sgnic_reset_pair(struct sgnic_priv *priv, u32 q)
 
 	napi_enable(&qv->napi);
 	sgnic_unmask_pair(priv, q);
+	__netif_tx_lock_bh(txq);
+	qv->tx->xdp_off = false;
+	__netif_tx_unlock_bh(txq);
 	if (netif_carrier_ok(priv->netdev))
 		netif_tx_wake_queue(txq);
 	atomic64_inc(&priv->dstats.chan_resets);
@@ -268,6 +272,7 @@ static void sgnic_init_netdev(struct sgnic_priv *priv)
 	/* Internal loopback (CTRL.LOOPBACK), off until asked for. */
 	netdev->hw_features |= NETIF_F_LOOPBACK;
 	netdev->vlan_features = netdev->features;
+	sgnic_xdp_set_features(priv);
 	netif_set_tso_max_size(netdev, priv->caps.max_xfer);
 	netif_set_tso_max_segs(netdev, U16_MAX);
 }

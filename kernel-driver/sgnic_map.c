@@ -49,6 +49,11 @@ void sgnic_tx_unmap_slot(struct sgnic_ring *ring, struct sgnic_tx_buf *buf)
 	case SGNIC_TX_MAP_PAGE:
 		dma_unmap_page(ring->dev, buf->dma, buf->map_len, DMA_TO_DEVICE);
 		break;
+	case SGNIC_TX_MAP_COPY:
+		dma_unmap_single(ring->dev, buf->dma, buf->map_len, DMA_TO_DEVICE);
+		kfree(buf->copy);
+		buf->copy = NULL;
+		break;
 	default:
 		break;
 	}
@@ -90,7 +95,8 @@ static u32 sgnic_offload_flags(struct sk_buff *skb, struct sgnic_desc *d)
 
 /*
  * Write the descriptors for elems[0..n) starting at next_to_use.  The
- * packet's completion flags go on its last descriptor only.
+ * packet's completion flags go on its last descriptor only.  skb is NULL
+ * for XDP frames, which ask for no offload.
  */
 static void sgnic_tx_write_descs(struct sgnic_ring *ring, struct sk_buff *skb,
 				 const struct sgnic_plan_elem *elems,
@@ -100,7 +106,7 @@ static void sgnic_tx_write_descs(struct sgnic_ring *ring, struct sk_buff *skb,
 	struct sgnic_desc *first = &ring->desc[i];
 
 	memset(first, 0, offsetof(struct sgnic_desc, reserved1));
-	first_flags = SGNIC_DESC_F_SOP | sgnic_offload_flags(skb, first);
+	first_flags = SGNIC_DESC_F_SOP | (skb ? sgnic_offload_flags(skb, first) : 0);
 	if (single)
 		first_flags |= SGNIC_DESC_F_SINGLE_XFER;
 
@@ -140,11 +146,12 @@ static unsigned int sgnic_tx_copybreak(struct sgnic_ring *ring,
 	return 1;
 }
 
-static void sgnic_tx_unmap_list(struct sgnic_ring *ring, struct sk_buff *skb,
+/* head_single: mapped[0] came from dma_map_single, the rest are pages. */
+static void sgnic_tx_unmap_list(struct sgnic_ring *ring, bool head_single,
 				const struct sgnic_plan_seg *mapped, unsigned int n)
 {
 	while (n--) {
-		if (n == 0 && skb_headlen(skb))
+		if (n == 0 && head_single)
 			dma_unmap_single(ring->dev, mapped[n].addr, mapped[n].len,
 					 DMA_TO_DEVICE);
 		else
@@ -189,7 +196,7 @@ static int sgnic_tx_map_skb(struct sgnic_ring *ring, struct sk_buff *skb,
 	return 0;
 
 err_unmap:
-	sgnic_tx_unmap_list(ring, skb, mapped, n);
+	sgnic_tx_unmap_list(ring, skb_headlen(skb), mapped, n);
 	return -ENOMEM;
 }
 
@@ -200,7 +207,7 @@ err_unmap:
  * offset in the packet, not by address (two mappings can share one, an
  * IOMMU or swiotlb may hand the same address out twice).
  */
-static void sgnic_tx_record_maps(struct sgnic_ring *ring, struct sk_buff *skb,
+static void sgnic_tx_record_maps(struct sgnic_ring *ring, bool head_single,
 				 const struct sgnic_plan_seg *mapped,
 				 unsigned int nmapped,
 				 const struct sgnic_plan_elem *elems,
@@ -215,7 +222,7 @@ static void sgnic_tx_record_maps(struct sgnic_ring *ring, struct sk_buff *skb,
 
 		buf->map = SGNIC_TX_MAP_NONE;
 		if (m < nmapped && eoff == moff) {
-			buf->map = (m == 0 && skb_headlen(skb)) ?
+			buf->map = (m == 0 && head_single) ?
 				   SGNIC_TX_MAP_SINGLE : SGNIC_TX_MAP_PAGE;
 			buf->dma = mapped[m].addr;
 			buf->map_len = mapped[m].len;
@@ -265,6 +272,15 @@ static bool sgnic_tx_busy(struct sgnic_ring *ring, struct netdev_queue *txq,
 		return false;
 	sgnic_tx_inc(ring, &ring->tx_stats.busy);
 	return true;
+}
+
+/* Tell the device about every descriptor written; the queue lock is held. */
+void sgnic_tx_doorbell(struct sgnic_ring *ring)
+{
+	/* Descriptors must be visible before the doorbell. */
+	dma_wmb();
+	writel(ring->next_to_use, ring->regs + SGNIC_CH_TAIL);
+	sgnic_tx_inc(ring, &ring->tx_stats.doorbells);
 }
 
 netdev_tx_t sgnic_xmit(struct sk_buff *skb, struct net_device *netdev)
@@ -338,12 +354,14 @@ netdev_tx_t sgnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 		goto unmap;
 	}
 	nelems = plan.elems;
-	sgnic_tx_record_maps(ring, skb, mapped, nmapped, ring->elems, nelems);
+	sgnic_tx_record_maps(ring, skb_headlen(skb), mapped, nmapped, ring->elems,
+			     nelems);
 	sgnic_tx_write_descs(ring, skb, ring->elems, nelems, single);
 	last = (ring->next_to_use + nelems - 1) & (ring->size - 1);
 	ring->tx_buf[last].skb = skb;
 
 post:
+	ring->tx_buf[last].kind = SGNIC_TX_SKB;
 	ring->tx_buf[last].bytecount = bytes;
 	ring->tx_buf[last].gso_segs = segs_out;
 	ring->next_to_use = (last + 1) & (ring->size - 1);
@@ -353,16 +371,12 @@ post:
 		sgnic_tx_inc(ring, &ring->tx_stats.csum);
 
 	sgnic_tx_maybe_stop(ring, txq, SGNIC_HW_MAX_CHAIN + 1);
-	if (__netdev_tx_sent_queue(txq, bytes, netdev_xmit_more())) {
-		/* Descriptors must be visible before the doorbell. */
-		dma_wmb();
-		writel(ring->next_to_use, ring->regs + SGNIC_CH_TAIL);
-		sgnic_tx_inc(ring, &ring->tx_stats.doorbells);
-	}
+	if (__netdev_tx_sent_queue(txq, bytes, netdev_xmit_more()))
+		sgnic_tx_doorbell(ring);
 	return NETDEV_TX_OK;
 
 unmap:
-	sgnic_tx_unmap_list(ring, skb, mapped, nmapped);
+	sgnic_tx_unmap_list(ring, skb_headlen(skb), mapped, nmapped);
 	goto drop;
 drop_no_resources:
 	sgnic_tx_inc(ring, &ring->tx_stats.drop_no_resources);
@@ -374,4 +388,201 @@ drop:
 		writel(ring->next_to_use, ring->regs + SGNIC_CH_TAIL);
 	}
 	return NETDEV_TX_OK;
+}
+
+/* ---- XDP frames ---------------------------------------------------------- */
+
+/* The frame's pieces as the planner sees them (physical layout). */
+static unsigned int sgnic_xdpf_layout(struct xdp_frame *xdpf,
+				      struct skb_shared_info *sinfo,
+				      struct sgnic_plan_seg *segs)
+{
+	unsigned int n = 0, f;
+
+	segs[n].addr = virt_to_phys(xdpf->data);
+	segs[n++].len = xdpf->len;
+	for (f = 0; sinfo && f < sinfo->nr_frags; f++) {
+		const skb_frag_t *frag = &sinfo->frags[f];
+
+		segs[n].addr = page_to_phys(skb_frag_page(frag)) + skb_frag_off(frag);
+		segs[n++].len = skb_frag_size(frag);
+	}
+	return n;
+}
+
+/* One buffer holding the whole frame, for a transfer that must be one. */
+static void *sgnic_xdpf_linearize(struct xdp_frame *xdpf,
+				  struct skb_shared_info *sinfo, u32 len)
+{
+	u8 *copy = kmalloc(len, GFP_ATOMIC | __GFP_NOWARN), *p;
+	u32 f;
+
+	if (!copy)
+		return NULL;
+	memcpy(copy, xdpf->data, xdpf->len);
+	p = copy + xdpf->len;
+	for (f = 0; f < sinfo->nr_frags; f++) {
+		const skb_frag_t *frag = &sinfo->frags[f];
+
+		memcpy(p, skb_frag_address(frag), skb_frag_size(frag));
+		p += skb_frag_size(frag);
+	}
+	return copy;
+}
+
+/*
+ * Device addresses of the frame's pieces.  XDP_TX pages belong to the
+ * paired RX ring's pool, mapped once for both directions: sync them for
+ * the device.  Anything else is mapped here and unwound on failure.
+ */
+static int sgnic_xdpf_map(struct sgnic_ring *ring, struct xdp_frame *xdpf,
+			  struct skb_shared_info *sinfo, enum sgnic_tx_kind kind,
+			  struct sgnic_plan_seg *mapped, unsigned int *nmapped)
+{
+	unsigned int n = 0, f, nfrags = sinfo ? sinfo->nr_frags : 0;
+	dma_addr_t dma;
+
+	if (kind == SGNIC_TX_XDP_TX) {
+		struct sgnic_ring *rx = ring->qv->rx;
+		struct page *page = virt_to_page(xdpf->data);
+
+		dma = page_pool_get_dma_addr(page) + offset_in_page(xdpf->data);
+		dma_sync_single_for_device(ring->dev, dma, xdpf->len, rx->dma_dir);
+		mapped[n].addr = dma;
+		mapped[n++].len = xdpf->len;
+		for (f = 0; f < nfrags; f++) {
+			const skb_frag_t *frag = &sinfo->frags[f];
+
+			dma = page_pool_get_dma_addr(skb_frag_page(frag)) +
+			      skb_frag_off(frag);
+			dma_sync_single_for_device(ring->dev, dma,
+						   skb_frag_size(frag), rx->dma_dir);
+			mapped[n].addr = dma;
+			mapped[n++].len = skb_frag_size(frag);
+		}
+		*nmapped = n;
+		return 0;
+	}
+
+	dma = dma_map_single(ring->dev, xdpf->data, xdpf->len, DMA_TO_DEVICE);
+	if (dma_mapping_error(ring->dev, dma))
+		return -ENOMEM;
+	mapped[n].addr = dma;
+	mapped[n++].len = xdpf->len;
+	for (f = 0; f < nfrags; f++) {
+		const skb_frag_t *frag = &sinfo->frags[f];
+
+		dma = skb_frag_dma_map(ring->dev, frag, 0, skb_frag_size(frag),
+				       DMA_TO_DEVICE);
+		if (dma_mapping_error(ring->dev, dma)) {
+			sgnic_tx_unmap_list(ring, true, mapped, n);
+			return -ENOMEM;
+		}
+		mapped[n].addr = dma;
+		mapped[n++].len = skb_frag_size(frag);
+	}
+	*nmapped = n;
+	return 0;
+}
+
+/*
+ * Queue one XDP frame on ring, without ringing the doorbell; the caller
+ * holds the queue's xmit lock.  0 when queued (the ring then owns the
+ * frame until its completion), an error when it was not (the caller still
+ * owns it): no room, a refusal by the planner, a mapping failure.
+ */
+int sgnic_xdp_queue_frame(struct sgnic_ring *ring, struct xdp_frame *xdpf,
+			  enum sgnic_tx_kind kind)
+{
+	struct sgnic_priv *priv = ring->priv;
+	struct skb_shared_info *sinfo = NULL;
+	struct sgnic_plan_seg segs[MAX_SKB_FRAGS + 1];
+	struct sgnic_plan_seg mapped[MAX_SKB_FRAGS + 1];
+	bool single = ring->single_xfer || priv->caps.max_sg == 1;
+	struct sgnic_plan_limits lim;
+	struct sgnic_plan plan;
+	enum sgnic_plan_err err;
+	unsigned int nsegs, nmapped = 0;
+	void *copy = NULL;
+	u32 len, last;
+	dma_addr_t dma;
+
+	if (unlikely(!xdpf->len))
+		return -EINVAL;
+	if (xdp_frame_has_frags(xdpf))
+		sinfo = xdp_get_shared_info_from_frame(xdpf);
+	len = xdpf->len + (sinfo ? sinfo->xdp_frags_size : 0);
+
+	sgnic_plan_limits(priv, single, &lim);
+	nsegs = sgnic_xdpf_layout(xdpf, sinfo, segs);
+	err = sgnic_plan_transfer(segs, nsegs, 0, len, &lim, &plan, NULL);
+	if (sinfo && (err == SGNIC_PLAN_E_FRAGMENTED || err == SGNIC_PLAN_E_SGL_SPACE)) {
+		/* What skb_linearize does for the stack: one buffer, then retry. */
+		copy = sgnic_xdpf_linearize(xdpf, sinfo, len);
+		if (!copy) {
+			sgnic_tx_inc(ring, &ring->tx_stats.drop_no_resources);
+			return -ENOMEM;
+		}
+		sgnic_tx_inc(ring, &ring->tx_stats.linearized);
+		segs[0].addr = virt_to_phys(copy);
+		segs[0].len = len;
+		nsegs = 1;
+		err = sgnic_plan_transfer(segs, nsegs, 0, len, &lim, &plan, NULL);
+	}
+	if (err != SGNIC_PLAN_OK) {
+		sgnic_tx_count_refusal(ring, err);
+		goto err_free;
+	}
+	if (sgnic_ring_free(ring) < plan.elems) {
+		err = SGNIC_PLAN_E_SGL_SPACE;
+		goto err_free;
+	}
+
+	if (copy) {
+		dma = dma_map_single(ring->dev, copy, len, DMA_TO_DEVICE);
+		if (dma_mapping_error(ring->dev, dma))
+			goto err_map;
+		mapped[0].addr = dma;
+		mapped[0].len = len;
+		nmapped = 1;
+	} else if (sgnic_xdpf_map(ring, xdpf, sinfo, kind, mapped, &nmapped)) {
+		goto err_map;
+	}
+	err = sgnic_plan_transfer(mapped, nmapped, 0, len, &lim, &plan, ring->elems);
+	if (err != SGNIC_PLAN_OK) {
+		sgnic_tx_count_refusal(ring, err);
+		if (copy)
+			dma_unmap_single(ring->dev, mapped[0].addr, len, DMA_TO_DEVICE);
+		else if (kind != SGNIC_TX_XDP_TX)
+			sgnic_tx_unmap_list(ring, true, mapped, nmapped);
+		goto err_free;
+	}
+
+	if (copy) {
+		struct sgnic_tx_buf *first = &ring->tx_buf[ring->next_to_use];
+
+		sgnic_tx_record_maps(ring, true, mapped, 1, ring->elems, plan.elems);
+		first->map = SGNIC_TX_MAP_COPY;
+		first->copy = copy;
+	} else if (kind == SGNIC_TX_XDP_TX) {
+		/* page_pool's mapping: nothing to undo at completion */
+		sgnic_tx_record_maps(ring, true, mapped, 0, ring->elems, plan.elems);
+	} else {
+		sgnic_tx_record_maps(ring, true, mapped, nmapped, ring->elems,
+				     plan.elems);
+	}
+	sgnic_tx_write_descs(ring, NULL, ring->elems, plan.elems, single);
+	last = (ring->next_to_use + plan.elems - 1) & (ring->size - 1);
+	ring->tx_buf[last].xdpf = xdpf;
+	ring->tx_buf[last].kind = kind;
+	ring->tx_buf[last].bytecount = len;
+	ring->tx_buf[last].gso_segs = 1;
+	ring->next_to_use = (last + 1) & (ring->size - 1);
+	return 0;
+
+err_map:
+	sgnic_tx_inc(ring, &ring->tx_stats.map_err);
+err_free:
+	kfree(copy);
+	return err == SGNIC_PLAN_E_SGL_SPACE ? -ENOSPC : -ENOMEM;
 }

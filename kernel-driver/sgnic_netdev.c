@@ -70,19 +70,27 @@ void sgnic_update_link(struct sgnic_priv *priv)
 /*
  * Largest frame the device may coalesce (NETIF_F_GRO_HW): what one skb's
  * frags take, and never more than half the RX ring, so that a coalesced
- * frame always finds buffers.
+ * frame always finds buffers.  An XDP program without xdp.frags support
+ * gets frames of one buffer only.
  */
 static u32 sgnic_rsc_max_len(struct sgnic_priv *priv, netdev_features_t features)
 {
 	u32 bufs = min_t(u32, MAX_SKB_FRAGS + 1, priv->rx_ring_size / 2);
+	struct bpf_prog *prog = priv->xdp_prog;
+	u32 buf_len = SGNIC_RX_BUF_LEN;
 
 	if (!(features & NETIF_F_GRO_HW))
 		return 0;
-	return min_t(u32, SGNIC_RSC_MAX_LEN, bufs * SGNIC_RX_BUF_LEN);
+	if (prog) {
+		buf_len = SGNIC_XDP_BUF_LEN;
+		if (!prog->aux->xdp_has_frags)
+			bufs = 1;
+	}
+	return min_t(u32, SGNIC_RSC_MAX_LEN, bufs * buf_len);
 }
 
 /* CTRL while up: receive on, plus promiscuous and loopback as asked. */
-static void sgnic_write_ctrl(struct sgnic_priv *priv, netdev_features_t features)
+void sgnic_write_ctrl(struct sgnic_priv *priv, netdev_features_t features)
 {
 	u32 ctrl = SGNIC_CTRL_RX_ENABLE;
 
@@ -124,6 +132,11 @@ int sgnic_start(struct sgnic_priv *priv)
 	err = netif_set_real_num_rx_queues(netdev, priv->num_pairs);
 	if (err)
 		goto err_free_rings;
+	for (q = 0; q < priv->num_pairs; q++) {
+		err = sgnic_rx_xdp_reg(priv->rx[q]);
+		if (err)
+			goto err_free_rings;
+	}
 	err = sgnic_request_queue_irqs(priv);
 	if (err)
 		goto err_free_rings;
@@ -146,7 +159,8 @@ int sgnic_start(struct sgnic_priv *priv)
 	sgnic_wr(priv, SGNIC_REG_RX_QUEUES, priv->num_pairs);
 	sgnic_write_ctrl(priv, netdev->features);
 	priv->up = true;
-	netif_carrier_off(netdev);
+	if (!priv->keep_carrier)
+		netif_carrier_off(netdev);
 	sgnic_update_link(priv);
 	netif_tx_start_all_queues(netdev);
 	mod_timer(&priv->watchdog, jiffies + msecs_to_jiffies(SGNIC_WATCHDOG_MS));
@@ -177,9 +191,11 @@ void sgnic_down(struct sgnic_priv *priv)
 	/*
 	 * NAPI first: a poll still running would see a stopped queue with
 	 * room and wake it (sgnic_tx_clean), and the stack would then hand
-	 * sgnic_xmit packets for a ring that is about to be freed.
+	 * sgnic_xmit packets for a ring that is about to be freed.  Rings
+	 * swapped for XDP keep the link: the carrier stays as it is.
 	 */
-	netif_carrier_off(netdev);
+	if (!priv->keep_carrier)
+		netif_carrier_off(netdev);
 	for (q = 0; q < priv->num_pairs; q++)
 		napi_disable(&priv->qv[q].napi);
 	netif_tx_disable(netdev);
@@ -367,6 +383,13 @@ static int sgnic_set_features(struct net_device *netdev,
 
 static int sgnic_change_mtu(struct net_device *netdev, int mtu)
 {
+	struct sgnic_priv *priv = netdev_priv(netdev);
+
+	if (!sgnic_xdp_mtu_ok(priv, priv->xdp_prog, mtu)) {
+		netdev_warn(netdev, "MTU %d needs multi-buffer frames, which the XDP program does not support\n",
+			    mtu);
+		return -EINVAL;
+	}
 	/* RX buffers are page sized and frames span several: nothing to redo. */
 	WRITE_ONCE(netdev->mtu, mtu);
 	return 0;
@@ -469,4 +492,6 @@ const struct net_device_ops sgnic_netdev_ops = {
 	.ndo_set_features	= sgnic_set_features,
 	.ndo_change_mtu		= sgnic_change_mtu,
 	.ndo_tx_timeout		= sgnic_tx_timeout,
+	.ndo_bpf		= sgnic_bpf,
+	.ndo_xdp_xmit		= sgnic_xdp_xmit,
 };

@@ -95,9 +95,9 @@ static int sgnic_lb_run(struct sgnic_priv *priv, struct sgnic_ring *tx,
 		err = -EIO;
 		goto unmap;
 	}
-	dma_sync_single_range_for_cpu(rx->dev, rx->rx_buf[0].dma, SGNIC_RX_HEADROOM,
-				      SGNIC_LB_LEN, DMA_FROM_DEVICE);
-	if (memcmp(page_address(rx->rx_buf[0].page) + SGNIC_RX_HEADROOM, frame,
+	dma_sync_single_range_for_cpu(rx->dev, rx->rx_buf[0].dma, rx->rx_headroom,
+				      SGNIC_LB_LEN, rx->dma_dir);
+	if (memcmp(page_address(rx->rx_buf[0].page) + rx->rx_headroom, frame,
 		   SGNIC_LB_LEN))
 		err = -EILSEQ;
 unmap:

@@ -51,16 +51,23 @@ static struct sgnic_ring *sgnic_ring_alloc(struct sgnic_priv *priv, u16 qid,
 		goto err_free_desc;
 
 	if (rx) {
+		/* Built for XDP if a program is attached (sgnic_xdp.c) */
+		bool xdp = READ_ONCE(priv->xdp_prog);
 		struct page_pool_params pp = {
 			.flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
 			.order = 0,
 			.pool_size = size,
 			.nid = dev_to_node(dev),
 			.dev = dev,
-			.dma_dir = DMA_FROM_DEVICE,
-			.offset = SGNIC_RX_HEADROOM,
-			.max_len = SGNIC_RX_BUF_LEN,
+			.dma_dir = xdp ? DMA_BIDIRECTIONAL : DMA_FROM_DEVICE,
+			.offset = xdp ? SGNIC_XDP_HEADROOM : SGNIC_RX_HEADROOM,
+			.max_len = xdp ? SGNIC_XDP_BUF_LEN : SGNIC_RX_BUF_LEN,
 		};
+
+		ring->xdp = xdp;
+		ring->dma_dir = pp.dma_dir;
+		ring->rx_headroom = pp.offset;
+		ring->rx_buf_len = pp.max_len;
 
 #if SGNIC_HAVE_PP_NETDEV
 		/* lists the pool in netdev netlink page-pool-get */
@@ -107,6 +114,9 @@ static void sgnic_ring_free_mem(struct sgnic_ring *ring, bool rx)
 	struct device *dev = ring->dev;
 
 	if (rx) {
+		/* The memory model holds the pool: let go of it first. */
+		if (xdp_rxq_info_is_reg(&ring->xdp_rxq))
+			xdp_rxq_info_unreg(&ring->xdp_rxq);
 		page_pool_destroy(ring->pp);
 		kfree(ring->rx_buf);
 	} else {
@@ -174,6 +184,20 @@ void sgnic_install_ring_set(struct sgnic_priv *priv, struct sgnic_ring_set *set)
 		WRITE_ONCE(priv->rx[q], set->rx[q]);
 	}
 	memset(set, 0, sizeof(*set));
+}
+
+/* XDP's view of an RX ring: queue index and page_pool memory model. */
+int sgnic_rx_xdp_reg(struct sgnic_ring *ring)
+{
+	int err;
+
+	err = xdp_rxq_info_reg(&ring->xdp_rxq, ring->priv->netdev, ring->qid, 0);
+	if (err)
+		return err;
+	err = xdp_rxq_info_reg_mem_model(&ring->xdp_rxq, MEM_TYPE_PAGE_POOL, ring->pp);
+	if (err)
+		xdp_rxq_info_unreg(&ring->xdp_rxq);
+	return err;
 }
 
 int sgnic_alloc_rings(struct sgnic_priv *priv)
@@ -327,8 +351,8 @@ void sgnic_rx_refill(struct sgnic_ring *ring)
 			}
 			buf->dma = page_pool_get_dma_addr(buf->page);
 		}
-		d->addr = cpu_to_le64(buf->dma + SGNIC_RX_HEADROOM);
-		d->len = cpu_to_le32(SGNIC_RX_BUF_LEN);
+		d->addr = cpu_to_le64(buf->dma + ring->rx_headroom);
+		d->len = cpu_to_le32(ring->rx_buf_len);
 		d->flags = cpu_to_le32(ring->desc_flags);
 		d->status = 0;
 		d->xfer_len = 0;
@@ -348,14 +372,24 @@ void sgnic_rx_refill(struct sgnic_ring *ring)
 	}
 }
 
-void sgnic_rx_clean_all(struct sgnic_ring *ring)
+/* Drop the frame being assembled, for the stack or for XDP. */
+static void sgnic_rx_drop_partial(struct sgnic_ring *ring, bool napi)
 {
-	u32 i;
-
 	if (ring->skb) {
 		dev_kfree_skb_any(ring->skb);
 		ring->skb = NULL;
 	}
+	if (ring->xdp_started) {
+		sgnic_xdp_buff_free(ring, &ring->xdp_buff, napi);
+		ring->xdp_started = false;
+	}
+}
+
+void sgnic_rx_clean_all(struct sgnic_ring *ring)
+{
+	u32 i;
+
+	sgnic_rx_drop_partial(ring, false);
 	for (i = 0; i < ring->size; i++) {
 		struct sgnic_rx_buf *buf = &ring->rx_buf[i];
 
@@ -375,12 +409,12 @@ static struct sk_buff *sgnic_rx_copybreak(struct sgnic_ring *ring,
 	skb = napi_alloc_skb(&ring->qv->napi, len);
 	if (!skb)
 		return NULL;
-	dma_sync_single_range_for_cpu(ring->dev, buf->dma, SGNIC_RX_HEADROOM,
-				      len, DMA_FROM_DEVICE);
-	skb_put_data(skb, page_address(buf->page) + SGNIC_RX_HEADROOM, len);
+	dma_sync_single_range_for_cpu(ring->dev, buf->dma, ring->rx_headroom,
+				      len, ring->dma_dir);
+	skb_put_data(skb, page_address(buf->page) + ring->rx_headroom, len);
 	/* The page stays in its slot; hand it back to the device. */
-	dma_sync_single_range_for_device(ring->dev, buf->dma, SGNIC_RX_HEADROOM,
-					 len, DMA_FROM_DEVICE);
+	dma_sync_single_range_for_device(ring->dev, buf->dma, ring->rx_headroom,
+					 len, ring->dma_dir);
 	return skb;
 }
 
@@ -401,23 +435,94 @@ static bool sgnic_rx_add_buf(struct sgnic_ring *ring, struct sgnic_rx_buf *buf,
 		return true;
 	}
 
-	dma_sync_single_range_for_cpu(ring->dev, buf->dma, SGNIC_RX_HEADROOM,
-				      len, DMA_FROM_DEVICE);
+	dma_sync_single_range_for_cpu(ring->dev, buf->dma, ring->rx_headroom,
+				      len, ring->dma_dir);
 	if (sop) {
 		skb = napi_build_skb(page_address(buf->page), PAGE_SIZE);
 		if (!skb)
 			return false;
 		skb_mark_for_recycle(skb);
-		skb_reserve(skb, SGNIC_RX_HEADROOM);
+		skb_reserve(skb, ring->rx_headroom);
 		__skb_put(skb, len);
 		ring->skb = skb;
 	} else {
 		skb = ring->skb;
 		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, buf->page,
-				SGNIC_RX_HEADROOM, len, PAGE_SIZE);
+				ring->rx_headroom, len, PAGE_SIZE);
 	}
 	buf->page = NULL;	/* now owned by the skb */
 	return true;
+}
+
+/* Take one buffer into the xdp_buff being assembled: the head, or a frag. */
+static void sgnic_rx_xdp_add_buf(struct sgnic_ring *ring, struct sgnic_rx_buf *buf,
+				 u32 len, bool sop)
+{
+	struct xdp_buff *xdp = &ring->xdp_buff;
+	struct skb_shared_info *sinfo;
+
+	dma_sync_single_range_for_cpu(ring->dev, buf->dma, ring->rx_headroom,
+				      len, ring->dma_dir);
+	if (sop) {
+		xdp_init_buff(xdp, PAGE_SIZE, &ring->xdp_rxq);
+		xdp_prepare_buff(xdp, page_address(buf->page), ring->rx_headroom,
+				 len, true);
+		ring->xdp_started = true;
+	} else {
+		sinfo = xdp_get_shared_info_from_buff(xdp);
+		if (!xdp_buff_has_frags(xdp)) {
+			sinfo->nr_frags = 0;
+			sinfo->xdp_frags_size = 0;
+			xdp_buff_set_frags_flag(xdp);
+		}
+		skb_frag_fill_page_desc(&sinfo->frags[sinfo->nr_frags++], buf->page,
+					ring->rx_headroom, len);
+		sinfo->xdp_frags_size += len;
+		if (page_is_pfmemalloc(buf->page))
+			xdp_buff_set_frag_pfmemalloc(xdp);
+	}
+	buf->page = NULL;	/* now owned by the xdp_buff */
+}
+
+/* Buffers in the frame being assembled beyond the first. */
+static u32 sgnic_rx_partial_frags(struct sgnic_ring *ring)
+{
+	if (ring->skb)
+		return skb_shinfo(ring->skb)->nr_frags;
+	if (ring->xdp_started && xdp_buff_has_frags(&ring->xdp_buff))
+		return xdp_get_shared_info_from_buff(&ring->xdp_buff)->nr_frags;
+	return 0;
+}
+
+static void sgnic_rx_add_xdp_stats(struct sgnic_rx_stats *rs,
+				   const struct sgnic_xdp_tally *t)
+{
+	rs->xdp_packets += t->packets;
+	rs->xdp_pass += t->pass;
+	rs->xdp_drop += t->drop;
+	rs->xdp_tx += t->tx;
+	rs->xdp_redirect += t->redirect;
+	rs->xdp_aborted += t->aborted;
+	rs->xdp_tx_err += t->tx_err;
+	rs->xdp_redirect_err += t->redirect_err;
+	rs->xdp_frags_drop += t->frags_drop;
+}
+
+/* End of a poll that ran XDP: flush redirects, ring for XDP_TX. */
+static void sgnic_rx_xdp_finish(struct sgnic_ring *ring,
+				const struct sgnic_xdp_tally *t)
+{
+	if (t->flush)
+		xdp_do_flush();
+	if (t->tx_pending) {
+		struct sgnic_ring *tx = ring->qv->tx;
+		struct netdev_queue *txq = netdev_get_tx_queue(ring->priv->netdev,
+							       tx->qid);
+
+		__netif_tx_lock(txq, smp_processor_id());
+		sgnic_tx_doorbell(tx);
+		__netif_tx_unlock(txq);
+	}
 }
 
 /*
@@ -454,7 +559,18 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 	u32 done = sgnic_ring_done_index(ring);
 	u64 bytes = 0, csum_ok = 0, csum_bad = 0, multi = 0, frame_err = 0;
 	u64 alloc_fail = 0, rsc = 0, rsc_segs = 0, packets = 0;
+	struct bpf_prog *prog = NULL;
+	struct sgnic_xdp_tally xt = {};
 	int frames = 0;
+
+	/* Only rings built for XDP run a program (sgnic_xdp.c). */
+	if (ring->xdp)
+		prog = READ_ONCE(ring->priv->xdp_prog);
+	/* A frame begun in the other mode (program attached or removed) */
+	if (unlikely(prog ? !!ring->skb : ring->xdp_started)) {
+		sgnic_rx_drop_partial(ring, true);
+		frame_err++;
+	}
 
 	while (ring->next_to_clean != done && frames < budget) {
 		u32 i = ring->next_to_clean;
@@ -473,28 +589,47 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 		ring->next_to_clean = (i + 1) & (ring->size - 1);
 
 		/* A frame must start with SOP and cannot restart midway. */
-		if (sop == !!ring->skb || !len || len > SGNIC_RX_BUF_LEN ||
-		    (!sop && skb_shinfo(ring->skb)->nr_frags >= MAX_SKB_FRAGS)) {
+		if (sop == (ring->skb || ring->xdp_started) || !len ||
+		    len > ring->rx_buf_len ||
+		    (!sop && sgnic_rx_partial_frags(ring) >= MAX_SKB_FRAGS)) {
 			frame_err++;
-			if (ring->skb) {
-				dev_kfree_skb_any(ring->skb);
-				ring->skb = NULL;
-			}
+			sgnic_rx_drop_partial(ring, true);
 			continue;	/* the page is reused by the refill */
 		}
-		if (!sgnic_rx_add_buf(ring, buf, len, sop, eop)) {
-			alloc_fail++;
-			if (ring->skb) {
-				dev_kfree_skb_any(ring->skb);
-				ring->skb = NULL;
+		if (prog) {
+			sgnic_rx_xdp_add_buf(ring, buf, len, sop);
+			if (!eop)
+				continue;
+			ring->xdp_started = false;
+			if (unlikely(xdp_get_buff_len(&ring->xdp_buff) < ETH_HLEN)) {
+				frame_err++;
+				sgnic_xdp_buff_free(ring, &ring->xdp_buff, true);
+				continue;
 			}
-			continue;
+			/* packets and bytes count what arrived, whatever the verdict */
+			bytes += xdp_get_buff_len(&ring->xdp_buff);
+			if (!sgnic_xdp_run(ring, prog, &ring->xdp_buff, &xt)) {
+				packets++;
+				frames++;
+				continue;
+			}
+			skb = sgnic_xdp_build_skb(ring, &ring->xdp_buff);
+			if (!skb) {
+				alloc_fail++;
+				sgnic_xdp_buff_free(ring, &ring->xdp_buff, true);
+				continue;
+			}
+		} else {
+			if (!sgnic_rx_add_buf(ring, buf, len, sop, eop)) {
+				alloc_fail++;
+				sgnic_rx_drop_partial(ring, true);
+				continue;
+			}
+			if (!eop)
+				continue;
+			skb = ring->skb;
+			ring->skb = NULL;
 		}
-		if (!eop)
-			continue;
-
-		skb = ring->skb;
-		ring->skb = NULL;
 		/* eth_type_trans() reads a whole Ethernet header. */
 		if (unlikely(skb->len < ETH_HLEN)) {
 			frame_err++;
@@ -503,6 +638,8 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 		}
 		if (skb_shinfo(skb)->nr_frags)
 			multi++;
+		if (!prog)
+			bytes += skb->len;
 		if ((status & SGNIC_DESC_S_L4_CSUM_OK) &&
 		    (ring->priv->netdev->features & NETIF_F_RXCSUM)) {
 			skb->ip_summed = CHECKSUM_UNNECESSARY;
@@ -510,7 +647,6 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 		} else if (status & SGNIC_DESC_S_L4_CSUM_BAD) {
 			csum_bad++;
 		}
-		bytes += skb->len;
 		skb->protocol = eth_type_trans(skb, ring->priv->netdev);
 		skb_record_rx_queue(skb, ring->qid);
 		segs = 1;
@@ -541,13 +677,43 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 	ring->rx_stats.alloc_fail += alloc_fail;
 	ring->rx_stats.rsc_packets += rsc;
 	ring->rx_stats.rsc_segs += rsc_segs;
+	if (prog)
+		sgnic_rx_add_xdp_stats(&ring->rx_stats, &xt);
 	u64_stats_update_end(&ring->syncp);
 
+	if (prog)
+		sgnic_rx_xdp_finish(ring, &xt);
 	sgnic_rx_refill(ring);
 	return frames;
 }
 
 /* ---- TX completion -------------------------------------------------------- */
+
+/*
+ * Free what a packet's last slot holds.  napi_budget as NAPI's: 0 outside
+ * a NAPI poll with budget (netpoll, ring teardown), where nothing may be
+ * recycled straight into a pool's NAPI cache.
+ */
+static void sgnic_tx_free_buf(struct sgnic_tx_buf *buf, int napi_budget)
+{
+	switch (buf->kind) {
+	case SGNIC_TX_SKB:
+		napi_consume_skb(buf->skb, napi_budget);
+		break;
+	case SGNIC_TX_XDP_TX:
+		/* a page of the pool this NAPI owns */
+		if (napi_budget)
+			xdp_return_frame_rx_napi(buf->xdpf);
+		else
+			xdp_return_frame(buf->xdpf);
+		break;
+	default:
+		xdp_return_frame(buf->xdpf);
+		break;
+	}
+	buf->skb = NULL;
+	buf->kind = SGNIC_TX_SKB;
+}
 
 void sgnic_tx_clean_all(struct sgnic_ring *ring)
 {
@@ -558,7 +724,7 @@ void sgnic_tx_clean_all(struct sgnic_ring *ring)
 
 		sgnic_tx_unmap_slot(ring, buf);
 		if (buf->skb)
-			dev_kfree_skb_any(buf->skb);
+			sgnic_tx_free_buf(buf, 0);
 		/*
 		 * A halted ring is restarted in place (sgnic_reset_pair): a
 		 * slot must not keep the byte count of a packet that never
@@ -577,7 +743,7 @@ static void sgnic_tx_clean(struct sgnic_ring *ring, int napi_budget)
 	struct netdev_queue *txq = netdev_get_tx_queue(ring->priv->netdev, ring->qid);
 	u32 done = sgnic_ring_done_index(ring);
 	u32 pkts = 0, bytes = 0, bql_pkts = 0, bql_bytes = 0;
-	u32 residual = 0, refused = 0, result = 0;
+	u32 residual = 0, refused = 0, result = 0, ended = 0;
 
 	while (ring->next_to_clean != done) {
 		u32 i = ring->next_to_clean;
@@ -593,14 +759,14 @@ static void sgnic_tx_clean(struct sgnic_ring *ring, int napi_budget)
 		if (!result && le32_to_cpu(d->xfer_len) < buf->desc_len)
 			residual++;
 		sgnic_tx_unmap_slot(ring, buf);
-		if (buf->skb) {
-			napi_consume_skb(buf->skb, napi_budget);
-			buf->skb = NULL;
-		}
 		/* bytecount marks a packet's last slot (copybreak or mapped). */
 		if (buf->bytecount) {
-			bql_pkts += buf->gso_segs;
-			bql_bytes += buf->bytecount;
+			/* XDP frames are not the stack's: BQL never saw them */
+			if (buf->kind == SGNIC_TX_SKB) {
+				bql_pkts += buf->gso_segs;
+				bql_bytes += buf->bytecount;
+			}
+			ended++;
 			if (result) {
 				refused++;
 			} else {
@@ -610,9 +776,11 @@ static void sgnic_tx_clean(struct sgnic_ring *ring, int napi_budget)
 			result = 0;
 			buf->bytecount = 0;
 		}
+		if (buf->skb)
+			sgnic_tx_free_buf(buf, napi_budget);
 		ring->next_to_clean = (i + 1) & (ring->size - 1);
 	}
-	if (!bql_pkts && !residual)
+	if (!ended && !residual)
 		return;
 
 	u64_stats_update_begin(&ring->clean_syncp);

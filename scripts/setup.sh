@@ -8,7 +8,7 @@
 # host's own kernels, /boot and its initramfs stay as they were.  Each step
 # leaves a stamp in the cache so a second run does nothing.
 #
-# Usage: scripts/setup.sh [apt|fuzz|qemu-src|kernel|all|host-check]   (default: all)
+# Usage: scripts/setup.sh [apt|fuzz|xdp|qemu-src|kernel|all|host-check]   (default: all)
 #   host-check: asks apt, without installing anything, whether the packages
 #   setup installs would bring a kernel image, an initramfs or a boot loader
 #   onto the host, and checks the unpacked headers tree (tests/build-checks.sh).
@@ -91,19 +91,40 @@ apt_deps() {
 # that a machine set up before it only installs these.
 FUZZ_PKGS=(clang-16 libfuzzer-16-dev libclang-rt-16-dev llvm-16)
 
+# apt_install [-t RELEASE] PKG...: install, and once more after apt-get
+# update should the package lists be stale (a machine set up long ago).
+apt_install() {
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \
+		--no-install-recommends "$@" >&2 && return 0
+	$SUDO apt-get update -q >&2 ||
+		die "apt-get update failed: no access to the Debian archive?"
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \
+		--no-install-recommends "$@" >&2 ||
+		die "could not install $*"
+}
+
 apt_fuzz_deps() {
 	local stamp=$SGNIC_CACHE/stamp-apt-fuzz-v1
 	[ -f "$stamp" ] && return 0
 	check_disk 1500 /var/cache/apt
 	note "installing the fuzzing toolchain (${FUZZ_PKGS[*]})"
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \
-		--no-install-recommends "${FUZZ_PKGS[@]}" >&2 || {
-		$SUDO apt-get update -q >&2 ||
-			die "apt-get update failed: no access to the Debian archive?"
-		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \
-			--no-install-recommends "${FUZZ_PKGS[@]}" >&2 ||
-			die "could not install ${FUZZ_PKGS[*]}"
-	}
+	apt_install "${FUZZ_PKGS[@]}"
+	touch "$stamp"
+}
+
+# XDP tests (tests/selftests/xdp.sh): xdp-tools and libxdp from Debian 12,
+# libbpf and bpftool from bookworm-backports (the 6.12 generation, for the
+# 6.12 guest); clang-16 (above) builds the BPF programs.
+XDP_PKGS=(xdp-tools libxdp-dev)
+XDP_BPO_PKGS=(libbpf-dev bpftool)
+
+apt_xdp_deps() {
+	local stamp=$SGNIC_CACHE/stamp-apt-xdp-v1
+	[ -f "$stamp" ] && return 0
+	note "installing the XDP tools (${XDP_PKGS[*]} ${XDP_BPO_PKGS[*]})"
+	apt_sources
+	apt_install "${XDP_PKGS[@]}"
+	apt_install -t bookworm-backports "${XDP_BPO_PKGS[@]}"
 	touch "$stamp"
 }
 
@@ -183,7 +204,7 @@ guest_kernel() {
 # Nothing setup installs may bring a kernel, an initramfs generator or a boot
 # loader: apt-get -s shows what an install would do without doing it.
 host_check() {
-	local pkgs=("${APT_PKGS[@]}" "${FUZZ_PKGS[@]}") out bad tree
+	local pkgs=("${APT_PKGS[@]}" "${FUZZ_PKGS[@]}" "${XDP_PKGS[@]}") out bad tree
 	out=$(apt-get -s -q install --no-install-recommends "${pkgs[@]}" 2>&1) ||
 		die "apt-get -s install failed: $out"
 	out+=$(apt-get -s -q install --no-install-recommends -t bookworm-backports \
@@ -199,9 +220,10 @@ host_check() {
 case "${1:-all}" in
 apt) apt_deps ;;
 fuzz) apt_deps; apt_fuzz_deps; qemu_src ;;
+xdp) apt_deps; apt_fuzz_deps; apt_xdp_deps ;;
 qemu-src) apt_deps; qemu_src ;;
 kernel) apt_deps; guest_kernel ;;
-all) apt_deps; apt_fuzz_deps; qemu_src; guest_kernel ;;
+all) apt_deps; apt_fuzz_deps; apt_xdp_deps; qemu_src; guest_kernel ;;
 host-check) host_check ;;
 *) die "unknown step '$1' (apt, fuzz, qemu-src, kernel, all or host-check)" ;;
 esac

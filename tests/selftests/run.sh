@@ -29,6 +29,7 @@ TESTS=(
 	mtu.sh
 	link.sh
 	modes.sh
+	xdp.sh
 	limits.sh
 	recovery.sh
 	backpressure.sh

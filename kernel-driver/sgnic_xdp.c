@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sgnic: XDP.
+ *
+ * RX layout.  While a program is attached, RX rings are built for it: each
+ * buffer starts SGNIC_XDP_HEADROOM (XDP_PACKET_HEADROOM) into its order-0
+ * page_pool page and the pool maps its pages DMA_BIDIRECTIONAL, so that
+ * XDP_TX can give the very page it received to the TX channel after a sync
+ * for the device, with no new mapping.  Without a program the rings keep
+ * the stack's smaller headroom and DMA_FROM_DEVICE.  Attaching the first
+ * program or removing the last rebuilds the rings through the usual
+ * reconfiguration, with the carrier kept up; replacing one program by
+ * another is a pointer swap that NAPI sees on its next frame.
+ *
+ * A frame that spans several buffers (a jumbo frame, a coalesced RSC
+ * frame) reaches a program that declares xdp.frags as one xdp_buff: the
+ * first buffer is the head, the others are frags in the head page's
+ * shared info, where an skb built for XDP_PASS finds them.
+ *
+ * TX.  XDP_TX and ndo_xdp_xmit share the stack's TX rings: pair q's NAPI
+ * sends XDP_TX on TX ring q, ndo_xdp_xmit picks the ring of the CPU it runs
+ * on.  The queue's xmit lock (__netif_tx_lock) serialises them with
+ * sgnic_xmit; completion runs lockless in NAPI as it does for the stack.
+ * XDP frames take no part in BQL.  Mapping, per action:
+ *   XDP_PASS      the page goes up in an skb, recycled by page_pool
+ *   XDP_DROP      the page goes back to its pool (direct, in NAPI)
+ *   XDP_TX        page_pool's own mapping, dma_sync_single_for_device
+ *   XDP_REDIRECT  xdp_do_redirect(); the target maps as it needs
+ *   ndo_xdp_xmit  dma_map_single of the head, skb_frag_dma_map of each frag
+ * A frame that must be one transfer and is not (single-transfer mode,
+ * multi-buffer) is copied to one buffer first, as the stack path
+ * linearizes, and counted in tx_linearized.
+ */
+#include <linux/bpf.h>
+#include <linux/bpf_trace.h>
+#include <linux/filter.h>
+
+#include "sgnic.h"
+
+/* Largest MTU whose frames fit one XDP buffer. */
+static u32 sgnic_xdp_single_buf_mtu(void)
+{
+	return SGNIC_XDP_BUF_LEN - SGNIC_ETH_OVERHEAD;
+}
+
+/* Can frames of this MTU reach prog?  Multi-buffer ones need xdp.frags. */
+bool sgnic_xdp_mtu_ok(struct sgnic_priv *priv, struct bpf_prog *prog, u32 mtu)
+{
+	return !prog || prog->aux->xdp_has_frags || mtu <= sgnic_xdp_single_buf_mtu();
+}
+
+void sgnic_xdp_set_features(struct sgnic_priv *priv)
+{
+#if SGNIC_HAVE_XDP_FEATURES
+	xdp_features_t f = NETDEV_XDP_ACT_BASIC | NETDEV_XDP_ACT_REDIRECT |
+			   NETDEV_XDP_ACT_NDO_XMIT | NETDEV_XDP_ACT_RX_SG |
+			   NETDEV_XDP_ACT_NDO_XMIT_SG;
+
+	xdp_set_features_flag(priv->netdev, f);
+#endif
+}
+
+static int sgnic_xdp_setup(struct sgnic_priv *priv, struct netdev_bpf *bpf)
+{
+	struct net_device *netdev = priv->netdev;
+	struct bpf_prog *prog = bpf->prog, *old = priv->xdp_prog;
+	int err;
+
+	if (!sgnic_xdp_mtu_ok(priv, prog, netdev->mtu)) {
+		NL_SET_ERR_MSG_MOD(bpf->extack,
+				   "frames of this MTU span several buffers: the program must support xdp.frags, or lower the MTU");
+		netdev_info(netdev, "XDP without xdp.frags needs MTU <= %u\n",
+			    sgnic_xdp_single_buf_mtu());
+		return -EINVAL;
+	}
+	/*
+	 * Rings built from now on follow the new program's layout; the
+	 * running ones only run a program if they were built for one.
+	 */
+	WRITE_ONCE(priv->xdp_prog, prog);
+	if (!old != !prog && priv->up) {
+		priv->keep_carrier = true;
+		err = sgnic_reconfigure(priv, priv->num_pairs, priv->tx_ring_size,
+					priv->rx_ring_size, priv->pflags, bpf->extack);
+		priv->keep_carrier = false;
+		if (err) {
+			WRITE_ONCE(priv->xdp_prog, old);
+			return err;
+		}
+	} else if (priv->up) {
+		/* The RSC limit depends on the program's frags support. */
+		sgnic_write_ctrl(priv, netdev->features);
+	}
+	if (old)
+		bpf_prog_put(old);
+	return 0;
+}
+
+int sgnic_bpf(struct net_device *netdev, struct netdev_bpf *bpf)
+{
+	struct sgnic_priv *priv = netdev_priv(netdev);
+
+	switch (bpf->command) {
+	case XDP_SETUP_PROG:
+		return sgnic_xdp_setup(priv, bpf);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Give a frame's pages back to the RX ring's pool. */
+void sgnic_xdp_buff_free(struct sgnic_ring *ring, struct xdp_buff *xdp,
+			 bool direct)
+{
+	if (xdp_buff_has_frags(xdp)) {
+		struct skb_shared_info *sinfo = xdp_get_shared_info_from_buff(xdp);
+		u32 f;
+
+		for (f = 0; f < sinfo->nr_frags; f++)
+			page_pool_put_full_page(ring->pp,
+						skb_frag_page(&sinfo->frags[f]), direct);
+	}
+	page_pool_put_full_page(ring->pp, virt_to_page(xdp->data_hard_start),
+				direct);
+}
+
+/* XDP_TX: the frame goes out on the TX ring of the same pair, or is freed. */
+static bool sgnic_xdp_tx(struct sgnic_ring *rx, struct xdp_buff *xdp)
+{
+	struct sgnic_ring *tx = rx->qv->tx;
+	struct netdev_queue *txq = netdev_get_tx_queue(rx->priv->netdev, tx->qid);
+	struct xdp_frame *xdpf = xdp_convert_buff_to_frame(xdp);
+	int err;
+
+	if (unlikely(!xdpf)) {
+		sgnic_xdp_buff_free(rx, xdp, true);
+		return false;
+	}
+	__netif_tx_lock(txq, smp_processor_id());
+	err = sgnic_xdp_queue_frame(tx, xdpf, SGNIC_TX_XDP_TX);
+	__netif_tx_unlock(txq);
+	/* Not queued: the pages are still the frame's, give them back. */
+	if (err)
+		xdp_return_frame_rx_napi(xdpf);
+	return !err;
+}
+
+/*
+ * Run prog on the frame in xdp, which holds every buffer of it.  Returns
+ * true if the frame goes on to the stack (XDP_PASS); otherwise the frame
+ * was handed on or its pages returned, and the verdict counted in t.
+ */
+bool sgnic_xdp_run(struct sgnic_ring *ring, struct bpf_prog *prog,
+		   struct xdp_buff *xdp, struct sgnic_xdp_tally *t)
+{
+	struct net_device *netdev = ring->priv->netdev;
+	u32 act;
+
+	t->packets++;
+	if (unlikely(xdp_buff_has_frags(xdp) && !prog->aux->xdp_has_frags)) {
+		t->frags_drop++;
+		goto drop;
+	}
+	act = bpf_prog_run_xdp(prog, xdp);
+	switch (act) {
+	case XDP_PASS:
+		t->pass++;
+		return true;
+	case XDP_TX:
+		if (likely(sgnic_xdp_tx(ring, xdp))) {
+			t->tx++;
+			t->tx_pending = true;
+			return false;
+		}
+		t->tx_err++;
+		trace_xdp_exception(netdev, prog, act);
+		return false;
+	case XDP_REDIRECT:
+		if (likely(!xdp_do_redirect(netdev, xdp, prog))) {
+			t->redirect++;
+			t->flush = true;
+			return false;
+		}
+		t->redirect_err++;
+		trace_xdp_exception(netdev, prog, act);
+		goto drop;
+	default:
+		bpf_warn_invalid_xdp_action(netdev, prog, act);
+		fallthrough;
+	case XDP_ABORTED:
+		trace_xdp_exception(netdev, prog, act);
+		t->aborted++;
+		goto drop;
+	case XDP_DROP:
+		t->drop++;
+		goto drop;
+	}
+drop:
+	sgnic_xdp_buff_free(ring, xdp, true);
+	return false;
+}
+
+/* An skb around the frame in xdp, for XDP_PASS: no copy. */
+struct sk_buff *sgnic_xdp_build_skb(struct sgnic_ring *ring, struct xdp_buff *xdp)
+{
+	struct skb_shared_info *sinfo = xdp_get_shared_info_from_buff(xdp);
+	u32 nr_frags = xdp_buff_has_frags(xdp) ? sinfo->nr_frags : 0;
+	u32 frags_size = nr_frags ? sinfo->xdp_frags_size : 0;
+	u32 metasize = xdp->data - xdp->data_meta;
+	struct sk_buff *skb;
+
+	/* napi_build_skb clears nr_frags: read above, restored below */
+	skb = napi_build_skb(xdp->data_hard_start, xdp->frame_sz);
+	if (unlikely(!skb))
+		return NULL;
+	skb_mark_for_recycle(skb);
+	skb_reserve(skb, xdp->data - xdp->data_hard_start);
+	__skb_put(skb, xdp->data_end - xdp->data);
+	if (metasize)
+		skb_metadata_set(skb, metasize);
+	if (nr_frags)
+		xdp_update_skb_shared_info(skb, nr_frags, frags_size,
+					   nr_frags * PAGE_SIZE,
+					   xdp_buff_is_frag_pfmemalloc(xdp));
+	return skb;
+}
+
+/*
+ * ndo_xdp_xmit: frames redirected here from any device, on the TX ring of
+ * the CPU this runs on.  Returns how many were queued; the caller frees
+ * the rest.
+ */
+int sgnic_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
+		   u32 flags)
+{
+	struct sgnic_priv *priv = netdev_priv(netdev);
+	struct netdev_queue *txq;
+	struct sgnic_ring *ring;
+	int i, sent = 0;
+	u32 q;
+
+	if (unlikely(flags & ~XDP_XMIT_FLAGS_MASK))
+		return -EINVAL;
+	q = smp_processor_id() % max_t(u32, READ_ONCE(priv->num_pairs), 1);
+	/* Rings are freed after synchronize_net(): softirq keeps this one. */
+	ring = READ_ONCE(priv->tx[q]);
+	if (unlikely(!ring))
+		return -ENXIO;
+	txq = netdev_get_tx_queue(netdev, ring->qid);
+	__netif_tx_lock(txq, smp_processor_id());
+	/* Under the lock: sgnic_down and pair resets take it after these. */
+	if (unlikely(!READ_ONCE(priv->up) || ring->xdp_off)) {
+		__netif_tx_unlock(txq);
+		return -ENETDOWN;
+	}
+	for (i = 0; i < n; i++) {
+		if (sgnic_xdp_queue_frame(ring, frames[i], SGNIC_TX_XDP_XMIT))
+			break;
+		sent++;
+	}
+	u64_stats_update_begin(&ring->syncp);
+	ring->tx_stats.xdp_xmit += sent;
+	ring->tx_stats.xdp_xmit_err += n - sent;
+	u64_stats_update_end(&ring->syncp);
+	if (sent && (flags & XDP_XMIT_FLUSH))
+		sgnic_tx_doorbell(ring);
+	__netif_tx_unlock(txq);
+	return sent;
+}

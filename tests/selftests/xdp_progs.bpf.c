@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XDP programs for xdp.sh.  Each acts on test frames only (EtherType
+ * 0x88b5, IEEE 802 local experimental, as xdp_frames sends them) and
+ * passes everything else, so that ARP and neighbour discovery keep the
+ * link usable while a test runs.  The "_mb" twins are the same programs
+ * loaded with xdp.frags: they accept multi-buffer frames.
+ *
+ * Built with clang -target bpf by tests/selftests/Makefile, loaded by
+ * xdp_ctl.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#define ETH_P_TEST	0x88b5
+
+/* Where xdp_redirect sends test frames: entry 0, set by xdp_ctl. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} tx_port SEC(".maps");
+
+/* The Ethernet header of a test frame, or NULL. */
+static __always_inline struct ethhdr *test_frame(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+
+	if (data + sizeof(*eth) > end || eth->h_proto != bpf_htons(ETH_P_TEST))
+		return NULL;
+	return eth;
+}
+
+/* Back to where it came from: the sender sees its own frame, MACs swapped. */
+static __always_inline void swap_macs(struct ethhdr *eth)
+{
+	unsigned char tmp[ETH_ALEN];
+
+	__builtin_memcpy(tmp, eth->h_source, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, eth->h_dest, ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, tmp, ETH_ALEN);
+}
+
+static __always_inline int do_tx(struct xdp_md *ctx)
+{
+	struct ethhdr *eth = test_frame(ctx);
+
+	if (!eth)
+		return XDP_PASS;
+	swap_macs(eth);
+	return XDP_TX;
+}
+
+static __always_inline int do_redirect(struct xdp_md *ctx, int swap)
+{
+	struct ethhdr *eth = test_frame(ctx);
+
+	if (!eth)
+		return XDP_PASS;
+	if (swap)
+		swap_macs(eth);
+	return bpf_redirect_map(&tx_port, 0, XDP_ABORTED);
+}
+
+static __always_inline int verdict(struct xdp_md *ctx, int act)
+{
+	return test_frame(ctx) ? act : XDP_PASS;
+}
+
+SEC("xdp") int xdp_pass(struct xdp_md *ctx) { return XDP_PASS; }
+SEC("xdp") int xdp_drop(struct xdp_md *ctx) { return verdict(ctx, XDP_DROP); }
+SEC("xdp") int xdp_aborted(struct xdp_md *ctx) { return verdict(ctx, XDP_ABORTED); }
+SEC("xdp") int xdp_bad_action(struct xdp_md *ctx) { return verdict(ctx, 77); }
+SEC("xdp") int xdp_tx(struct xdp_md *ctx) { return do_tx(ctx); }
+SEC("xdp") int xdp_redirect(struct xdp_md *ctx) { return do_redirect(ctx, 0); }
+SEC("xdp") int xdp_reflect(struct xdp_md *ctx) { return do_redirect(ctx, 1); }
+
+/* xdp_ctl livegen: BPF_PROG_RUN in live-frames mode sends each frame out */
+SEC("xdp") int xdp_gen(struct xdp_md *ctx) { return XDP_TX; }
+
+SEC("xdp.frags") int xdp_pass_mb(struct xdp_md *ctx) { return XDP_PASS; }
+SEC("xdp.frags") int xdp_drop_mb(struct xdp_md *ctx) { return verdict(ctx, XDP_DROP); }
+SEC("xdp.frags") int xdp_tx_mb(struct xdp_md *ctx) { return do_tx(ctx); }
+SEC("xdp.frags") int xdp_redirect_mb(struct xdp_md *ctx) { return do_redirect(ctx, 0); }
+SEC("xdp.frags") int xdp_reflect_mb(struct xdp_md *ctx) { return do_redirect(ctx, 1); }
+
+char LICENSE[] SEC("license") = "GPL";
