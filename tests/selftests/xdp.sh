@@ -17,6 +17,7 @@ set -u
 BIN=$SGNIC_REPO/build/selftests
 CTL=$BIN/xdp_ctl
 FRAMES=$BIN/xdp_frames
+XSK=$BIN/xsk_frames
 KSRC=$SGNIC_REPO/build/selftests/ksrc
 N=${XDP_FRAMES:-32}
 
@@ -249,6 +250,50 @@ t_rsc() {
 	return $rc
 }
 ksft_case rsc
+
+# AF_XDP in copy mode on queue 0 (one queue pair, so that every frame
+# lands there) in each mapping x completion mode: rxdrop receives the
+# remote port's frames intact, txonly sends frames that arrive intact,
+# l2fwd reflects them.  Zero-copy binds are refused (not implemented yet).
+t_afxdp_copy() {
+	local pairs rc=0 m out rpid lmac rmac
+	xdp_setup || return 1
+	[ -x "$XSK" ] || { echo "xsk_frames not built"; return 1; }
+	pairs=$(ethtool -l "$LOCAL_IF" | awk '/^Combined:/ { v = $2 } END { print v }')
+	ethtool -L "$LOCAL_IF" combined 1 && wait_link || return 1
+	lmac=$(mac_of "$LOCAL_IF") rmac=$(peer_mac)
+	for m in "sg writeback" "sg interrupt" "single writeback" "single interrupt"; do
+		# shellcheck disable=SC2086 # two words: mapping and completion
+		set_mode $m || { rc=1; break; }
+		"$XSK" rxdrop "$LOCAL_IF" "$rmac" "$N" 1000 >/tmp/xsk.out 2>&1 &
+		rpid=$!
+		wait_for '[ "$(prog_id)" != 0 ]' 50
+		frames send "$N" 1000 >/dev/null
+		wait $rpid || rc=1
+		echo "$m: $(cat /tmp/xsk.out)"
+		peer "$FRAMES" expect "$REMOTE_IF" "$lmac" "$N" 700 >/tmp/xsk-peer.out &
+		rpid=$!
+		sleep 0.5
+		out=$("$XSK" txonly "$LOCAL_IF" "$rmac" "$N" 700 2>&1) || rc=1
+		wait $rpid || rc=1
+		echo "$m: $out; $(cat /tmp/xsk-peer.out)"
+		"$XSK" l2fwd "$LOCAL_IF" "$rmac" "$N" 1514 >/tmp/xsk.out 2>&1 &
+		rpid=$!
+		wait_for '[ "$(prog_id)" != 0 ]' 50
+		frames reflect "$N" 1514 || rc=1
+		wait $rpid || rc=1
+		echo "$m: $(cat /tmp/xsk.out)"
+		[ $rc = 0 ] || break
+	done
+	out=$("$XSK" rxdrop "$LOCAL_IF" "$rmac" 1 100 zc 2>&1) && { echo "zero-copy bind accepted"; rc=1; }
+	echo "$out" | grep -q "not supported" || { echo "zero-copy: $out"; rc=1; }
+	[ "$(prog_id)" = 0 ] || { echo "libxdp left its program"; detach; rc=1; }
+	set_mode sg writeback
+	ethtool -L "$LOCAL_IF" combined "${pairs:-2}"
+	wait_link
+	return $rc
+}
+ksft_case afxdp_copy
 
 # What the port says it can do (netdev netlink dev-get) and what the
 # kernel shows once a program is on.

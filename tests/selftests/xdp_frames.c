@@ -31,45 +31,10 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 
-#define ETH_P_TEST	0x88b5
+#include "test_frame.h"
+
 #define WINDOW		8
 #define MAX_FRAME	65536
-
-static uint8_t pattern(uint32_t seq, uint32_t i)
-{
-	return (uint8_t)(seq * 31 + i * 7 + (i >> 8));
-}
-
-static void build(uint8_t *f, uint32_t size, uint32_t seq, const uint8_t *dst,
-		  const uint8_t *src)
-{
-	uint32_t i, be;
-
-	memcpy(f, dst, ETH_ALEN);
-	memcpy(f + ETH_ALEN, src, ETH_ALEN);
-	f[12] = ETH_P_TEST >> 8;
-	f[13] = ETH_P_TEST & 0xff;
-	be = htonl(seq);
-	memcpy(f + 14, &be, 4);
-	be = htonl(size);
-	memcpy(f + 18, &be, 4);
-	for (i = 22; i < size; i++)
-		f[i] = pattern(seq, i);
-}
-
-static int parse_mac(const char *s, uint8_t *mac)
-{
-	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
-		      &mac[2], &mac[3], &mac[4], &mac[5]) == 6 ? 0 : -1;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 struct tally {
 	uint32_t intact, corrupt, dup, foreign;
@@ -84,14 +49,14 @@ static void receive(int fd, uint32_t want, double timeout, uint32_t size,
 		    uint32_t count, struct tally *t)
 {
 	static uint8_t buf[MAX_FRAME], ref[MAX_FRAME];
-	double end = now() + timeout;
+	double end = test_now() + timeout;
 	uint32_t got = 0;
 
 	while (got < want) {
 		struct sockaddr_ll from;
 		socklen_t fl = sizeof(from);
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		double left = end - now();
+		double left = end - test_now();
 		uint32_t seq;
 		ssize_t n;
 
@@ -105,9 +70,8 @@ static void receive(int fd, uint32_t want, double timeout, uint32_t size,
 			t->foreign++;
 			continue;
 		}
-		memcpy(&seq, buf + 14, 4);
-		seq = ntohl(seq);
-		build(ref, size, seq, dst, src);
+		seq = test_frame_seq(buf);
+		test_frame_build(ref, size, seq, dst, src);
 		if (seq >= count || (uint32_t)n != size || memcmp(buf, ref, size)) {
 			t->corrupt++;
 			got++;
@@ -161,7 +125,7 @@ int main(int argc, char **argv)
 	mode = argv[1];
 	count = strtoul(argv[4], NULL, 0);
 	size = strtoul(argv[5], NULL, 0);
-	if (parse_mac(argv[3], other) || size < 60 || size > MAX_FRAME || !count) {
+	if (test_parse_mac(argv[3], other) || size < 60 || size > MAX_FRAME || !count) {
 		fprintf(stderr, "xdp_frames: bad MAC, count or size\n");
 		return 2;
 	}
@@ -177,9 +141,9 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "expect")) {
 		/* frames from other, any destination: compare the header as received */
 		static uint8_t buf[MAX_FRAME];
-		double end = now() + 10;
+		double end = test_now() + 10;
 
-		while (t.intact + t.corrupt < count && now() < end) {
+		while (t.intact + t.corrupt < count && test_now() < end) {
 			struct pollfd p = { .fd = fd, .events = POLLIN };
 			uint8_t dst[ETH_ALEN];
 			ssize_t n;
@@ -208,7 +172,7 @@ int main(int argc, char **argv)
 						  .sll_halen = ETH_ALEN };
 
 			memcpy(to.sll_addr, other, ETH_ALEN);
-			build(frame, size, seq + k, other, me);
+			test_frame_build(frame, size, seq + k, other, me);
 			if (sendto(fd, frame, size, 0, (struct sockaddr *)&to,
 				   sizeof(to)) != (ssize_t)size) {
 				fprintf(stderr, "xdp_frames: send: %s\n", strerror(errno));
