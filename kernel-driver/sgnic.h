@@ -13,6 +13,7 @@
 #include <linux/version.h>
 #include <linux/bpf.h>
 #include <net/xdp.h>
+#include <net/xdp_sock_drv.h>
 
 #include "sgnic_compat.h"
 #include "sgnic_hw.h"
@@ -59,6 +60,7 @@ enum sgnic_tx_kind {
 	SGNIC_TX_SKB,		/* from the stack: BQL counts it */
 	SGNIC_TX_XDP_TX,	/* XDP_TX: a page of the paired RX ring's pool */
 	SGNIC_TX_XDP_XMIT,	/* ndo_xdp_xmit: a frame of any device */
+	SGNIC_TX_XSK,		/* AF_XDP zero-copy: a frame of the socket's umem */
 };
 
 struct sgnic_tx_buf {
@@ -78,7 +80,8 @@ struct sgnic_tx_buf {
 
 struct sgnic_rx_buf {
 	struct page *page;
-	dma_addr_t dma;		/* of the page; the buffer starts at headroom */
+	struct xdp_buff *xsk;	/* AF_XDP zero-copy: the umem frame instead */
+	dma_addr_t dma;		/* the buffer's device address (past headroom) */
 };
 
 /*
@@ -104,6 +107,8 @@ struct sgnic_tx_stats {
 	u64 doorbells;
 	u64 xdp_xmit;		/* frames queued by ndo_xdp_xmit */
 	u64 xdp_xmit_err;	/* ndo_xdp_xmit frames refused (no room, mapping) */
+	u64 xsk_xmit;		/* AF_XDP zero-copy frames queued */
+	u64 xsk_refused;	/* AF_XDP descriptors the device cannot take */
 };
 
 struct sgnic_rx_stats {
@@ -152,6 +157,9 @@ struct sgnic_ring {
 	bool xdp;			/* RX: built for XDP (headroom, direction) */
 	u16 rx_headroom;		/* RX: buffer offset in its page */
 	u32 rx_buf_len;			/* RX: bytes per buffer */
+	struct xsk_buff_pool *xsk_pool;	/* AF_XDP zero-copy on this queue */
+	u32 xsk_inflight;		/* TX: zero-copy slots not completed (NAPI) */
+	u32 xsk_last;			/* TX: the last of them */
 
 	union {
 		struct {
@@ -237,6 +245,7 @@ struct sgnic_priv {
 	u32 tx_frames;
 	bool rx_dim;
 	struct bpf_prog *xdp_prog;	/* RCU for NAPI, written under RTNL */
+	unsigned long xsk_zc;		/* bit q: queue q runs AF_XDP zero-copy */
 
 	u32 num_vectors;
 	struct sgnic_qvec qv[SGNIC_MAX_QUEUE_PAIRS];
@@ -336,6 +345,7 @@ void sgnic_plan_limits(struct sgnic_priv *priv, bool single,
 int sgnic_xdp_queue_frame(struct sgnic_ring *ring, struct xdp_frame *xdpf,
 			  enum sgnic_tx_kind kind);
 void sgnic_tx_doorbell(struct sgnic_ring *ring);
+u32 sgnic_xsk_xmit(struct sgnic_ring *ring, u32 budget);
 
 /* sgnic_xdp.c */
 int sgnic_bpf(struct net_device *netdev, struct netdev_bpf *bpf);
@@ -356,6 +366,8 @@ struct sk_buff *sgnic_xdp_build_skb(struct sgnic_ring *ring, struct xdp_buff *xd
 void sgnic_xdp_buff_free(struct sgnic_ring *ring, struct xdp_buff *xdp,
 			 bool direct);
 void sgnic_xdp_set_features(struct sgnic_priv *priv);
+int sgnic_xsk_wakeup(struct net_device *netdev, u32 qid, u32 flags);
+struct sk_buff *sgnic_xsk_build_skb(struct sgnic_ring *ring, struct xdp_buff *xdp);
 
 /* sgnic_ethtool.c */
 void sgnic_set_ethtool_ops(struct net_device *netdev);

@@ -92,4 +92,16 @@ static inline void skb_frag_fill_page_desc(skb_frag_t *frag, struct page *page,
 }
 #endif
 
+/* xsk_buff_dma_sync_for_cpu lost its pool argument in 6.10 */
+#include <net/xdp_sock_drv.h>
+static inline void sgnic_xsk_sync_for_cpu(struct xdp_buff *xdp,
+					  struct xsk_buff_pool *pool)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+	xsk_buff_dma_sync_for_cpu(xdp);
+#else
+	xsk_buff_dma_sync_for_cpu(xdp, pool);
+#endif
+}
+
 #endif /* SGNIC_COMPAT_H */

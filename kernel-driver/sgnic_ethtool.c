@@ -64,6 +64,8 @@ static const struct sgnic_stat_desc sgnic_tx_stat_descs[] = {
 	SGNIC_STAT_FIELD(struct sgnic_tx_stats, doorbells),
 	SGNIC_STAT_FIELD(struct sgnic_tx_stats, xdp_xmit),
 	SGNIC_STAT_FIELD(struct sgnic_tx_stats, xdp_xmit_err),
+	SGNIC_STAT_FIELD(struct sgnic_tx_stats, xsk_xmit),
+	SGNIC_STAT_FIELD(struct sgnic_tx_stats, xsk_refused),
 };
 
 static const struct sgnic_stat_desc sgnic_rx_stat_descs[] = {

@@ -586,3 +586,78 @@ err_free:
 	kfree(copy);
 	return err == SGNIC_PLAN_E_SGL_SPACE ? -ENOSPC : -ENOMEM;
 }
+
+/*
+ * A socket descriptor the device cannot take as one element (zero length,
+ * above its segment or transfer limit, across its segment boundary) is not
+ * sent; its completion must still come in order: at once if no earlier
+ * one is in flight, else together with the last one queued.
+ */
+static void sgnic_xsk_refuse(struct sgnic_ring *ring)
+{
+	sgnic_tx_inc(ring, &ring->tx_stats.xsk_refused);
+	if (ring->xsk_inflight)
+		ring->tx_buf[ring->xsk_last].gso_segs++;
+	else
+		xsk_tx_completed(ring->xsk_pool, 1);
+}
+
+/*
+ * AF_XDP zero-copy TX, from NAPI: descriptors of the socket's TX ring
+ * become one device descriptor each, at the umem frame's address in the
+ * pool's mapping (synced for the device, never mapped here).  Room for a
+ * stack packet of the largest chain is left.  Returns how many descriptors
+ * were taken.  Completion (sgnic_tx_clean) runs in the same NAPI.
+ */
+u32 sgnic_xsk_xmit(struct sgnic_ring *ring, u32 budget)
+{
+	struct sgnic_priv *priv = ring->priv;
+	struct xsk_buff_pool *pool = ring->xsk_pool;
+	struct netdev_queue *txq = netdev_get_tx_queue(priv->netdev, ring->qid);
+	bool single = ring->single_xfer || priv->caps.max_sg == 1;
+	struct sgnic_plan_limits lim;
+	struct sgnic_plan_seg seg;
+	struct xdp_desc desc;
+	u32 n = 0, sent = 0, last;
+
+	sgnic_plan_limits(priv, true, &lim);
+	__netif_tx_lock(txq, smp_processor_id());
+	while (n < budget && sgnic_ring_free(ring) > SGNIC_HW_MAX_CHAIN + 1 &&
+	       xsk_tx_peek_desc(pool, &desc)) {
+		struct sgnic_tx_buf *buf;
+
+		n++;
+		seg.addr = xsk_buff_raw_get_dma(pool, desc.addr);
+		seg.len = desc.len;
+		if (!desc.len ||
+		    sgnic_plan_transfer(&seg, 1, 0, desc.len, &lim, NULL, ring->elems)) {
+			sgnic_xsk_refuse(ring);
+			continue;
+		}
+		xsk_buff_raw_dma_sync_for_device(pool, seg.addr, desc.len);
+		last = ring->next_to_use;
+		buf = &ring->tx_buf[last];
+		buf->map = SGNIC_TX_MAP_NONE;
+		sgnic_tx_write_descs(ring, NULL, ring->elems, 1, single);
+		buf->xdpf = NULL;
+		buf->kind = SGNIC_TX_XSK;
+		buf->bytecount = desc.len;
+		buf->gso_segs = 1;	/* socket completions this slot stands for */
+		ring->next_to_use = (last + 1) & (ring->size - 1);
+		ring->xsk_last = last;
+		ring->xsk_inflight++;
+		sent++;
+	}
+	if (n)
+		xsk_tx_release(pool);
+	if (sent) {
+		sgnic_tx_doorbell(ring);
+		u64_stats_update_begin(&ring->syncp);
+		ring->tx_stats.xsk_xmit += sent;
+		u64_stats_update_end(&ring->syncp);
+	}
+	__netif_tx_unlock(txq);
+	if (xsk_uses_need_wakeup(pool))
+		xsk_set_tx_need_wakeup(pool);
+	return n;
+}

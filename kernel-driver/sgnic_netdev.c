@@ -79,7 +79,8 @@ static u32 sgnic_rsc_max_len(struct sgnic_priv *priv, netdev_features_t features
 	struct bpf_prog *prog = priv->xdp_prog;
 	u32 buf_len = SGNIC_RX_BUF_LEN;
 
-	if (!(features & NETIF_F_GRO_HW))
+	/* AF_XDP zero-copy frames are one umem frame each: no coalescing */
+	if (!(features & NETIF_F_GRO_HW) || priv->xsk_zc)
 		return 0;
 	if (prog) {
 		buf_len = SGNIC_XDP_BUF_LEN;
@@ -494,4 +495,5 @@ const struct net_device_ops sgnic_netdev_ops = {
 	.ndo_tx_timeout		= sgnic_tx_timeout,
 	.ndo_bpf		= sgnic_bpf,
 	.ndo_xdp_xmit		= sgnic_xdp_xmit,
+	.ndo_xsk_wakeup		= sgnic_xsk_wakeup,
 };

@@ -95,8 +95,7 @@ static int sgnic_lb_run(struct sgnic_priv *priv, struct sgnic_ring *tx,
 		err = -EIO;
 		goto unmap;
 	}
-	dma_sync_single_range_for_cpu(rx->dev, rx->rx_buf[0].dma, rx->rx_headroom,
-				      SGNIC_LB_LEN, rx->dma_dir);
+	dma_sync_single_for_cpu(rx->dev, rx->rx_buf[0].dma, SGNIC_LB_LEN, rx->dma_dir);
 	if (memcmp(page_address(rx->rx_buf[0].page) + rx->rx_headroom, frame,
 		   SGNIC_LB_LEN))
 		err = -EILSEQ;
@@ -109,7 +108,7 @@ unmap:
 int sgnic_hw_selftest_loopback(struct sgnic_priv *priv, bool single,
 			       bool writeback)
 {
-	unsigned long old_flags = priv->pflags;
+	unsigned long old_flags = priv->pflags, old_zc = priv->xsk_zc;
 	u32 old_pairs = priv->num_pairs;
 	u8 *frame;
 	int err;
@@ -123,6 +122,8 @@ int sgnic_hw_selftest_loopback(struct sgnic_priv *priv, bool single,
 	sgnic_lb_fill(priv, frame);
 
 	priv->num_pairs = 1;
+	/* the test's rings are the driver's own, never an AF_XDP socket's */
+	priv->xsk_zc = 0;
 	assign_bit(SGNIC_PFLAG_WRITEBACK, &priv->pflags, writeback);
 	err = sgnic_alloc_rings(priv);
 	if (err)
@@ -145,6 +146,7 @@ int sgnic_hw_selftest_loopback(struct sgnic_priv *priv, bool single,
 out:
 	priv->num_pairs = old_pairs;
 	priv->pflags = old_flags;
+	priv->xsk_zc = old_zc;
 	kfree(frame);
 	return err;
 }

@@ -36,6 +36,9 @@ static struct sgnic_ring *sgnic_ring_alloc(struct sgnic_priv *priv, u16 qid,
 	ring->size = size;
 	ring->single_xfer = test_bit(SGNIC_PFLAG_SINGLE_XFER, &pflags);
 	ring->desc_flags = SGNIC_DESC_F_INTERRUPT;
+	/* AF_XDP zero-copy: both rings of the pair use the socket's pool */
+	if (test_bit(qid, &priv->xsk_zc))
+		ring->xsk_pool = xsk_get_pool_from_qid(priv->netdev, qid);
 	if (test_bit(SGNIC_PFLAG_WRITEBACK, &pflags))
 		ring->desc_flags |= SGNIC_DESC_F_STATUS_UPDATE;
 	u64_stats_init(&ring->syncp);
@@ -68,6 +71,8 @@ static struct sgnic_ring *sgnic_ring_alloc(struct sgnic_priv *priv, u16 qid,
 		ring->dma_dir = pp.dma_dir;
 		ring->rx_headroom = pp.offset;
 		ring->rx_buf_len = pp.max_len;
+		if (ring->xsk_pool)
+			ring->rx_buf_len = xsk_pool_get_rx_frame_size(ring->xsk_pool);
 
 #if SGNIC_HAVE_PP_NETDEV
 		/* lists the pool in netdev netlink page-pool-get */
@@ -194,7 +199,15 @@ int sgnic_rx_xdp_reg(struct sgnic_ring *ring)
 	err = xdp_rxq_info_reg(&ring->xdp_rxq, ring->priv->netdev, ring->qid, 0);
 	if (err)
 		return err;
-	err = xdp_rxq_info_reg_mem_model(&ring->xdp_rxq, MEM_TYPE_PAGE_POOL, ring->pp);
+	if (ring->xsk_pool) {
+		err = xdp_rxq_info_reg_mem_model(&ring->xdp_rxq, MEM_TYPE_XSK_BUFF_POOL,
+						 NULL);
+		if (!err)
+			xsk_pool_set_rxq_info(ring->xsk_pool, &ring->xdp_rxq);
+	} else {
+		err = xdp_rxq_info_reg_mem_model(&ring->xdp_rxq, MEM_TYPE_PAGE_POOL,
+						 ring->pp);
+	}
 	if (err)
 		xdp_rxq_info_unreg(&ring->xdp_rxq);
 	return err;
@@ -331,27 +344,43 @@ bool sgnic_ring_pending(struct sgnic_ring *ring)
 
 /* ---- RX ----------------------------------------------------------------- */
 
+/* A buffer for an empty slot: a page_pool page, or an AF_XDP umem frame. */
+static bool sgnic_rx_alloc_buf(struct sgnic_ring *ring, struct sgnic_rx_buf *buf)
+{
+	if (ring->xsk_pool) {
+		buf->xsk = xsk_buff_alloc(ring->xsk_pool);
+		if (!buf->xsk)
+			return false;
+		/* the umem frame's data, past the pool's headroom */
+		buf->dma = xsk_buff_xdp_get_dma(buf->xsk);
+		return true;
+	}
+	buf->page = page_pool_dev_alloc_pages(ring->pp);
+	if (!buf->page)
+		return false;
+	buf->dma = page_pool_get_dma_addr(buf->page) + ring->rx_headroom;
+	return true;
+}
+
 void sgnic_rx_refill(struct sgnic_ring *ring)
 {
 	u32 i = ring->next_to_use, n = 0;
+	bool short_of_bufs = false;
 
 	while (sgnic_ring_free(ring) > 0) {
 		struct sgnic_rx_buf *buf = &ring->rx_buf[i];
 		struct sgnic_desc *d = &ring->desc[i];
 
-		if (!buf->page) {
-			buf->page = page_pool_dev_alloc_pages(ring->pp);
-			if (!buf->page) {
-				u64_stats_update_begin(&ring->syncp);
-				ring->rx_stats.alloc_fail++;
-				u64_stats_update_end(&ring->syncp);
-				/* The watchdog polls a ring left short of pages. */
-				WRITE_ONCE(ring->rx_starved, true);
-				break;
-			}
-			buf->dma = page_pool_get_dma_addr(buf->page);
+		if (!buf->page && !buf->xsk && !sgnic_rx_alloc_buf(ring, buf)) {
+			u64_stats_update_begin(&ring->syncp);
+			ring->rx_stats.alloc_fail++;
+			u64_stats_update_end(&ring->syncp);
+			/* The watchdog polls a ring left short of pages. */
+			WRITE_ONCE(ring->rx_starved, true);
+			short_of_bufs = true;
+			break;
 		}
-		d->addr = cpu_to_le64(buf->dma + ring->rx_headroom);
+		d->addr = cpu_to_le64(buf->dma);
 		d->len = cpu_to_le32(ring->rx_buf_len);
 		d->flags = cpu_to_le32(ring->desc_flags);
 		d->status = 0;
@@ -362,6 +391,13 @@ void sgnic_rx_refill(struct sgnic_ring *ring)
 	}
 	if (!sgnic_ring_free(ring))
 		WRITE_ONCE(ring->rx_starved, false);
+	/* An empty fill ring: the socket must wake us when it has refilled. */
+	if (ring->xsk_pool && xsk_uses_need_wakeup(ring->xsk_pool)) {
+		if (short_of_bufs)
+			xsk_set_rx_need_wakeup(ring->xsk_pool);
+		else
+			xsk_clear_rx_need_wakeup(ring->xsk_pool);
+	}
 	if (n) {
 		/* Descriptors must be visible before the doorbell. */
 		dma_wmb();
@@ -395,7 +431,10 @@ void sgnic_rx_clean_all(struct sgnic_ring *ring)
 
 		if (buf->page)
 			page_pool_put_full_page(ring->pp, buf->page, false);
+		if (buf->xsk)
+			xsk_buff_free(buf->xsk);
 		buf->page = NULL;
+		buf->xsk = NULL;
 	}
 	ring->next_to_use = 0;
 	ring->next_to_clean = 0;
@@ -409,12 +448,10 @@ static struct sk_buff *sgnic_rx_copybreak(struct sgnic_ring *ring,
 	skb = napi_alloc_skb(&ring->qv->napi, len);
 	if (!skb)
 		return NULL;
-	dma_sync_single_range_for_cpu(ring->dev, buf->dma, ring->rx_headroom,
-				      len, ring->dma_dir);
+	dma_sync_single_for_cpu(ring->dev, buf->dma, len, ring->dma_dir);
 	skb_put_data(skb, page_address(buf->page) + ring->rx_headroom, len);
 	/* The page stays in its slot; hand it back to the device. */
-	dma_sync_single_range_for_device(ring->dev, buf->dma, ring->rx_headroom,
-					 len, ring->dma_dir);
+	dma_sync_single_for_device(ring->dev, buf->dma, len, ring->dma_dir);
 	return skb;
 }
 
@@ -435,8 +472,7 @@ static bool sgnic_rx_add_buf(struct sgnic_ring *ring, struct sgnic_rx_buf *buf,
 		return true;
 	}
 
-	dma_sync_single_range_for_cpu(ring->dev, buf->dma, ring->rx_headroom,
-				      len, ring->dma_dir);
+	dma_sync_single_for_cpu(ring->dev, buf->dma, len, ring->dma_dir);
 	if (sop) {
 		skb = napi_build_skb(page_address(buf->page), PAGE_SIZE);
 		if (!skb)
@@ -461,8 +497,7 @@ static void sgnic_rx_xdp_add_buf(struct sgnic_ring *ring, struct sgnic_rx_buf *b
 	struct xdp_buff *xdp = &ring->xdp_buff;
 	struct skb_shared_info *sinfo;
 
-	dma_sync_single_range_for_cpu(ring->dev, buf->dma, ring->rx_headroom,
-				      len, ring->dma_dir);
+	dma_sync_single_for_cpu(ring->dev, buf->dma, len, ring->dma_dir);
 	if (sop) {
 		xdp_init_buff(xdp, PAGE_SIZE, &ring->xdp_rxq);
 		xdp_prepare_buff(xdp, page_address(buf->page), ring->rx_headroom,
@@ -596,7 +631,30 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 			sgnic_rx_drop_partial(ring, true);
 			continue;	/* the page is reused by the refill */
 		}
-		if (prog) {
+		if (ring->xsk_pool) {
+			struct xdp_buff *xdp = buf->xsk;
+
+			buf->xsk = NULL;	/* now the frame's */
+			/* Zero-copy frames are one umem frame each. */
+			if (unlikely(!eop)) {
+				xt.frags_drop++;
+				xsk_buff_free(xdp);
+				continue;
+			}
+			xsk_buff_set_size(xdp, len);
+			sgnic_xsk_sync_for_cpu(xdp, ring->xsk_pool);
+			bytes += len;
+			if (prog && !sgnic_xdp_run(ring, prog, xdp, &xt)) {
+				packets++;
+				frames++;
+				continue;
+			}
+			skb = sgnic_xsk_build_skb(ring, xdp);
+			if (!skb) {
+				alloc_fail++;
+				continue;
+			}
+		} else if (prog) {
 			sgnic_rx_xdp_add_buf(ring, buf, len, sop);
 			if (!eop)
 				continue;
@@ -638,7 +696,7 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 		}
 		if (skb_shinfo(skb)->nr_frags)
 			multi++;
-		if (!prog)
+		if (!prog && !ring->xsk_pool)
 			bytes += skb->len;
 		if ((status & SGNIC_DESC_S_L4_CSUM_OK) &&
 		    (ring->priv->netdev->features & NETIF_F_RXCSUM)) {
@@ -677,7 +735,7 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 	ring->rx_stats.alloc_fail += alloc_fail;
 	ring->rx_stats.rsc_packets += rsc;
 	ring->rx_stats.rsc_segs += rsc_segs;
-	if (prog)
+	if (prog || ring->xsk_pool)
 		sgnic_rx_add_xdp_stats(&ring->rx_stats, &xt);
 	u64_stats_update_end(&ring->syncp);
 
@@ -717,11 +775,14 @@ static void sgnic_tx_free_buf(struct sgnic_tx_buf *buf, int napi_budget)
 
 void sgnic_tx_clean_all(struct sgnic_ring *ring)
 {
-	u32 i;
+	u32 i, xsk = 0;
 
 	for (i = 0; i < ring->size; i++) {
 		struct sgnic_tx_buf *buf = &ring->tx_buf[i];
 
+		/* umem frames in flight go back to the socket as completed */
+		if (buf->bytecount && buf->kind == SGNIC_TX_XSK)
+			xsk += buf->gso_segs;
 		sgnic_tx_unmap_slot(ring, buf);
 		if (buf->skb)
 			sgnic_tx_free_buf(buf, 0);
@@ -733,6 +794,9 @@ void sgnic_tx_clean_all(struct sgnic_ring *ring)
 		 */
 		memset(buf, 0, sizeof(*buf));
 	}
+	if (xsk)
+		xsk_tx_completed(ring->xsk_pool, xsk);
+	ring->xsk_inflight = 0;
 	ring->next_to_use = 0;
 	ring->next_to_clean = 0;
 	netdev_tx_reset_queue(netdev_get_tx_queue(ring->priv->netdev, ring->qid));
@@ -743,7 +807,7 @@ static void sgnic_tx_clean(struct sgnic_ring *ring, int napi_budget)
 	struct netdev_queue *txq = netdev_get_tx_queue(ring->priv->netdev, ring->qid);
 	u32 done = sgnic_ring_done_index(ring);
 	u32 pkts = 0, bytes = 0, bql_pkts = 0, bql_bytes = 0;
-	u32 residual = 0, refused = 0, result = 0, ended = 0;
+	u32 residual = 0, refused = 0, result = 0, ended = 0, xsk = 0;
 
 	while (ring->next_to_clean != done) {
 		u32 i = ring->next_to_clean;
@@ -765,6 +829,12 @@ static void sgnic_tx_clean(struct sgnic_ring *ring, int napi_budget)
 			if (buf->kind == SGNIC_TX_SKB) {
 				bql_pkts += buf->gso_segs;
 				bql_bytes += buf->bytecount;
+			} else if (buf->kind == SGNIC_TX_XSK) {
+				/* gso_segs: this frame and refused ones after it */
+				xsk += buf->gso_segs;
+				buf->gso_segs = 1;
+				ring->xsk_inflight--;
+				buf->kind = SGNIC_TX_SKB;
 			}
 			ended++;
 			if (result) {
@@ -780,6 +850,8 @@ static void sgnic_tx_clean(struct sgnic_ring *ring, int napi_budget)
 			sgnic_tx_free_buf(buf, napi_budget);
 		ring->next_to_clean = (i + 1) & (ring->size - 1);
 	}
+	if (xsk)
+		xsk_tx_completed(ring->xsk_pool, xsk);
 	if (!ended && !residual)
 		return;
 
@@ -838,6 +910,10 @@ int sgnic_poll(struct napi_struct *napi, int budget)
 	sgnic_tx_clean(qv->tx, budget);
 	if (budget)
 		work = sgnic_rx_clean(qv->rx, budget);
+	/* AF_XDP zero-copy sends from NAPI: more waiting keeps it polling */
+	if (qv->tx->xsk_pool && budget &&
+	    sgnic_xsk_xmit(qv->tx, budget) >= (u32)budget)
+		return budget;
 	if (work >= budget)
 		return budget;
 

@@ -54,7 +54,7 @@ void sgnic_xdp_set_features(struct sgnic_priv *priv)
 #if SGNIC_HAVE_XDP_FEATURES
 	xdp_features_t f = NETDEV_XDP_ACT_BASIC | NETDEV_XDP_ACT_REDIRECT |
 			   NETDEV_XDP_ACT_NDO_XMIT | NETDEV_XDP_ACT_RX_SG |
-			   NETDEV_XDP_ACT_NDO_XMIT_SG;
+			   NETDEV_XDP_ACT_NDO_XMIT_SG | NETDEV_XDP_ACT_XSK_ZEROCOPY;
 
 	xdp_set_features_flag(priv->netdev, f);
 #endif
@@ -96,6 +96,97 @@ static int sgnic_xdp_setup(struct sgnic_priv *priv, struct netdev_bpf *bpf)
 	return 0;
 }
 
+/*
+ * AF_XDP zero-copy on or off for queue qid.  The pool is mapped for the
+ * device once, here; both rings of the pair are rebuilt around it (all
+ * pairs, with the carrier kept, as for a program), and unmapped only once
+ * the rings that used it are gone.  When a pool goes, the core still
+ * lists it at qid: priv->xsk_zc says which queues use theirs.
+ */
+static int sgnic_xsk_pool_setup(struct sgnic_priv *priv,
+				struct xsk_buff_pool *pool, u16 qid,
+				struct netlink_ext_ack *extack)
+{
+	struct net_device *netdev = priv->netdev;
+	bool enable = pool;
+	int err = 0;
+
+	if (qid >= priv->num_pairs) {
+		NL_SET_ERR_MSG_MOD(extack, "no such queue pair");
+		return -EINVAL;
+	}
+	if (enable) {
+		err = xsk_pool_dma_map(pool, &priv->pdev->dev, 0);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack, "cannot map the AF_XDP umem for the device");
+			return err;
+		}
+		set_bit(qid, &priv->xsk_zc);
+	} else {
+		pool = xsk_get_pool_from_qid(netdev, qid);
+		if (!pool || !test_bit(qid, &priv->xsk_zc))
+			return -EINVAL;
+		clear_bit(qid, &priv->xsk_zc);
+	}
+	if (priv->up) {
+		priv->keep_carrier = true;
+		err = sgnic_reconfigure(priv, priv->num_pairs, priv->tx_ring_size,
+					priv->rx_ring_size, priv->pflags, extack);
+		priv->keep_carrier = false;
+	}
+	if (err && enable)
+		clear_bit(qid, &priv->xsk_zc);
+	/* Rings that could still use the mapping are gone or never were. */
+	if (!enable || err)
+		xsk_pool_dma_unmap(pool, 0);
+	return err;
+}
+
+/* ndo_xsk_wakeup: the socket has RX buffers or TX frames: poll the pair. */
+int sgnic_xsk_wakeup(struct net_device *netdev, u32 qid, u32 flags)
+{
+	struct sgnic_priv *priv = netdev_priv(netdev);
+	struct sgnic_ring *rx;
+	int err = 0;
+
+	if (!READ_ONCE(priv->up) || READ_ONCE(priv->gone))
+		return -ENETDOWN;
+	if (qid >= READ_ONCE(priv->num_pairs))
+		return -EINVAL;
+	rcu_read_lock();
+	rx = READ_ONCE(priv->rx[qid]);
+	if (!rx || !rx->xsk_pool) {
+		err = -EINVAL;
+	} else if (!napi_if_scheduled_mark_missed(&priv->qv[qid].napi)) {
+		local_bh_disable();
+		napi_schedule(&priv->qv[qid].napi);
+		local_bh_enable();
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+/* XDP_PASS in zero-copy mode: the umem frame goes back, a copy goes up. */
+struct sk_buff *sgnic_xsk_build_skb(struct sgnic_ring *ring, struct xdp_buff *xdp)
+{
+	u32 metasize = xdp->data - xdp->data_meta;
+	u32 len = xdp->data_end - xdp->data_meta;
+	struct sk_buff *skb;
+
+	if (xdp->data_meta > xdp->data)
+		metasize = 0, len = xdp->data_end - xdp->data;
+	skb = napi_alloc_skb(&ring->qv->napi, len);
+	if (likely(skb)) {
+		skb_put_data(skb, xdp->data - metasize, len);
+		if (metasize) {
+			__skb_pull(skb, metasize);
+			skb_metadata_set(skb, metasize);
+		}
+	}
+	xsk_buff_free(xdp);
+	return skb;
+}
+
 int sgnic_bpf(struct net_device *netdev, struct netdev_bpf *bpf)
 {
 	struct sgnic_priv *priv = netdev_priv(netdev);
@@ -103,6 +194,9 @@ int sgnic_bpf(struct net_device *netdev, struct netdev_bpf *bpf)
 	switch (bpf->command) {
 	case XDP_SETUP_PROG:
 		return sgnic_xdp_setup(priv, bpf);
+	case XDP_SETUP_XSK_POOL:
+		return sgnic_xsk_pool_setup(priv, bpf->xsk.pool, bpf->xsk.queue_id,
+					    bpf->extack);
 	default:
 		return -EINVAL;
 	}
@@ -112,6 +206,10 @@ int sgnic_bpf(struct net_device *netdev, struct netdev_bpf *bpf)
 void sgnic_xdp_buff_free(struct sgnic_ring *ring, struct xdp_buff *xdp,
 			 bool direct)
 {
+	if (ring->xsk_pool) {
+		xsk_buff_free(xdp);
+		return;
+	}
 	if (xdp_buff_has_frags(xdp)) {
 		struct skb_shared_info *sinfo = xdp_get_shared_info_from_buff(xdp);
 		u32 f;
@@ -129,6 +227,8 @@ static bool sgnic_xdp_tx(struct sgnic_ring *rx, struct xdp_buff *xdp)
 {
 	struct sgnic_ring *tx = rx->qv->tx;
 	struct netdev_queue *txq = netdev_get_tx_queue(rx->priv->netdev, tx->qid);
+	/* zero-copy: the frame is copied to a page of its own, mapped to send */
+	enum sgnic_tx_kind kind = rx->xsk_pool ? SGNIC_TX_XDP_XMIT : SGNIC_TX_XDP_TX;
 	struct xdp_frame *xdpf = xdp_convert_buff_to_frame(xdp);
 	int err;
 
@@ -137,7 +237,7 @@ static bool sgnic_xdp_tx(struct sgnic_ring *rx, struct xdp_buff *xdp)
 		return false;
 	}
 	__netif_tx_lock(txq, smp_processor_id());
-	err = sgnic_xdp_queue_frame(tx, xdpf, SGNIC_TX_XDP_TX);
+	err = sgnic_xdp_queue_frame(tx, xdpf, kind);
 	__netif_tx_unlock(txq);
 	/* Not queued: the pages are still the frame's, give them back. */
 	if (err)

@@ -9,6 +9,7 @@
  *       MAC from the socket's TX ring (checked by xdp_frames expect)
  *   xsk_frames l2fwd IFACE MAC COUNT SIZE [zc]   send back each test frame
  *       from MAC with the addresses swapped (checked by xdp_frames reflect)
+
  *
  * Queue 0, copy mode (XDP_COPY) unless "zc" asks for zero-copy
  * (XDP_ZEROCOPY, which fails where the driver has no support).  Frames
