@@ -20,9 +20,10 @@ usage() {
 Usage: scripts/bench.sh [options]
 
 Boot one guest per configuration and repetition, run iperf3 TCP both ways
-at MTU 1500 and 9000, UDP with 64-byte payloads and ping between two ports
-on a QEMU hub (the second in netns "peer"), and sample QEMU's CPU time on
-the host around each run.  Results: build/bench/bench.{txt,json,csv,png}.
+at MTU 1500 and 9000, UDP with 64-byte payloads, ping, and XDP_DROP and
+XDP_TX of 64-byte pktgen frames (xdp-bench; not e1000e, which has no native
+XDP) between two ports on a QEMU hub (the second in netns "peer"), and
+sample QEMU's CPU time on the host around each run.  Results: build/bench/bench.{txt,json,csv,png}.
 
 Options (make variables in brackets):
   --quick             one repetition of sgnic-sg-wb and e1000e, 5 s runs [QUICK=1]

@@ -247,6 +247,62 @@ ping_rtt() { # TEST
 	echo "@@RES $t$D $(echo "$line" | awk -F'[ /]+' '{ printf "rtt_min=%s rtt_avg=%s rtt_max=%s rtt_mdev=%s", $7, $8, $9, $10 }') $(grep -o '[0-9]*% packet loss' "/tmp/$t.out" | awk '{ printf "loss_pct=%d", $1 }')"
 }
 
+# ---- XDP --------------------------------------------------------------------
+# XDP_DROP and XDP_TX rates at 64 bytes (60 on the wire plus FCS): pktgen on
+# the remote port sends UDP frames to the local port as fast as it can, for
+# SECONDS; xdp-bench (Debian's xdp-tools) runs the action on the local port
+# in native mode and reports what its program handled (XDP_TX with the MAC
+# addresses swapped, so the remote port receives the reflection).
+PG=/proc/net/pktgen
+
+# pg_peer FILE COMMAND: one pktgen command in the peer namespace.
+pg_peer() {
+	peer sh -c "echo '$2' > $PG/$1 && grep -q 'Result: OK' $PG/$1"
+}
+
+# xdp_run MODE: xdp-bench MODE on the local port while pktgen sends.
+xdp_run() {
+	local mode=$1 pid i lmac
+	lmac=$(cat "/sys/class/net/$LOCAL_IF/address")
+	pg_peer kpktgend_0 rem_device_all && pg_peer kpktgend_0 "add_device $REMOTE_IF" &&
+		pg_peer "$REMOTE_IF" "count 0" && pg_peer "$REMOTE_IF" "pkt_size 60" &&
+		pg_peer "$REMOTE_IF" "delay 0" && pg_peer "$REMOTE_IF" "burst 8" &&
+		pg_peer "$REMOTE_IF" "clone_skb 1000" && pg_peer "$REMOTE_IF" "dst $LOCAL_V4" &&
+		pg_peer "$REMOTE_IF" "dst_mac $lmac" || { echo "pktgen setup failed" >&2; return 1; }
+	# shellcheck disable=SC2046 # the tx mode's option is two words
+	xdp-bench "$mode" -i 1 $([ "$mode" = tx ] && echo "-p swap-macs") "$LOCAL_IF" &
+	pid=$!
+	for i in $(seq 1 100); do
+		$IP -d link show "$LOCAL_IF" | grep -q "prog/xdp" && break
+		sleep 0.1
+	done
+	peer sh -c "echo start > $PG/pgctrl" &
+	sleep "$secs"
+	peer sh -c "echo stop > $PG/pgctrl"
+	wait $!
+	kill -INT $pid
+	wait $pid
+	peer cat "$PG/$REMOTE_IF" | grep -E 'pkts-sofar|pps' >&2
+	pg_peer kpktgend_0 rem_device_all
+}
+
+xdp_rate() { # TEST drop|tx
+	local t=$1 f=/tmp/$1.out pps src
+	if ! command -v xdp-bench >/dev/null; then
+		err "$t: xdp-bench not installed (scripts/setup.sh xdp)"
+		return 1
+	fi
+	peer sh -c "[ -e $PG/pgctrl ]" || modprobe pktgen 2>/dev/null
+	measure "$t" xdp_run "$2"
+	pps=$(sed -n 's/^ *Average packets\/s *: *\([0-9]*\).*/\1/p' "$f" | head -1)
+	src=$(sed -n 's/.* \([0-9]*\)pps.*/\1/p' "/tmp/$t.err" | head -1)
+	if [ -z "$pps" ]; then
+		err "$t: no xdp-bench summary: $(grep -iE 'error|fail|unsupported' "$f" "/tmp/$t.err" | head -2 | tr '\n' ' ')"
+		return 1
+	fi
+	echo "@@RES $t$D pps=$pps src_pps=${src:-0} secs=$secs"
+}
+
 if ! start_server; then
 	err "iperf3 server did not start"
 	exit 1
@@ -258,6 +314,12 @@ iperf_tcp tcp1500_tx
 iperf_tcp tcp1500_rx -R
 iperf_udp udp64
 ping_rtt ping
+# e1000e has no native XDP
+if [ "$driver" != e1000e ]; then
+	xdp_rate xdp_drop drop
+	xdp_rate xdp_tx tx
+	pair_setup 1500 || err "the link did not come back after XDP"
+fi
 
 if [ "$jumbo" -gt 1500 ]; then
 	if pair_setup "$jumbo"; then
