@@ -623,9 +623,12 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 		dma_rmb();
 		ring->next_to_clean = (i + 1) & (ring->size - 1);
 
-		/* A frame must start with SOP and cannot restart midway. */
+		/*
+		 * A frame must start with SOP and cannot restart midway, and
+		 * only a slot that was given a buffer can complete.
+		 */
 		if (sop == (ring->skb || ring->xdp_started) || !len ||
-		    len > ring->rx_buf_len ||
+		    len > ring->rx_buf_len || (!buf->page && !buf->xsk) ||
 		    (!sop && sgnic_rx_partial_frags(ring) >= MAX_SKB_FRAGS)) {
 			frame_err++;
 			sgnic_rx_drop_partial(ring, true);

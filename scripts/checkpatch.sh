@@ -18,12 +18,25 @@ if [ -z "$tarball" ]; then
 		linux-source-6.12 >&2 || { echo "checkpatch: cannot install linux-source-6.12" >&2; exit 1; }
 	tarball=$(ls /usr/src/linux-source-6.12.tar.* | head -1)
 fi
+# Extracted once per tarball (a stamp names it: tar keeps the members' old
+# mtimes, so comparing times would extract on every run), into a fresh
+# directory renamed into place, under a lock: runs from two clones at
+# once (CI beside a developer) must not delete each other's copy.
 dir=$SGNIC_CACHE/checkpatch
-if [ ! -x "$dir/scripts/checkpatch.pl" ] || [ "$tarball" -nt "$dir/scripts/checkpatch.pl" ]; then
-	rm -rf "$dir" && mkdir -p "$dir"
-	tar -xf "$tarball" -C "$dir" --strip-components=1 --wildcards \
+want=$(stat -c '%n %s %Y' "$tarball")
+mkdir -p "$SGNIC_CACHE"
+exec 8>"$SGNIC_CACHE/checkpatch.lock"
+flock 8
+if [ ! -x "$dir/scripts/checkpatch.pl" ] || [ "$(cat "$dir/.stamp" 2>/dev/null)" != "$want" ]; then
+	tmp=$(mktemp -d "$SGNIC_CACHE/checkpatch.XXXXXX")
+	chmod 0755 "$tmp"
+	tar -xf "$tarball" -C "$tmp" --strip-components=1 --wildcards \
 		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
+	echo "$want" >"$tmp/.stamp"
+	rm -rf "$dir"
+	mv "$tmp" "$dir"
 fi
+flock -u 8
 
 cd "$SGNIC_ROOT"
 rc=0
