@@ -351,7 +351,7 @@ u32 sgnic_xsk_xmit(struct sgnic_ring *ring, u32 budget);
 int sgnic_bpf(struct net_device *netdev, struct netdev_bpf *bpf);
 int sgnic_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 		   u32 flags);
-bool sgnic_xdp_mtu_ok(struct sgnic_priv *priv, struct bpf_prog *prog, u32 mtu);
+bool sgnic_xdp_mtu_ok(struct bpf_prog *prog, u32 mtu);
 /* Verdicts of one NAPI poll, added to the ring's counters at its end. */
 struct sgnic_xdp_tally {
 	u32 packets, pass, drop, tx, redirect, aborted;

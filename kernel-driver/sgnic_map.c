@@ -534,8 +534,8 @@ int sgnic_xdp_queue_frame(struct sgnic_ring *ring, struct xdp_frame *xdpf,
 		goto err_free;
 	}
 	if (sgnic_ring_free(ring) < plan.elems) {
-		err = SGNIC_PLAN_E_SGL_SPACE;
-		goto err_free;
+		kfree(copy);
+		return -ENOSPC;
 	}
 
 	if (copy) {
@@ -584,7 +584,7 @@ err_map:
 	sgnic_tx_inc(ring, &ring->tx_stats.map_err);
 err_free:
 	kfree(copy);
-	return err == SGNIC_PLAN_E_SGL_SPACE ? -ENOSPC : -ENOMEM;
+	return -ENOMEM;
 }
 
 /*

@@ -386,7 +386,7 @@ static int sgnic_change_mtu(struct net_device *netdev, int mtu)
 {
 	struct sgnic_priv *priv = netdev_priv(netdev);
 
-	if (!sgnic_xdp_mtu_ok(priv, priv->xdp_prog, mtu)) {
+	if (!sgnic_xdp_mtu_ok(priv->xdp_prog, mtu)) {
 		netdev_warn(netdev, "MTU %d needs multi-buffer frames, which the XDP program does not support\n",
 			    mtu);
 		return -EINVAL;

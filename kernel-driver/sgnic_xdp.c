@@ -44,7 +44,7 @@ static u32 sgnic_xdp_single_buf_mtu(void)
 }
 
 /* Can frames of this MTU reach prog?  Multi-buffer ones need xdp.frags. */
-bool sgnic_xdp_mtu_ok(struct sgnic_priv *priv, struct bpf_prog *prog, u32 mtu)
+bool sgnic_xdp_mtu_ok(struct bpf_prog *prog, u32 mtu)
 {
 	return !prog || prog->aux->xdp_has_frags || mtu <= sgnic_xdp_single_buf_mtu();
 }
@@ -66,7 +66,7 @@ static int sgnic_xdp_setup(struct sgnic_priv *priv, struct netdev_bpf *bpf)
 	struct bpf_prog *prog = bpf->prog, *old = priv->xdp_prog;
 	int err;
 
-	if (!sgnic_xdp_mtu_ok(priv, prog, netdev->mtu)) {
+	if (!sgnic_xdp_mtu_ok(prog, netdev->mtu)) {
 		NL_SET_ERR_MSG_MOD(bpf->extack,
 				   "frames of this MTU span several buffers: the program must support xdp.frags, or lower the MTU");
 		netdev_info(netdev, "XDP without xdp.frags needs MTU <= %u\n",
@@ -169,12 +169,11 @@ int sgnic_xsk_wakeup(struct net_device *netdev, u32 qid, u32 flags)
 /* XDP_PASS in zero-copy mode: the umem frame goes back, a copy goes up. */
 struct sk_buff *sgnic_xsk_build_skb(struct sgnic_ring *ring, struct xdp_buff *xdp)
 {
+	/* umem frames always carry valid metadata bounds (xsk_buff_set_size) */
 	u32 metasize = xdp->data - xdp->data_meta;
 	u32 len = xdp->data_end - xdp->data_meta;
 	struct sk_buff *skb;
 
-	if (xdp->data_meta > xdp->data)
-		metasize = 0, len = xdp->data_end - xdp->data;
 	skb = napi_alloc_skb(&ring->qv->napi, len);
 	if (likely(skb)) {
 		skb_put_data(skb, xdp->data - metasize, len);
