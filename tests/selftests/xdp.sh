@@ -398,7 +398,9 @@ t_xdp_bench() {
 	for mode in drop pass tx; do
 		ctr=rx_xdp_$mode
 		snap "$ctr"
-		timeout -s INT 8 xdp-bench "$mode" -i 1 "$LOCAL_IF" >/tmp/xdp-bench.out 2>&1 &
+		# line-buffered, so that its reports reach the file as it prints
+		timeout -s INT 12 stdbuf -oL xdp-bench "$mode" -i 1 "$LOCAL_IF" \
+			>/tmp/xdp-bench.out 2>&1 &
 		# xdp-bench counts from the map snapshot it takes after attaching:
 		# frames sent before its first report would be missed from its
 		# total (one was, once, in the IOMMU boot), so wait for that report
