@@ -96,6 +96,7 @@ typedef uint16_t sgnic_le16;
 #define SGNIC_FEAT_MSIX			(1u << 5)
 #define SGNIC_FEAT_RX_MULTIBUF		(1u << 6)
 #define SGNIC_FEAT_RSC			(1u << 7)	/* receive segment coalescing */
+#define SGNIC_FEAT_RSS			(1u << 8)	/* Toeplitz RSS, SGNIC_RSS_BASE */
 #define SGNIC_REG_QUEUES		0x000c	/* RO */
 #define SGNIC_QUEUES_PAIRS_MASK		0x000000ffu	/* queue pairs */
 #define SGNIC_QUEUES_VECTORS_SHIFT	8		/* MSI-X vectors */
@@ -152,6 +153,36 @@ typedef uint16_t sgnic_le16;
 #define SGNIC_REG_STAT_RX_DISABLED	0x00b4	/* frames dropped, CTRL.RX_ENABLE clear */
 #define SGNIC_NUM_STATS			14
 #define SGNIC_REG_GLOBAL_END		0x0100
+
+/* ---- Receive-side scaling ------------------------------------------------- */
+
+/*
+ * RSS (Toeplitz hash, 40-byte key, 128-entry indirection table).  A frame
+ * whose type is enabled in SGNIC_REG_RSS_TYPES is hashed over its IP
+ * addresses (and TCP/UDP ports for the _TCP/_UDP types) and goes to RX
+ * pair RETA[hash % SGNIC_RSS_RETA_SIZE]; any other frame goes to pair 0
+ * with hash type SGNIC_HASH_NONE.  Writing SGNIC_REG_RX_QUEUES = n fills
+ * the table with entry i = i % n.  These registers sit outside the
+ * global block that a register dump covers (SGNIC_REG_GLOBAL_END).
+ */
+#define SGNIC_RSS_BASE			0x0800
+#define SGNIC_REG_RSS_TYPES		0x0800	/* RW: SGNIC_RSS_* inputs hashed */
+#define SGNIC_RSS_IPV4			(1u << 0)	/* addresses only */
+#define SGNIC_RSS_IPV4_TCP		(1u << 1)	/* addresses and ports */
+#define SGNIC_RSS_IPV4_UDP		(1u << 2)
+#define SGNIC_RSS_IPV6			(1u << 3)
+#define SGNIC_RSS_IPV6_TCP		(1u << 4)
+#define SGNIC_RSS_IPV6_UDP		(1u << 5)
+#define SGNIC_RSS_ALL			0x3fu
+#define SGNIC_RSS_KEY_LEN		40
+/* RW: key bytes 4i .. 4i + 3, byte 4i in bits 7:0 */
+#define SGNIC_REG_RSS_KEY(i)		(0x0840 + 4 * (i))
+#define SGNIC_RSS_KEY_REGS		(SGNIC_RSS_KEY_LEN / 4)
+#define SGNIC_RSS_RETA_SIZE		128
+/* RW: entries 4i .. 4i + 3, entry 4i in bits 7:0; each an RX pair < pairs */
+#define SGNIC_REG_RSS_RETA(i)		(0x0900 + 4 * (i))
+#define SGNIC_RSS_RETA_REGS		(SGNIC_RSS_RETA_SIZE / 4)
+#define SGNIC_RSS_END			SGNIC_REG_RSS_RETA(SGNIC_RSS_RETA_REGS)
 
 /* ---- Channel registers ---------------------------------------------------- */
 
@@ -276,7 +307,21 @@ typedef uint16_t sgnic_le16;
  * checksum was verified (SGNIC_DESC_S_L4_CSUM_OK is set too).
  */
 #define SGNIC_DESC_S_RSC		(1u << 26)
+/*
+ * RX, last buffer: what the frame was hashed over (SGNIC_HASH_*);
+ * SGNIC_DESC.rss_hash holds the hash unless this is SGNIC_HASH_NONE.
+ */
+#define SGNIC_DESC_S_HASH_SHIFT		8
+#define SGNIC_DESC_S_HASH_MASK		0x00000f00u
 #define SGNIC_DESC_S_RESULT_MASK	0xffu
+
+#define SGNIC_HASH_NONE			0
+#define SGNIC_HASH_IPV4			1
+#define SGNIC_HASH_IPV4_TCP		2
+#define SGNIC_HASH_IPV4_UDP		3
+#define SGNIC_HASH_IPV6			4
+#define SGNIC_HASH_IPV6_TCP		5
+#define SGNIC_HASH_IPV6_UDP		6
 
 #define SGNIC_RES_OK			0x00
 #define SGNIC_RES_TOO_MANY_TRANSFERS	0x01	/* packet above max transfer, or element above max segment */
@@ -299,7 +344,7 @@ struct sgnic_desc {
 	sgnic_le32 xfer_len;	/* bytes read (TX) or written (RX) */
 	sgnic_le16 rsc_segs;	/* RX with SGNIC_DESC_S_RSC, else 0 */
 	sgnic_le16 rsc_mss;
-	uint32_t reserved2;
+	sgnic_le32 rss_hash;	/* RX, last buffer: Toeplitz hash, else 0 */
 };
 
 #define SGNIC_DESC_STATUS_OFFSET	48
@@ -311,5 +356,7 @@ static_assert(SGNIC_DESC_ALIGN > SGNIC_COMPL_STATE_MASK + SGNIC_COMPL_ERR,
 static_assert(__builtin_offsetof(struct sgnic_desc, status) == SGNIC_DESC_STATUS_OFFSET,
 	      "status offset");
 static_assert(SGNIC_REGS_END <= SGNIC_BAR_REGS_SIZE, "registers fit in BAR 0");
+static_assert(SGNIC_REG_GLOBAL_END <= SGNIC_RSS_BASE && SGNIC_RSS_END <= SGNIC_CHAN_BASE,
+	      "the RSS block sits between the global and the channel registers");
 
 #endif /* SGNIC_HW_H */
