@@ -234,6 +234,11 @@ static uint64_t sgnic_mmio_read(void *opaque, hwaddr addr, unsigned size)
         trace_sgnic_mmio_read(addr, val);
         return val;
     }
+    if (sgnic_rss_is_reg(addr)) {
+        val = sgnic_rss_read(s, addr);
+        trace_sgnic_mmio_read(addr, val);
+        return val;
+    }
     switch (addr) {
     case SGNIC_REG_ID:
         val = SGNIC_ID_MAGIC;
@@ -244,7 +249,7 @@ static uint64_t sgnic_mmio_read(void *opaque, hwaddr addr, unsigned size)
     case SGNIC_REG_FEATURES:
         val = SGNIC_FEAT_TX_CSUM | SGNIC_FEAT_RX_CSUM | SGNIC_FEAT_TSO |
               SGNIC_FEAT_SG | SGNIC_FEAT_WRITEBACK | SGNIC_FEAT_MSIX |
-              SGNIC_FEAT_RX_MULTIBUF | SGNIC_FEAT_RSC;
+              SGNIC_FEAT_RX_MULTIBUF | SGNIC_FEAT_RSC | SGNIC_FEAT_RSS;
         break;
     case SGNIC_REG_QUEUES:
         val = s->queues | (1 + s->queues) << SGNIC_QUEUES_VECTORS_SHIFT;
@@ -323,6 +328,10 @@ static void sgnic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
         }
         return;
     }
+    if (sgnic_rss_is_reg(addr)) {
+        sgnic_rss_write(s, addr, val);
+        return;
+    }
     switch (addr) {
     case SGNIC_REG_CTRL:
         if (val & SGNIC_CTRL_RESET) {
@@ -355,6 +364,8 @@ static void sgnic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
         break;
     case SGNIC_REG_RX_QUEUES:
         s->rx_queues = MIN(MAX(val, 1), s->queues);
+        /* A driver without RSS spreads over n pairs with this alone. */
+        sgnic_rss_fill_reta(s, s->rx_queues);
         break;
     case SGNIC_REG_RSC_MAX_LEN:
         s->rsc_max_len = MIN(val, SGNIC_RSC_MAX_LEN);
@@ -440,6 +451,7 @@ static void sgnic_soft_reset(SgnicState *s)
     s->misc_cause = 0;
     s->misc_mask = 0;
     s->rx_queues = 1;
+    sgnic_rss_reset(s);
     memset(s->irq_last_ns, 0, sizeof(s->irq_last_ns));
     s->rsc_max_len = 0;
     s->rsc.len = 0;
@@ -852,6 +864,15 @@ static int sgnic_post_load(void *opaque, int version_id)
         error_report("sgnic: migrated global register out of range");
         return -EINVAL;
     }
+    if (version_id < 4) {
+        /* Before RSS: the defaults, spread over the RX_QUEUES it chose. */
+        sgnic_rss_reset(s);
+    }
+    why = sgnic_rss_load_error(s);
+    if (why) {
+        error_report("sgnic: migrated %s", why);
+        return -EINVAL;
+    }
     for (i = 0; i < ARRAY_SIZE(sgnic_tunables); i++) {
         const SgnicTunable *t = &sgnic_tunables[i];
         uint32_t v = *(uint32_t *)((uint8_t *)s + t->offset);
@@ -885,6 +906,7 @@ static int sgnic_rsc_post_load(void *opaque, int version_id)
         s->rsc.chan = 0;
         return -EINVAL;
     }
+    sgnic_rsc_rehash(s);
     qemu_bh_schedule(s->rsc_bh);
     return 0;
 }
@@ -912,11 +934,12 @@ static const VMStateDescription vmstate_sgnic_rsc = {
 /*
  * Version 3 adds the DMA limits (qom-set can change them under a running
  * guest, and the capability registers show them, so they travel with it)
- * and two counters; a version 2 stream still loads.
+ * and two counters, version 4 the RSS types, key and table; version 2 and
+ * 3 streams still load.
  */
 static const VMStateDescription vmstate_sgnic = {
     .name = "sgnic",
-    .version_id = 3,
+    .version_id = 4,
     .minimum_version_id = 2,
     .post_load = sgnic_post_load,
     .fields = (const VMStateField[]) {
@@ -943,6 +966,9 @@ static const VMStateDescription vmstate_sgnic = {
         VMSTATE_UINT32_V(max_sg, SgnicState, 3),
         VMSTATE_UINT32_V(max_seg, SgnicState, 3),
         VMSTATE_UINT32_V(seg_boundary_shift, SgnicState, 3),
+        VMSTATE_UINT32_V(rss_types, SgnicState, 4),
+        VMSTATE_UINT8_ARRAY_V(rss_key, SgnicState, SGNIC_RSS_KEY_LEN, 4),
+        VMSTATE_UINT8_ARRAY_V(rss_reta, SgnicState, SGNIC_RSS_RETA_SIZE, 4),
         VMSTATE_END_OF_LIST()
     },
     .subsections = (const VMStateDescription * const []) {

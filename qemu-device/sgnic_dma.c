@@ -281,23 +281,24 @@ bool sgnic_chan_read_desc(SgnicChannel *ch, uint32_t i, struct sgnic_desc *d)
 }
 
 /*
- * Write back descriptor i's status, length and RSC word, then note the completion
- * value and interrupt it asks for.  The value is written once per pass
- * (sgnic_chan_end_pass) or before an interrupt, whichever comes first,
- * which is all a driver can observe.
+ * Write back descriptor i's status, length, RSC word and RSS hash, then
+ * note the completion value and interrupt it asks for.  The value is
+ * written once per pass (sgnic_chan_end_pass) or before an interrupt,
+ * whichever comes first, which is all a driver can observe.
  */
 bool sgnic_chan_complete(SgnicChannel *ch, uint32_t i, uint32_t flags,
-                         uint32_t status, uint32_t xfer_len, uint32_t rsc)
+                         uint32_t xfer_len, const SgnicDescWb *wb)
 {
-    /* status, xfer_len, then rsc_segs and rsc_mss in one little-endian word */
-    uint32_t wb[3] = { cpu_to_le32(status | SGNIC_DESC_S_DONE),
-                       cpu_to_le32(xfer_len), cpu_to_le32(rsc) };
+    /* The last 16 bytes of the descriptor, in one little-endian write. */
+    uint32_t words[4] = { cpu_to_le32(wb->status | SGNIC_DESC_S_DONE),
+                          cpu_to_le32(xfer_len), cpu_to_le32(wb->rsc),
+                          cpu_to_le32(wb->hash) };
     uint64_t addr = sgnic_desc_addr(ch, i);
     MemTxResult r;
 
     r = pci_dma_write(PCI_DEVICE(ch->s), addr + SGNIC_DESC_STATUS_OFFSET,
-                      wb, sizeof(wb));
-    trace_sgnic_desc_complete(ch->idx, i, flags, status, xfer_len);
+                      words, sizeof(words));
+    trace_sgnic_desc_complete(ch->idx, i, flags, wb->status, xfer_len);
     if (r != MEMTX_OK) {
         sgnic_chan_halt(ch, SGNIC_ERR_DESC_WRITE, i);
         return false;
@@ -372,11 +373,11 @@ static int sgnic_chan_reserve(SgnicChannel *ch, size_t size)
  * Place a frame in RX channel ch from its head (the network side has
  * decided it is one to deliver): false if the posted buffers do not hold
  * it yet.  A frame that can never fit is dropped and
- * counted; a DMA fault halts the channel.  status and info go into the
- * last buffer's writeback (checksum result, RSC).
+ * counted; a DMA fault halts the channel.  wb is the last buffer's
+ * writeback (checksum result, RSC, RSS); the others get SOP or nothing.
  */
 bool sgnic_chan_place(SgnicChannel *ch, const uint8_t *buf, size_t size,
-                    uint32_t status, uint32_t info)
+                      const SgnicDescWb *wb)
 {
     SgnicState *s = ch->s;
     PCIDevice *pdev = PCI_DEVICE(s);
@@ -401,6 +402,7 @@ bool sgnic_chan_place(SgnicChannel *ch, const uint8_t *buf, size_t size,
         uint32_t idx = (first + k) & (ch->ring_size - 1);
         uint32_t len = MIN(d->len, size - off);
         bool last = k == n - 1;
+        SgnicDescWb dwb = last ? *wb : (SgnicDescWb) { 0 };
 
         if (sgnic_inject_dma_fault(s)) {
             sgnic_chan_halt(ch, SGNIC_ERR_INJECTED, idx);
@@ -411,14 +413,13 @@ bool sgnic_chan_place(SgnicChannel *ch, const uint8_t *buf, size_t size,
             return true;
         }
         off += len;
-        if (!sgnic_chan_complete(ch, idx, d->flags,
-                                 (k == 0 ? SGNIC_DESC_S_SOP : 0) |
-                                 (last ? SGNIC_DESC_S_EOP | status : 0),
-                                 len, last ? info : 0)) {
+        dwb.status |= (k == 0 ? SGNIC_DESC_S_SOP : 0) |
+                      (last ? SGNIC_DESC_S_EOP : 0);
+        if (!sgnic_chan_complete(ch, idx, d->flags, len, &dwb)) {
             return true;
         }
     }
-    trace_sgnic_rx_frame(ch->idx, first, n, size, status);
+    trace_sgnic_rx_frame(ch->idx, first, n, size, wb->status);
     SGNIC_STAT(s, SGNIC_REG_STAT_RX_PKTS)++;
     sgnic_chan_end_pass(ch);
     return true;

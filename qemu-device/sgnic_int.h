@@ -1,6 +1,7 @@
 /*
  * sgnic: internal interfaces between the PCI glue (sgnic.c), the network
- * side (sgnic_net.c, sgnic_rsc.c) and the DMA channel engine (sgnic_dma.c).
+ * side (sgnic_net.c, sgnic_rsc.c, sgnic_rss.c) and the DMA channel engine
+ * (sgnic_dma.c).
  *
  * Calls go one way: glue -> network side -> engine.  The engine reports
  * back only through the SgnicChannelOps the glue installs, so each check
@@ -24,6 +25,18 @@ OBJECT_DECLARE_SIMPLE_TYPE(SgnicState, SGNIC)
 /* Descriptors one doorbell processes before the rest move to a bottom half. */
 #define SGNIC_TX_BUDGET 256
 
+/*
+ * What the device writes back into a descriptor besides its length: the
+ * status (TX: the per-packet result; RX, last buffer: checksum verdict,
+ * RSC and hash type), the RSC word (rsc_segs | rsc_mss << 16) and the
+ * RSS hash.
+ */
+typedef struct SgnicDescWb {
+    uint32_t status;
+    uint32_t rsc;
+    uint32_t hash;
+} SgnicDescWb;
+
 /* A frame receive segment coalescing is building (sgnic_rsc.c). */
 typedef struct SgnicRsc {
     uint8_t *buf;               /* SGNIC_RSC_MAX_LEN bytes */
@@ -34,6 +47,9 @@ typedef struct SgnicRsc {
     uint32_t mss;               /* the first segment's payload */
     uint32_t ip_id;             /* the first segment's IP ID */
     uint32_t next_seq;          /* TCP sequence number that joins next */
+    /* The flow's RSS result (SGNIC_DESC_S_HASH_* bits and hash), not migrated. */
+    uint32_t hash_status;
+    uint32_t hash;
 } SgnicRsc;
 
 typedef struct SgnicChannel SgnicChannel;
@@ -119,6 +135,11 @@ struct SgnicState {
     uint32_t rsc_max_len;
     uint32_t stats[SGNIC_NUM_STATS];
 
+    /* Receive-side scaling (sgnic_rss.c). */
+    uint32_t rss_types;                         /* SGNIC_RSS_* */
+    uint8_t rss_key[SGNIC_RSS_KEY_LEN];
+    uint8_t rss_reta[SGNIC_RSS_RETA_SIZE];      /* RX pair of each entry */
+
     /* Counters behind the fault injections. */
     uint32_t dma_ops;
     uint32_t tx_pkts_seen;
@@ -171,13 +192,13 @@ void sgnic_chan_set_irq_en(SgnicChannel *ch, uint32_t val);
 void sgnic_chan_halt(SgnicChannel *ch, uint32_t err, uint32_t desc);
 bool sgnic_chan_read_desc(SgnicChannel *ch, uint32_t i, struct sgnic_desc *d);
 bool sgnic_chan_complete(SgnicChannel *ch, uint32_t i, uint32_t flags,
-                         uint32_t status, uint32_t xfer_len, uint32_t rsc);
+                         uint32_t xfer_len, const SgnicDescWb *wb);
 void sgnic_chan_end_pass(SgnicChannel *ch);
 void sgnic_mod_timer_cb(void *opaque);
 bool sgnic_inject_dma_fault(SgnicState *s);
 uint32_t sgnic_chan_status(const SgnicChannel *ch);
 bool sgnic_chan_place(SgnicChannel *ch, const uint8_t *buf, size_t size,
-                      uint32_t status, uint32_t info);
+                      const SgnicDescWb *wb);
 
 /* sgnic_net.c: transmit and receive */
 void sgnic_tx_process(SgnicChannel *ch);
@@ -188,10 +209,21 @@ void sgnic_rx_flush(SgnicState *s);
 
 /* sgnic_rsc.c: receive segment coalescing */
 ssize_t sgnic_rsc_receive(SgnicState *s, SgnicChannel *ch, const uint8_t *buf,
-                          size_t size, uint32_t csum);
+                          size_t size, const SgnicDescWb *wb);
 bool sgnic_rsc_flush(SgnicState *s);
 bool sgnic_rsc_load_valid(SgnicState *s);
 void sgnic_rsc_discard(SgnicState *s, uint32_t chan);
+void sgnic_rsc_rehash(SgnicState *s);
 void sgnic_rsc_bh(void *opaque);
+
+/* sgnic_rss.c: receive-side scaling */
+void sgnic_rss_reset(SgnicState *s);
+void sgnic_rss_fill_reta(SgnicState *s, uint32_t pairs);
+bool sgnic_rss_is_reg(hwaddr addr);
+uint32_t sgnic_rss_read(SgnicState *s, hwaddr addr);
+void sgnic_rss_write(SgnicState *s, hwaddr addr, uint32_t val);
+unsigned int sgnic_rss_classify(SgnicState *s, struct NetRxPkt *pkt,
+                                bool whole_l4, SgnicDescWb *wb);
+const char *sgnic_rss_load_error(const SgnicState *s);
 
 #endif

@@ -235,13 +235,14 @@ static bool sgnic_tx_one(SgnicChannel *ch)
                    ++s->tx_pkts_seen % s->inject_short == 0;
     for (k = 0; k < n; k++) {
         const struct sgnic_desc *d = &s->scratch[k];
+        const SgnicDescWb wb = { .status = res };
         uint32_t len = res == SGNIC_RES_OK ? d->len : 0;
 
         if (inject_short && k == n - 1) {
             len--;
         }
         if (!sgnic_chan_complete(ch, (first + k) & (ch->ring_size - 1),
-                                 d->flags, res, len, 0)) {
+                                 d->flags, len, &wb)) {
             return false;
         }
     }
@@ -283,48 +284,6 @@ void sgnic_tx_bh(void *opaque)
 }
 
 /* ---- Receive ------------------------------------------------------------- */
-
-static uint32_t sgnic_rx_hash_mix(uint32_t h, uint32_t v)
-{
-    h ^= v;
-    h *= 0x9e3779b1u;
-    return h ^ (h >> 15);
-}
-
-/* Pick an RX pair from the IP addresses and TCP/UDP ports; 0 otherwise. */
-static unsigned int sgnic_rx_pick_queue(SgnicState *s, const uint8_t *buf,
-                                        size_t size)
-{
-    uint32_t nq = MIN(MAX(s->rx_queues, 1), s->queues);
-    size_t l3 = ETH_HLEN, l4;
-    uint32_t h = 0;
-    uint16_t type;
-    uint8_t proto;
-    unsigned int i;
-
-    if (nq == 1 || size < ETH_HLEN) {
-        return 0;
-    }
-    type = lduw_be_p(buf + 12);
-    if (type == ETH_P_IP && size >= l3 + 20) {
-        proto = buf[l3 + 9];
-        l4 = l3 + (buf[l3] & 0xf) * 4;
-        h = sgnic_rx_hash_mix(sgnic_rx_hash_mix(h, ldl_be_p(buf + l3 + 12)),
-                              ldl_be_p(buf + l3 + 16));
-    } else if (type == ETH_P_IPV6 && size >= l3 + 40) {
-        proto = buf[l3 + 6];
-        l4 = l3 + 40;
-        for (i = 0; i < 8; i++) {
-            h = sgnic_rx_hash_mix(h, ldl_be_p(buf + l3 + 8 + 4 * i));
-        }
-    } else {
-        return 0;
-    }
-    if ((proto == IP_PROTO_TCP || proto == IP_PROTO_UDP) && size >= l4 + 4) {
-        h = sgnic_rx_hash_mix(h, ldl_be_p(buf + l4));
-    }
-    return h % nq;
-}
 
 /*
  * Where the frame's TCP or UDP header is, if it has a whole one the
@@ -379,17 +338,15 @@ static bool sgnic_rx_l4_present(const uint8_t *buf, size_t size)
            (proto == IP_PROTO_UDP && plen >= 8);
 }
 
-static uint32_t sgnic_rx_csum_status(SgnicState *s, const uint8_t *buf, size_t size)
+/* The checksum verdict of the frame s->rx_pkt holds. */
+static uint32_t sgnic_rx_csum_status(SgnicState *s, bool whole_l4)
 {
-    struct iovec iov = { .iov_base = (void *)buf, .iov_len = size };
     EthL4HdrProto l4;
     bool ip4, ip6, valid;
 
-    if (!sgnic_rx_l4_present(buf, size)) {
+    if (!whole_l4) {
         return 0;
     }
-    net_rx_pkt_attach_data(s->rx_pkt, buf, size, false);
-    net_rx_pkt_set_protocols(s->rx_pkt, &iov, 1, 0);
     net_rx_pkt_get_protocols(s->rx_pkt, &ip4, &ip6, &l4);
     if ((l4 != ETH_L4_HDR_PROTO_TCP && l4 != ETH_L4_HDR_PROTO_UDP) ||
         !net_rx_pkt_validate_l4_csum(s->rx_pkt, &valid)) {
@@ -424,9 +381,10 @@ bool sgnic_can_receive(NetClientState *nc)
 ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
 {
     SgnicState *s = qemu_get_nic_opaque(nc);
+    SgnicDescWb wb = { 0 };
     SgnicChannel *ch;
-    uint32_t csum;
     ssize_t taken;
+    bool whole_l4;
 
     /*
      * Never return 0 for a frame that can never be placed: QEMU would
@@ -457,7 +415,15 @@ ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
     if (size > SGNIC_MAX_FRAME) {
         return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_OVERSIZE, "oversize", size);
     }
-    ch = &s->chan[SGNIC_CHAN_RX(sgnic_rx_pick_queue(s, buf, size))];
+    /*
+     * One parse serves the RSS decision and the checksum verdict.  It
+     * reads only what lies inside the frame; checksum validation, which
+     * trusts its lengths, and hashing the ports wait for whole_l4 too.
+     */
+    net_rx_pkt_attach_data(s->rx_pkt, buf, size, false);
+    whole_l4 = sgnic_rx_l4_present(buf, size);
+    ch = &s->chan[SGNIC_CHAN_RX(sgnic_rss_classify(s, s->rx_pkt, whole_l4,
+                                                   &wb))];
     if (ch->state == SGNIC_STATE_STOPPED) {
         /* The driver has not started this queue: nobody to deliver to. */
         return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_NOBUF, "channel stopped", size);
@@ -465,14 +431,14 @@ ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
     if (!sgnic_chan_running(ch)) {
         return 0;       /* suspended or halted: wait for resume or reset */
     }
-    csum = sgnic_rx_csum_status(s, buf, size);
+    wb.status |= sgnic_rx_csum_status(s, whole_l4);
     if (s->rsc_max_len || s->rsc.len) {
-        taken = sgnic_rsc_receive(s, ch, buf, size, csum);
+        taken = sgnic_rsc_receive(s, ch, buf, size, &wb);
         if (taken >= 0) {
             return taken;
         }
     }
-    return sgnic_chan_place(ch, buf, size, csum, 0) ? size : 0;
+    return sgnic_chan_place(ch, buf, size, &wb) ? size : 0;
 }
 
 void sgnic_rx_flush(SgnicState *s)

@@ -21,6 +21,7 @@
 #include "qemu/osdep.h"
 #include "net/eth.h"
 #include "net/checksum.h"
+#include "hw/net/net_rx_pkt.h"
 #include "sgnic_int.h"
 #include "trace.h"
 
@@ -43,7 +44,8 @@ static uint32_t sgnic_rsc_limit(const SgnicState *s)
  * A TCP segment RSC may take: returns its header length (Ethernet to the
  * end of the TCP options), or 0.
  */
-static uint32_t sgnic_rsc_parse(const uint8_t *buf, size_t size, uint32_t csum)
+static uint32_t sgnic_rsc_parse(const uint8_t *buf, size_t size,
+                                const SgnicDescWb *wb)
 {
     const uint8_t *ip = SGNIC_IP(buf), *th = SGNIC_TCP(buf);
     uint32_t thl;
@@ -63,7 +65,7 @@ static uint32_t sgnic_rsc_parse(const uint8_t *buf, size_t size, uint32_t csum)
         return 0;
     }
     if (net_checksum_finish(net_checksum_add(SGNIC_IP4_HLEN, (uint8_t *)ip)) ||
-        csum != SGNIC_DESC_S_L4_CSUM_OK) {
+        !(wb->status & SGNIC_DESC_S_L4_CSUM_OK)) {
         return 0;
     }
     return ETH_HLEN + SGNIC_IP4_HLEN + thl;
@@ -96,9 +98,12 @@ static bool sgnic_rsc_joins(const SgnicState *s, const uint8_t *buf,
            !memcmp(ta + 18, tb + 18, hlen - ETH_HLEN - SGNIC_IP4_HLEN - 18);
 }
 
-/* Start a frame with this segment. */
+/*
+ * Start a frame with this segment.  Its RSS result is the flow's: every
+ * segment that joins has the same addresses and ports.
+ */
 static void sgnic_rsc_start(SgnicState *s, uint32_t chan, const uint8_t *buf,
-                            size_t size, uint32_t hlen)
+                            size_t size, uint32_t hlen, const SgnicDescWb *wb)
 {
     SgnicRsc *r = &s->rsc;
 
@@ -110,6 +115,8 @@ static void sgnic_rsc_start(SgnicState *s, uint32_t chan, const uint8_t *buf,
     r->mss = size - hlen;
     r->ip_id = lduw_be_p(SGNIC_IP(buf) + 4);
     r->next_seq = ldl_be_p(SGNIC_TCP(buf) + 4) + r->mss;
+    r->hash_status = wb->status & SGNIC_DESC_S_HASH_MASK;
+    r->hash = wb->hash;
     qemu_bh_schedule(s->rsc_bh);
 }
 
@@ -146,7 +153,10 @@ bool sgnic_rsc_flush(SgnicState *s)
     SgnicRsc *r = &s->rsc;
     SgnicChannel *ch;
     uint8_t *ip = SGNIC_IP(r->buf);
-    uint32_t status = SGNIC_DESC_S_L4_CSUM_OK, info = 0;
+    SgnicDescWb wb = {
+        .status = SGNIC_DESC_S_L4_CSUM_OK | r->hash_status,
+        .hash = r->hash,
+    };
 
     if (!r->len) {
         return true;
@@ -160,12 +170,12 @@ bool sgnic_rsc_flush(SgnicState *s)
         stw_be_p(ip + 2, r->len - ETH_HLEN);
         stw_be_p(ip + 10, 0);
         stw_be_p(ip + 10, net_checksum_finish(net_checksum_add(SGNIC_IP4_HLEN, ip)));
-        status |= SGNIC_DESC_S_RSC;
-        info = r->segs | r->mss << 16;
+        wb.status |= SGNIC_DESC_S_RSC;
+        wb.rsc = r->segs | r->mss << 16;
     }
     /* Like any frame, a held one waits while bus mastering is off. */
     if (!sgnic_chan_running(ch) || !sgnic_bus_master(s) ||
-        !sgnic_chan_place(ch, r->buf, r->len, status, info)) {
+        !sgnic_chan_place(ch, r->buf, r->len, &wb)) {
         return false;
     }
     trace_sgnic_rsc_flush(r->chan, r->segs, r->len);
@@ -202,6 +212,22 @@ bool sgnic_rsc_load_valid(SgnicState *s)
            r->ip_id <= 0xffff;
 }
 
+/*
+ * A held frame from a migration stream comes without its RSS result: its
+ * headers, the flow's, give it again under the migrated key and types
+ * (sgnic_rsc_parse() took only whole TCP headers).
+ */
+void sgnic_rsc_rehash(SgnicState *s)
+{
+    SgnicRsc *r = &s->rsc;
+    SgnicDescWb wb = { 0 };
+
+    net_rx_pkt_attach_data(s->rx_pkt, r->buf, r->len, false);
+    sgnic_rss_classify(s, s->rx_pkt, true, &wb);
+    r->hash_status = wb.status;
+    r->hash = wb.hash;
+}
+
 void sgnic_rsc_bh(void *opaque)
 {
     sgnic_rsc_flush(opaque);
@@ -209,15 +235,15 @@ void sgnic_rsc_bh(void *opaque)
 
 /*
  * Offer a frame bound for RX channel ch to RSC, with the checksum verdict
- * the network side found for it.  Returns the frame's size
+ * and RSS result the network side found for it.  Returns the frame's size
  * if RSC took it, 0 if it must wait (QEMU queues it), -1 if the caller
  * places it as usual.
  */
 ssize_t sgnic_rsc_receive(SgnicState *s, SgnicChannel *ch, const uint8_t *buf,
-                          size_t size, uint32_t csum)
+                          size_t size, const SgnicDescWb *wb)
 {
     SgnicRsc *r = &s->rsc;
-    uint32_t hlen = sgnic_rsc_parse(buf, size, csum);
+    uint32_t hlen = sgnic_rsc_parse(buf, size, wb);
 
     if (r->len) {
         if (hlen && r->chan == ch->idx && sgnic_rsc_joins(s, buf, size, hlen)) {
@@ -237,6 +263,6 @@ ssize_t sgnic_rsc_receive(SgnicState *s, SgnicChannel *ch, const uint8_t *buf,
         size + (size - hlen) > sgnic_rsc_limit(s)) {
         return -1;
     }
-    sgnic_rsc_start(s, ch->idx, buf, size, hlen);
+    sgnic_rsc_start(s, ch->idx, buf, size, hlen, wb);
     return size;
 }

@@ -216,6 +216,14 @@ static uint32_t desc_xfer(Sg *t, Ring *r, uint32_t i)
     return qtest_readl(t->qts, desc_addr(r, i) + SGNIC_DESC_STATUS_OFFSET + 4);
 }
 
+static uint32_t desc_hash(Sg *t, Ring *r, uint32_t i)
+{
+    return qtest_readl(t->qts, desc_addr(r, i) + SGNIC_DESC_STATUS_OFFSET + 12);
+}
+
+/* The status bits of an RX frame's hash type (SGNIC_HASH_*). */
+#define HASH_ST(type)   ((uint32_t)(type) << SGNIC_DESC_S_HASH_SHIFT)
+
 /* Queue the next descriptor at the software tail (no doorbell). */
 static uint32_t ring_push(Sg *t, Ring *r, uint64_t addr, uint32_t len,
                           uint32_t flags, uint16_t mss)
@@ -604,7 +612,7 @@ static void check_identity(Sg *t, unsigned queues, uint32_t max_xfer,
     g_assert_cmphex(rd(t, SGNIC_REG_FEATURES), ==,
                     SGNIC_FEAT_TX_CSUM | SGNIC_FEAT_RX_CSUM | SGNIC_FEAT_TSO |
                     SGNIC_FEAT_SG | SGNIC_FEAT_WRITEBACK | SGNIC_FEAT_MSIX |
-                    SGNIC_FEAT_RX_MULTIBUF | SGNIC_FEAT_RSC);
+                    SGNIC_FEAT_RX_MULTIBUF | SGNIC_FEAT_RSC | SGNIC_FEAT_RSS);
     g_assert_cmphex(rd(t, SGNIC_REG_QUEUES), ==,
                     queues | (queues + 1) << SGNIC_QUEUES_VECTORS_SHIFT);
     g_assert_cmpuint(qpci_msix_table_size(t->dev), ==, queues + 1);
@@ -995,13 +1003,15 @@ static void test_rx_csum(void)
     wire_send(&t, f, len);
     /* Two buffers: the checksum status is on the EOP one. */
     g_assert_cmphex(wait_done(&t, &r, 1), ==, SGNIC_DESC_S_DONE |
-                    SGNIC_DESC_S_EOP | SGNIC_DESC_S_L4_CSUM_OK);
+                    SGNIC_DESC_S_EOP | SGNIC_DESC_S_L4_CSUM_OK |
+                    HASH_ST(SGNIC_HASH_IPV4_UDP));
     g_assert_cmphex(desc_status(&t, &r, 0), ==,
                     SGNIC_DESC_S_DONE | SGNIC_DESC_S_SOP);
     f[len - 1] ^= 0x5a;
     wire_send(&t, f, len);
     g_assert_cmphex(wait_done(&t, &r, 3), ==, SGNIC_DESC_S_DONE |
-                    SGNIC_DESC_S_EOP | SGNIC_DESC_S_L4_CSUM_BAD);
+                    SGNIC_DESC_S_EOP | SGNIC_DESC_S_L4_CSUM_BAD |
+                    HASH_ST(SGNIC_HASH_IPV4_UDP));
     /* Not TCP/UDP: neither bit. */
     rx_post(&t, &r, 1, 2048, 0, true);
     make_raw(f, 100, sg_mac, 3);
@@ -2290,7 +2300,8 @@ static void test_loopback(void)
     for (k = 0; k < 3; k++) {
         g_assert_cmphex(wait_done(&t, &rx, 1 + k), ==,
                         SGNIC_DESC_S_DONE | SGNIC_DESC_S_SOP |
-                        SGNIC_DESC_S_EOP | SGNIC_DESC_S_L4_CSUM_OK);
+                        SGNIC_DESC_S_EOP | SGNIC_DESC_S_L4_CSUM_OK |
+                        HASH_ST(SGNIC_HASH_IPV4_TCP));
         g_assert_cmpuint(desc_xfer(&t, &rx, 1 + k), ==, hdr + MSS);
         qtest_memread(t.qts, mem + (1 + k) * 2048, got, hdr + MSS);
         g_assert(l4_csum_ok(got, hdr + MSS));
@@ -3187,6 +3198,9 @@ enum { RSC_MSS = 1000, RSC_MAX_SEGS = 12 };
 #define RSC_HDR         (ETH_HDR + IP_HDR + TCP_HDR)
 #define TCP_ACK         0x10
 #define TCP_PSH         0x08
+/* What the last buffer of a good TCP or UDP frame of the tests reports. */
+#define TCP_ST          (SGNIC_DESC_S_L4_CSUM_OK | HASH_ST(SGNIC_HASH_IPV4_TCP))
+#define UDP_ST          (SGNIC_DESC_S_L4_CSUM_OK | HASH_ST(SGNIC_HASH_IPV4_UDP))
 
 /* Segments of one flow as the test sends them. */
 typedef struct RscFlow {
@@ -3264,7 +3278,9 @@ static uint32_t rsc_expect(Sg *t, Ring *r, uint32_t i, uint64_t mem,
     g_assert_cmphex(wait_done(t, r, last), ==,
                     SGNIC_DESC_S_DONE | SGNIC_DESC_S_EOP |
                     (last == i ? SGNIC_DESC_S_SOP : 0) |
-                    SGNIC_DESC_S_L4_CSUM_OK | SGNIC_DESC_S_RSC);
+                    SGNIC_DESC_S_L4_CSUM_OK | SGNIC_DESC_S_RSC |
+                    HASH_ST(SGNIC_HASH_IPV4_TCP));
+    g_assert_cmphex(desc_hash(t, r, last), !=, 0);
     g_assert_cmpuint(desc_rsc(t, r, last), ==,
                      n | (fl->len[first] - RSC_HDR) << 16);
     g_assert_cmpuint(desc_xfer(t, r, last), ==, total - (last - i) * buf_len);
@@ -3272,6 +3288,7 @@ static uint32_t rsc_expect(Sg *t, Ring *r, uint32_t i, uint64_t mem,
         g_assert_cmphex(desc_status(t, r, k), ==, SGNIC_DESC_S_DONE |
                         (k == i ? SGNIC_DESC_S_SOP : 0));
         g_assert_cmpuint(desc_rsc(t, r, k), ==, 0);
+        g_assert_cmphex(desc_hash(t, r, k), ==, 0);
     }
 
     got = g_malloc(total);
@@ -3361,7 +3378,7 @@ static void test_rsc_off(void)
     rsc_send(&t, fl, 0, 3);
     for (k = 0; k < 3; k++) {
         rx_expect_plain(&t, &r, k, mem, 2048, fl->f[k], fl->len[k],
-                        SGNIC_DESC_S_L4_CSUM_OK);
+                        TCP_ST);
     }
     g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RSC_FRAMES), ==, 0);
     sg_shutdown(&t);
@@ -3402,7 +3419,9 @@ static void test_rsc_no_join(void)
     rsc_send(&t, fl, 0, 11);
     for (k = 0; k < 11; k++) {
         rx_expect_plain(&t, &r, k, mem, 2048, fl->f[k], fl->len[k],
-                        k == 4 ? SGNIC_DESC_S_L4_CSUM_BAD : SGNIC_DESC_S_L4_CSUM_OK);
+                        k == 4 ? SGNIC_DESC_S_L4_CSUM_BAD |
+                                 HASH_ST(SGNIC_HASH_IPV4_TCP) :
+                        k == 10 ? UDP_ST : TCP_ST);
     }
     g_assert_cmphex(desc_status(&t, &r, 11), ==, 0);
     g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RSC_FRAMES), ==, 0);
@@ -3426,7 +3445,7 @@ static void test_rsc_limit(void)
     i = rsc_expect(&t, &r, 0, mem, 2048, fl, 0, 3);
     i = rsc_expect(&t, &r, i, mem, 2048, fl, 3, 3);
     rx_expect_plain(&t, &r, i, mem, 2048, fl->f[6], fl->len[6],
-                    SGNIC_DESC_S_L4_CSUM_OK);
+                    TCP_ST);
     g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RSC_FRAMES), ==, 2);
     g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RSC_SEGS), ==, 6);
 
@@ -3435,9 +3454,9 @@ static void test_rsc_limit(void)
     rsc_segs(fl, 7, 2, TCP_ACK);
     rsc_send(&t, fl, 7, 2);
     rx_expect_plain(&t, &r, i + 1, mem, 2048, fl->f[7], fl->len[7],
-                    SGNIC_DESC_S_L4_CSUM_OK);
+                    TCP_ST);
     rx_expect_plain(&t, &r, i + 2, mem, 2048, fl->f[8], fl->len[8],
-                    SGNIC_DESC_S_L4_CSUM_OK);
+                    TCP_ST);
     sg_shutdown(&t);
     g_free(fl);
 }
@@ -3454,7 +3473,7 @@ static void test_rsc_bh_flush(void)
     rsc_segs(fl, 0, 3, TCP_ACK);
     rsc_send(&t, fl, 0, 1);
     rx_expect_plain(&t, &r, 0, mem, 2048, fl->f[0], fl->len[0],
-                    SGNIC_DESC_S_L4_CSUM_OK);
+                    TCP_ST);
     rsc_send(&t, fl, 1, 2);
     g_assert_cmpuint(rsc_expect(&t, &r, 1, mem, 2048, fl, 1, 2), ==, 3);
     sg_shutdown(&t);
@@ -3483,7 +3502,7 @@ static void test_rsc_backpressure(void)
     g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_NOBUF), ==, 0);
     mem = rx_post(&t, &r, 16, 2048, 0, true);
     i = rsc_expect(&t, &r, 0, mem, 2048, fl, 0, 3);
-    rx_expect_plain(&t, &r, i, mem, 2048, udp, udp_len, SGNIC_DESC_S_L4_CSUM_OK);
+    rx_expect_plain(&t, &r, i, mem, 2048, udp, udp_len, UDP_ST);
 
     /* A channel reset forgets the frame it holds. */
     chan_reset(&t, r.chan);
@@ -3495,7 +3514,7 @@ static void test_rsc_backpressure(void)
     ring_init(&t, &r, SGNIC_CHAN_RX(0), 64, false, true);
     mem = rx_post(&t, &r, 16, 2048, 0, true);
     wire_send(&t, udp, udp_len);
-    rx_expect_plain(&t, &r, 0, mem, 2048, udp, udp_len, SGNIC_DESC_S_L4_CSUM_OK);
+    rx_expect_plain(&t, &r, 0, mem, 2048, udp, udp_len, UDP_ST);
     assert_not_done(&t, &r, 1);
     g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RSC_SEGS), ==, 3);
     sg_shutdown(&t);
@@ -3689,26 +3708,31 @@ static void test_rx_malformed_l4(void)
     for (k = 0; k < G_N_ELEMENTS(bad); k++) {
         make_ip_hdr_only(f, 60, bad[k].ihl, bad[k].proto);
         wire_send(&t, f, 60);
-        /* Placed as it is, with no checksum verdict: nothing to verify. */
+        /*
+         * Placed as it is, with no checksum verdict: nothing to verify,
+         * and hashed over its addresses alone.
+         */
         g_assert_cmphex(wait_done(&t, &r, k), ==, SGNIC_DESC_S_DONE |
-                        SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP);
+                        SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP |
+                        HASH_ST(SGNIC_HASH_IPV4));
     }
     /* An IPv4 total length beyond the frame, a TCP header cut short. */
     len = make_udp(f, sg_mac, 100, 1, true);
     stw_be_p(f + ETH_HDR + 2, 1400);
     wire_send(&t, f, len);
     g_assert_cmphex(wait_done(&t, &r, k), ==, SGNIC_DESC_S_DONE |
-                    SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP);
+                    SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP |
+                    HASH_ST(SGNIC_HASH_IPV4));
     make_ip_hdr_only(f, ETH_HDR + IP_HDR + 10, 5, 6);
     wire_send(&t, f, ETH_HDR + IP_HDR + 10);
     g_assert_cmphex(wait_done(&t, &r, k + 1), ==, SGNIC_DESC_S_DONE |
-                    SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP);
+                    SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP |
+                    HASH_ST(SGNIC_HASH_IPV4));
     /* A good UDP frame still gets its verdict. */
     len = make_udp(f, sg_mac, 100, 2, true);
     wire_send(&t, f, len);
     g_assert_cmphex(wait_done(&t, &r, k + 2), ==, SGNIC_DESC_S_DONE |
-                    SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP |
-                    SGNIC_DESC_S_L4_CSUM_OK);
+                    SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP | UDP_ST);
     assert_alive(&t);
     sg_shutdown(&t);
 }
