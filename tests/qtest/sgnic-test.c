@@ -23,6 +23,7 @@
 #include "qemu/bswap.h"
 #include "qemu/host-utils.h"
 #include "hw/pci/pci_regs.h"
+#include <arpa/inet.h>
 #include <poll.h>
 #include <sys/ioctl.h>
 #include "hw/net/sgnic_hw.h"
@@ -4077,6 +4078,527 @@ static void test_migration_crafted(void)
     unlink(path);
 }
 
+/* ---- receive-side scaling ------------------------------------------------------------------ */
+
+/*
+ * Microsoft's RSS verification suite ("Verifying the RSS Hash Calculation"
+ * in the Windows driver documentation; Intel's 82599 datasheet, 7.1.2.8.3,
+ * prints the same table): under the key the device resets to, the
+ * Toeplitz hash of each flow over its addresses alone and over addresses
+ * and ports.  Checked against DPDK's app/test/test_thash.c, which carries
+ * the same numbers.  Microsoft's input order is source address,
+ * destination address, source port, destination port.
+ */
+typedef struct RssVector {
+    const char *src, *dst;
+    uint16_t sport, dport;
+    uint32_t hash_ip, hash_l4;
+} RssVector;
+
+static const RssVector rss_v4[] = {
+    { "66.9.149.187", "161.142.100.80", 2794, 1766, 0x323e8fc2, 0x51ccc178 },
+    { "199.92.111.2", "65.69.140.83", 14230, 4739, 0xd718262a, 0xc626b0ea },
+    { "24.19.198.95", "12.22.207.184", 12898, 38024, 0xd2d0a5de, 0x5c2b394a },
+    { "38.27.205.30", "209.142.163.6", 48228, 2217, 0x82989176, 0xafc7327f },
+    { "153.39.163.191", "202.188.127.2", 44251, 1303, 0x5d1809c5, 0x10e828a2 },
+};
+
+static const RssVector rss_v6[] = {
+    { "3ffe:2501:200:1fff::7", "3ffe:2501:200:3::1", 2794, 1766,
+      0x2cc18cd5, 0x40207d3d },
+    { "3ffe:501:8::260:97ff:fe40:efab", "ff02::1", 14230, 4739,
+      0x0f0c461c, 0xdde51bbf },
+    { "3ffe:1900:4545:3:200:f8ff:fe21:67cf", "fe80::200:f8ff:fe21:67cf",
+      44251, 38024, 0x4b61e985, 0x02d1feef },
+};
+
+/* The key the device resets to: the one the vectors above were made with. */
+static const uint8_t rss_ms_key[SGNIC_RSS_KEY_LEN] = {
+    0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
+    0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
+    0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
+    0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
+    0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+#define IP6_HDR         40
+#define RSS_PAYLOAD     16
+
+/*
+ * A frame of the vector's flow: IPv4 or IPv6 (by the address), with a TCP
+ * or UDP header (proto) and a few payload bytes; checksums left zero.
+ */
+static size_t make_flow(uint8_t *f, const RssVector *v, uint8_t proto)
+{
+    bool v6 = strchr(v->src, ':');
+    int af = v6 ? AF_INET6 : AF_INET;
+    size_t l3 = v6 ? IP6_HDR : IP_HDR, l4 = proto == 6 ? TCP_HDR : UDP_HDR;
+    uint8_t *ip = f + ETH_HDR, *th = ip + l3;
+
+    memset(f, 0, ETH_HDR + l3 + l4 + RSS_PAYLOAD);
+    memcpy(f, sg_mac, 6);
+    memcpy(f + 6, peer_mac, 6);
+    stw_be_p(f + 12, v6 ? 0x86dd : 0x0800);
+    if (v6) {
+        ip[0] = 0x60;
+        stw_be_p(ip + 4, l4 + RSS_PAYLOAD);
+        ip[6] = proto;
+        ip[7] = 64;
+    } else {
+        ip[0] = 0x45;
+        stw_be_p(ip + 2, IP_HDR + l4 + RSS_PAYLOAD);
+        ip[8] = 64;
+        ip[9] = proto;
+    }
+    g_assert_cmpint(inet_pton(af, v->src, ip + (v6 ? 8 : 12)), ==, 1);
+    g_assert_cmpint(inet_pton(af, v->dst, ip + (v6 ? 24 : 16)), ==, 1);
+    stw_be_p(th, v->sport);
+    stw_be_p(th + 2, v->dport);
+    if (proto == 6) {
+        th[12] = 5 << 4;
+        th[13] = TCP_ACK;
+    } else {
+        stw_be_p(th + 4, UDP_HDR + RSS_PAYLOAD);
+    }
+    return ETH_HDR + l3 + l4 + RSS_PAYLOAD;
+}
+
+/* A device with every RX pair started and 63 buffers posted on each. */
+typedef struct RssRig {
+    Sg t;
+    Ring r[SGNIC_MAX_QUEUE_PAIRS];
+    uint32_t next[SGNIC_MAX_QUEUE_PAIRS];   /* each ring's next descriptor */
+    uint32_t frames;                        /* frames received so far */
+} RssRig;
+
+static void rss_boot(RssRig *g, unsigned queues)
+{
+    g_autofree char *props = g_strdup_printf("queues=%u", queues);
+    unsigned q;
+
+    memset(g, 0, sizeof(*g));
+    sg_boot(&g->t, props);
+    wr(&g->t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
+    for (q = 0; q < queues; q++) {
+        ring_init(&g->t, &g->r[q], SGNIC_CHAN_RX(q), 64, false, true);
+        rx_post(&g->t, &g->r[q], 63, 2048, 0, true);
+    }
+}
+
+/*
+ * Wait for the next frame to arrive and return the pair it landed on,
+ * with the hash type (SGNIC_HASH_*) and hash of its descriptor.
+ */
+static unsigned rss_landed(RssRig *g, uint32_t *type, uint32_t *hash)
+{
+    unsigned q;
+    uint32_t st;
+
+    g->frames++;
+    for (int k = 0; k < 5000 && rd(&g->t, SGNIC_REG_STAT_RX_PKTS) < g->frames; k++) {
+        g_usleep(1000);
+    }
+    g_assert_cmpuint(rd(&g->t, SGNIC_REG_STAT_RX_PKTS), ==, g->frames);
+    for (q = 0; q < g->t.queues; q++) {
+        if (crd(&g->t, g->r[q].chan, SGNIC_CH_COMPLETED) != g->next[q]) {
+            st = desc_status(&g->t, &g->r[q], g->next[q]);
+            g_assert_cmphex(st & (SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP), ==,
+                            SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP);
+            *type = (st & SGNIC_DESC_S_HASH_MASK) >> SGNIC_DESC_S_HASH_SHIFT;
+            *hash = desc_hash(&g->t, &g->r[q], g->next[q]);
+            g->next[q]++;
+            return q;
+        }
+    }
+    g_assert_not_reached();
+}
+
+/* Send a frame from the wire; it must land hashed as type with hash. */
+static unsigned rss_expect(RssRig *g, const uint8_t *f, size_t len,
+                           uint32_t type, uint32_t hash)
+{
+    uint32_t got_type, got_hash;
+    unsigned pair;
+
+    wire_send(&g->t, f, len);
+    pair = rss_landed(g, &got_type, &got_hash);
+    g_assert_cmpuint(got_type, ==, type);
+    g_assert_cmphex(got_hash, ==, hash);
+    return pair;
+}
+
+/* The table as the registers show it. */
+static void rss_read_reta(Sg *t, uint8_t reta[SGNIC_RSS_RETA_SIZE])
+{
+    unsigned i;
+
+    for (i = 0; i < SGNIC_RSS_RETA_REGS; i++) {
+        stl_le_p(reta + 4 * i, rd(t, SGNIC_REG_RSS_RETA(i)));
+    }
+}
+
+static void rss_write_reta(Sg *t, const uint8_t reta[SGNIC_RSS_RETA_SIZE])
+{
+    unsigned i;
+
+    for (i = 0; i < SGNIC_RSS_RETA_REGS; i++) {
+        wr(t, SGNIC_REG_RSS_RETA(i), ldl_le_p(reta + 4 * i));
+    }
+}
+
+/* Entry i of the table holds i % pairs. */
+static void rss_assert_reta_fill(Sg *t, unsigned pairs)
+{
+    uint8_t reta[SGNIC_RSS_RETA_SIZE];
+    unsigned i;
+
+    rss_read_reta(t, reta);
+    for (i = 0; i < SGNIC_RSS_RETA_SIZE; i++) {
+        g_assert_cmpuint(reta[i], ==, i % pairs);
+    }
+}
+
+static void rss_assert_defaults(Sg *t)
+{
+    unsigned i;
+
+    g_assert_cmphex(rd(t, SGNIC_REG_RSS_TYPES), ==, SGNIC_RSS_ALL);
+    for (i = 0; i < SGNIC_RSS_KEY_REGS; i++) {
+        g_assert_cmphex(rd(t, SGNIC_REG_RSS_KEY(i)), ==,
+                        (uint32_t)ldl_le_p(rss_ms_key + 4 * i));
+    }
+    rss_assert_reta_fill(t, 1);
+}
+
+static void test_rss_registers(void)
+{
+    Sg t;
+    unsigned i;
+
+    sg_boot(&t, "queues=4");
+    g_assert_cmphex(rd(&t, SGNIC_REG_FEATURES) & SGNIC_FEAT_RSS, ==,
+                    SGNIC_FEAT_RSS);
+    rss_assert_defaults(&t);
+    /* Offsets in the block that name no register read 0. */
+    g_assert_cmphex(rd(&t, SGNIC_REG_RSS_TYPES + 4), ==, 0);
+    g_assert_cmphex(rd(&t, SGNIC_REG_RSS_KEY(SGNIC_RSS_KEY_REGS)), ==, 0);
+
+    /* Types keep only the defined bits; the key reads back as written. */
+    wr(&t, SGNIC_REG_RSS_TYPES, SGNIC_RSS_IPV4 | SGNIC_RSS_IPV6_UDP);
+    g_assert_cmphex(rd(&t, SGNIC_REG_RSS_TYPES), ==,
+                    SGNIC_RSS_IPV4 | SGNIC_RSS_IPV6_UDP);
+    wr(&t, SGNIC_REG_RSS_TYPES, 0xffffffff);
+    g_assert_cmphex(rd(&t, SGNIC_REG_RSS_TYPES), ==, SGNIC_RSS_ALL);
+    wr(&t, SGNIC_REG_RSS_TYPES, ~SGNIC_RSS_ALL);
+    g_assert_cmphex(rd(&t, SGNIC_REG_RSS_TYPES), ==, 0);
+    for (i = 0; i < SGNIC_RSS_KEY_REGS; i++) {
+        wr(&t, SGNIC_REG_RSS_KEY(i), 0x01020304u * (i + 1));
+    }
+    for (i = 0; i < SGNIC_RSS_KEY_REGS; i++) {
+        g_assert_cmphex(rd(&t, SGNIC_REG_RSS_KEY(i)), ==, 0x01020304u * (i + 1));
+    }
+
+    /* A table word naming a pair that does not exist is refused whole. */
+    wr(&t, SGNIC_REG_RSS_RETA(5), 0x03020100);
+    g_assert_cmphex(rd(&t, SGNIC_REG_RSS_RETA(5)), ==, 0x03020100);
+    wr(&t, SGNIC_REG_RSS_RETA(5), 0x00040000);
+    g_assert_cmphex(rd(&t, SGNIC_REG_RSS_RETA(5)), ==, 0x03020100);
+    wr(&t, SGNIC_REG_RSS_RETA(5), 0xff000000);
+    g_assert_cmphex(rd(&t, SGNIC_REG_RSS_RETA(5)), ==, 0x03020100);
+
+    /* RX_QUEUES fills the table, clamped as the register is. */
+    wr(&t, SGNIC_REG_RX_QUEUES, 3);
+    rss_assert_reta_fill(&t, 3);
+    wr(&t, SGNIC_REG_RX_QUEUES, 9);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_RX_QUEUES), ==, 4);
+    rss_assert_reta_fill(&t, 4);
+    wr(&t, SGNIC_REG_RX_QUEUES, 0);
+    rss_assert_reta_fill(&t, 1);
+
+    /* A device reset brings the defaults back. */
+    wr(&t, SGNIC_REG_RX_QUEUES, 4);
+    wr(&t, SGNIC_REG_RSS_TYPES, SGNIC_RSS_IPV6);
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RESET);
+    rss_assert_defaults(&t);
+    sg_shutdown(&t);
+}
+
+/* Each vector as TCP and UDP, with ports and with addresses only. */
+static void rss_check_vectors(RssRig *g, const RssVector *v, size_t n,
+                              bool v6)
+{
+    const uint32_t ip = v6 ? SGNIC_HASH_IPV6 : SGNIC_HASH_IPV4;
+    const uint32_t tcp = v6 ? SGNIC_HASH_IPV6_TCP : SGNIC_HASH_IPV4_TCP;
+    const uint32_t udp = v6 ? SGNIC_HASH_IPV6_UDP : SGNIC_HASH_IPV4_UDP;
+    const uint32_t en_ip = v6 ? SGNIC_RSS_IPV6 : SGNIC_RSS_IPV4;
+    const uint32_t en_tcp = v6 ? SGNIC_RSS_IPV6_TCP : SGNIC_RSS_IPV4_TCP;
+    uint8_t f[128];
+    size_t k, len;
+
+    for (k = 0; k < n; k++) {
+        wr(&g->t, SGNIC_REG_RSS_TYPES, SGNIC_RSS_ALL);
+        len = make_flow(f, &v[k], 6);
+        rss_expect(g, f, len, tcp, v[k].hash_l4);
+        /* UDP hashes the same inputs. */
+        len = make_flow(f, &v[k], 17);
+        rss_expect(g, f, len, udp, v[k].hash_l4);
+
+        /* Only the address type on: both hash over the addresses. */
+        wr(&g->t, SGNIC_REG_RSS_TYPES, en_ip);
+        rss_expect(g, f, len, ip, v[k].hash_ip);
+        len = make_flow(f, &v[k], 6);
+        rss_expect(g, f, len, ip, v[k].hash_ip);
+
+        /* TCP on, UDP and addresses off: UDP is not hashed at all. */
+        wr(&g->t, SGNIC_REG_RSS_TYPES, en_tcp);
+        rss_expect(g, f, len, tcp, v[k].hash_l4);
+        len = make_flow(f, &v[k], 17);
+        g_assert_cmpuint(rss_expect(g, f, len, SGNIC_HASH_NONE, 0), ==, 0);
+    }
+}
+
+static void test_rss_vectors_ipv4(void)
+{
+    RssRig g;
+    uint8_t f[128];
+    size_t len;
+
+    rss_boot(&g, 1);
+    rss_check_vectors(&g, rss_v4, G_N_ELEMENTS(rss_v4), false);
+
+    /* A fragment, and a header with options, hash over the addresses. */
+    wr(&g.t, SGNIC_REG_RSS_TYPES, SGNIC_RSS_ALL);
+    len = make_flow(f, &rss_v4[0], 6);
+    stw_be_p(f + ETH_HDR + 6, 0x2000);          /* more fragments */
+    rss_expect(&g, f, len, SGNIC_HASH_IPV4, rss_v4[0].hash_ip);
+    stw_be_p(f + ETH_HDR + 6, 0x0010);          /* a later fragment */
+    rss_expect(&g, f, len, SGNIC_HASH_IPV4, rss_v4[0].hash_ip);
+    len = make_flow(f, &rss_v4[1], 17);
+    memmove(f + ETH_HDR + IP_HDR + 4, f + ETH_HDR + IP_HDR, len - ETH_HDR - IP_HDR);
+    memset(f + ETH_HDR + IP_HDR, 1, 4);         /* four NOP options */
+    f[ETH_HDR] = 0x46;
+    stw_be_p(f + ETH_HDR + 2, lduw_be_p(f + ETH_HDR + 2) + 4);
+    rss_expect(&g, f, len + 4, SGNIC_HASH_IPV4_UDP, rss_v4[1].hash_l4);
+
+    /* Not IP: no hash. */
+    make_raw(f, 100, sg_mac, 9);
+    rss_expect(&g, f, 100, SGNIC_HASH_NONE, 0);
+    sg_shutdown(&g.t);
+}
+
+static void test_rss_vectors_ipv6(void)
+{
+    RssRig g;
+    uint8_t f[128];
+    size_t len;
+
+    rss_boot(&g, 1);
+    rss_check_vectors(&g, rss_v6, G_N_ELEMENTS(rss_v6), true);
+
+    /* IPv4 types do not cover IPv6, nor the other way round. */
+    wr(&g.t, SGNIC_REG_RSS_TYPES, SGNIC_RSS_IPV4 | SGNIC_RSS_IPV4_TCP);
+    len = make_flow(f, &rss_v6[0], 6);
+    rss_expect(&g, f, len, SGNIC_HASH_NONE, 0);
+    wr(&g.t, SGNIC_REG_RSS_TYPES, SGNIC_RSS_IPV6 | SGNIC_RSS_IPV6_TCP);
+    len = make_flow(f, &rss_v4[0], 6);
+    rss_expect(&g, f, len, SGNIC_HASH_NONE, 0);
+    sg_shutdown(&g.t);
+}
+
+static void test_rss_steering(void)
+{
+    RssRig g;
+    uint8_t f[128], reta[SGNIC_RSS_RETA_SIZE];
+    uint32_t type, hash;
+    unsigned i, k, pair;
+    size_t len;
+
+    rss_boot(&g, 4);
+    /* From reset every flow goes to pair 0, hashed all the same. */
+    for (k = 0; k < G_N_ELEMENTS(rss_v4); k++) {
+        len = make_flow(f, &rss_v4[k], 6);
+        g_assert_cmpuint(rss_expect(&g, f, len, SGNIC_HASH_IPV4_TCP,
+                                    rss_v4[k].hash_l4), ==, 0);
+    }
+
+    /* Everything to pair 1, but frames without a hash. */
+    memset(reta, 1, sizeof(reta));
+    rss_write_reta(&g.t, reta);
+    for (k = 0; k < G_N_ELEMENTS(rss_v6); k++) {
+        len = make_flow(f, &rss_v6[k], 17);
+        g_assert_cmpuint(rss_expect(&g, f, len, SGNIC_HASH_IPV6_UDP,
+                                    rss_v6[k].hash_l4), ==, 1);
+    }
+    make_raw(f, 100, sg_mac, 4);
+    g_assert_cmpuint(rss_expect(&g, f, 100, SGNIC_HASH_NONE, 0), ==, 0);
+    wr(&g.t, SGNIC_REG_RSS_TYPES, 0);
+    len = make_flow(f, &rss_v4[0], 6);
+    g_assert_cmpuint(rss_expect(&g, f, len, SGNIC_HASH_NONE, 0), ==, 0);
+    wr(&g.t, SGNIC_REG_RSS_TYPES, SGNIC_RSS_ALL);
+
+    /* A mixed table: each flow goes where entry hash & 127 says. */
+    for (i = 0; i < SGNIC_RSS_RETA_SIZE; i++) {
+        reta[i] = (i * 7 + i / 5) % 4;
+    }
+    rss_write_reta(&g.t, reta);
+    for (k = 0; k < G_N_ELEMENTS(rss_v4); k++) {
+        len = make_flow(f, &rss_v4[k], 6);
+        g_assert_cmpuint(rss_expect(&g, f, len, SGNIC_HASH_IPV4_TCP,
+                                    rss_v4[k].hash_l4), ==,
+                         reta[rss_v4[k].hash_l4 & 127]);
+        wr(&g.t, SGNIC_REG_RSS_TYPES, SGNIC_RSS_IPV4);
+        g_assert_cmpuint(rss_expect(&g, f, len, SGNIC_HASH_IPV4,
+                                    rss_v4[k].hash_ip), ==,
+                         reta[rss_v4[k].hash_ip & 127]);
+        wr(&g.t, SGNIC_REG_RSS_TYPES, SGNIC_RSS_ALL);
+    }
+    for (k = 0; k < G_N_ELEMENTS(rss_v6); k++) {
+        len = make_flow(f, &rss_v6[k], 6);
+        g_assert_cmpuint(rss_expect(&g, f, len, SGNIC_HASH_IPV6_TCP,
+                                    rss_v6[k].hash_l4), ==,
+                         reta[rss_v6[k].hash_l4 & 127]);
+    }
+
+    /* A transmitted frame looped back is classified as a wire one. */
+    {
+        Ring tx;
+
+        wr(&g.t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_LOOPBACK);
+        ring_init(&g.t, &tx, SGNIC_CHAN_TX(0), 16, false, true);
+        len = make_flow(f, &rss_v4[2], 17);
+        tx_frame(&g.t, &tx, f, len, 0);
+        pair = rss_landed(&g, &type, &hash);
+        g_assert_cmpuint(type, ==, SGNIC_HASH_IPV4_UDP);
+        g_assert_cmphex(hash, ==, rss_v4[2].hash_l4);
+        g_assert_cmpuint(pair, ==, reta[hash & 127]);
+        wire_assert_empty(&g.t);
+    }
+
+    /* RX_QUEUES replaces the table: two pairs, entry i % 2. */
+    wr(&g.t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
+    wr(&g.t, SGNIC_REG_RX_QUEUES, 2);
+    for (k = 0; k < G_N_ELEMENTS(rss_v4); k++) {
+        len = make_flow(f, &rss_v4[k], 6);
+        g_assert_cmpuint(rss_expect(&g, f, len, SGNIC_HASH_IPV4_TCP,
+                                    rss_v4[k].hash_l4), ==,
+                         (rss_v4[k].hash_l4 & 127) % 2);
+    }
+    sg_shutdown(&g.t);
+}
+
+/* Segments of the first IPv4 vector's flow, coalesced: the flow's hash. */
+static void test_rss_rsc(void)
+{
+    RscFlow *fl = g_new0(RscFlow, 1);
+    uint8_t probe[128];
+    Sg t;
+    Ring r;
+    uint64_t mem;
+    unsigned k;
+    uint32_t next;
+
+    mem = rsc_setup(&t, &r, SGNIC_RSC_MAX_LEN, 16);
+    make_flow(probe, &rss_v4[0], 6);
+    rsc_segs(fl, 0, 3, TCP_ACK | TCP_PSH);
+    for (k = 0; k < 3; k++) {
+        /* The vector's addresses and ports, checksums made good again. */
+        memcpy(fl->f[k] + ETH_HDR + 12, probe + ETH_HDR + 12, 8);
+        memcpy(fl->f[k] + ETH_HDR + IP_HDR, probe + ETH_HDR + IP_HDR, 4);
+        tcp_fix_csums(fl->f[k], fl->len[k]);
+    }
+    rsc_send(&t, fl, 0, 3);
+    next = rsc_expect(&t, &r, 0, mem, 2048, fl, 0, 3);
+    g_assert_cmphex(desc_hash(&t, &r, next - 1), ==, rss_v4[0].hash_l4);
+    sg_shutdown(&t);
+    g_free(fl);
+}
+
+static void test_rss_migration(void)
+{
+    g_autofree char *path = g_strdup_printf("%s/sgnic-rss-%d.bin",
+                                            g_get_tmp_dir(), getpid());
+    static const uint8_t marker[8] = { 0x5a, 0xc3, 0x96, 0x69, 0x3c, 0xa5, 0x0f, 0xf0 };
+    uint8_t key[SGNIC_RSS_KEY_LEN], reta[SGNIC_RSS_RETA_SIZE];
+    g_autofree uint8_t *good = NULL;
+    uint8_t *bad;
+    RssRig g;
+    Sg dst;
+    size_t len, at;
+    unsigned i;
+
+    /* Types, key and table move with the device. */
+    rss_boot(&g, 2);
+    for (i = 0; i < sizeof(key); i++) {
+        key[i] = i < sizeof(marker) ? marker[i] : rss_ms_key[i];
+    }
+    for (i = 0; i < SGNIC_RSS_KEY_REGS; i++) {
+        wr(&g.t, SGNIC_REG_RSS_KEY(i), ldl_le_p(key + 4 * i));
+    }
+    for (i = 0; i < sizeof(reta); i++) {
+        reta[i] = (i / 3) & 1;
+    }
+    rss_write_reta(&g.t, reta);
+    wr(&g.t, SGNIC_REG_RSS_TYPES, SGNIC_RSS_IPV4 | SGNIC_RSS_IPV6_TCP);
+    sg_migrate(&g.t, &dst);
+    g_assert_cmphex(rd(&dst, SGNIC_REG_RSS_TYPES), ==,
+                    SGNIC_RSS_IPV4 | SGNIC_RSS_IPV6_TCP);
+    for (i = 0; i < SGNIC_RSS_KEY_REGS; i++) {
+        g_assert_cmphex(rd(&dst, SGNIC_REG_RSS_KEY(i)), ==,
+                        (uint32_t)ldl_le_p(key + 4 * i));
+    }
+    {
+        uint8_t got[SGNIC_RSS_RETA_SIZE];
+
+        rss_read_reta(&dst, got);
+        g_assert(!memcmp(got, reta, sizeof(reta)));
+    }
+    sg_shutdown(&dst);
+    sg_shutdown(&g.t);
+
+    /* A stream whose table or types the guest could not have written. */
+    rss_boot(&g, 2);
+    for (i = 0; i < 2; i++) {
+        wr(&g.t, SGNIC_REG_RSS_KEY(i), ldl_le_p(marker + 4 * i));
+    }
+    good = sg_save(&g.t, path, &len);
+    sg_shutdown(&g.t);
+    /* The stream holds the types, then the key, then the table. */
+    at = stream_find_be64(good, len, ldq_be_p(marker));
+    g_assert_cmphex(ldl_be_p(good + at - 4), ==, SGNIC_RSS_ALL);
+    sg_load(good, len, path, true);
+
+    bad = g_memdup2(good, len);
+    bad[at + SGNIC_RSS_KEY_LEN + 77] = 2;       /* pair 2 of 2 */
+    sg_load(bad, len, path, false);
+    g_free(bad);
+
+    bad = g_memdup2(good, len);
+    stl_be_p(bad + at - 4, SGNIC_RSS_ALL + 1);  /* a reserved type bit */
+    sg_load(bad, len, path, false);
+    g_free(bad);
+
+    /*
+     * The same device as a version 3 stream, without the RSS fields,
+     * still loads.  The section header is the id string, the instance
+     * and the version.
+     */
+    {
+        const uint8_t *id = memmem(good, len, "/sgnic", 6);
+        size_t ver, cut = SGNIC_RSS_KEY_LEN + SGNIC_RSS_RETA_SIZE + 4;
+
+        g_assert(id);
+        ver = id - good + 6 + 4;
+        g_assert_cmpuint(ldl_be_p(good + ver), ==, 4);
+        bad = g_malloc(len - cut);
+        memcpy(bad, good, at - 4);
+        memcpy(bad + at - 4, good + at - 4 + cut, len - (at - 4 + cut));
+        stl_be_p(bad + ver, 3);
+        sg_load(bad, len - cut, path, true);
+        g_free(bad);
+    }
+    unlink(path);
+}
+
 /* ---- random stress ------------------------------------------------------------------------- */
 
 #define STRESS_ARENA    (2 * 1024 * 1024)
@@ -4636,6 +5158,12 @@ int main(int argc, char **argv)
     qtest_add_func("/sgnic/migration/halted-unconfigured",
                    test_migration_halted_unconfigured);
     qtest_add_func("/sgnic/migration/crafted", test_migration_crafted);
+    qtest_add_func("/sgnic/rss/registers", test_rss_registers);
+    qtest_add_func("/sgnic/rss/vectors-ipv4", test_rss_vectors_ipv4);
+    qtest_add_func("/sgnic/rss/vectors-ipv6", test_rss_vectors_ipv6);
+    qtest_add_func("/sgnic/rss/steering", test_rss_steering);
+    qtest_add_func("/sgnic/rss/rsc", test_rss_rsc);
+    qtest_add_func("/sgnic/rss/migration", test_rss_migration);
     qtest_add_func("/sgnic/stress/random", test_stress_random);
     return g_test_run();
 }
