@@ -831,6 +831,16 @@ static int sgnic_post_load(void *opaque, int version_id)
     size_t i;
 
     /*
+     * First, so that whatever else is refused, no table entry beyond the
+     * queues is left behind to index the channels with.
+     */
+    why = sgnic_rss_load_error(s);
+    if (why) {
+        error_report("sgnic: migrated %s", why);
+        sgnic_rss_fill_reta(s, 1);
+        return -EINVAL;
+    }
+    /*
      * No INTx pin, so no INTx level can have been asserted.  The bus never
      * counted a level a stream sets, and the next reset would take it off
      * the bus's count all the same (QEMU asserts on the negative count):
@@ -867,11 +877,6 @@ static int sgnic_post_load(void *opaque, int version_id)
     if (version_id < 4) {
         /* Before RSS: the defaults, spread over the RX_QUEUES it chose. */
         sgnic_rss_reset(s);
-    }
-    why = sgnic_rss_load_error(s);
-    if (why) {
-        error_report("sgnic: migrated %s", why);
-        return -EINVAL;
     }
     for (i = 0; i < ARRAY_SIZE(sgnic_tunables); i++) {
         const SgnicTunable *t = &sgnic_tunables[i];
