@@ -47,7 +47,7 @@ typedef struct SgnicRsc {
     uint32_t mss;               /* the first segment's payload */
     uint32_t ip_id;             /* the first segment's IP ID */
     uint32_t next_seq;          /* TCP sequence number that joins next */
-    /* The flow's RSS result (SGNIC_DESC_S_HASH_* bits and hash), not migrated. */
+    /* The flow's RSS result: SGNIC_DESC_S_HASH_* bits, hash (not migrated) */
     uint32_t hash_status;
     uint32_t hash;
 } SgnicRsc;

@@ -4078,7 +4078,7 @@ static void test_migration_crafted(void)
     unlink(path);
 }
 
-/* ---- receive-side scaling ------------------------------------------------------------------ */
+/* ---- receive-side scaling ------------------------------------------------ */
 
 /*
  * Microsoft's RSS verification suite ("Verifying the RSS Hash Calculation"
@@ -4195,7 +4195,10 @@ static unsigned rss_landed(RssRig *g, uint32_t *type, uint32_t *hash)
     uint32_t st;
 
     g->frames++;
-    for (int k = 0; k < 5000 && rd(&g->t, SGNIC_REG_STAT_RX_PKTS) < g->frames; k++) {
+    for (int k = 0; k < 5000; k++) {
+        if (rd(&g->t, SGNIC_REG_STAT_RX_PKTS) >= g->frames) {
+            break;
+        }
         g_usleep(1000);
     }
     g_assert_cmpuint(rd(&g->t, SGNIC_REG_STAT_RX_PKTS), ==, g->frames);
@@ -4295,7 +4298,8 @@ static void test_rss_registers(void)
         wr(&t, SGNIC_REG_RSS_KEY(i), 0x01020304u * (i + 1));
     }
     for (i = 0; i < SGNIC_RSS_KEY_REGS; i++) {
-        g_assert_cmphex(rd(&t, SGNIC_REG_RSS_KEY(i)), ==, 0x01020304u * (i + 1));
+        g_assert_cmphex(rd(&t, SGNIC_REG_RSS_KEY(i)), ==,
+                        0x01020304u * (i + 1));
     }
 
     /* A table word naming a pair that does not exist is refused whole. */
@@ -4374,7 +4378,8 @@ static void test_rss_vectors_ipv4(void)
     stw_be_p(f + ETH_HDR + 6, 0x0010);          /* a later fragment */
     rss_expect(&g, f, len, SGNIC_HASH_IPV4, rss_v4[0].hash_ip);
     len = make_flow(f, &rss_v4[1], 17);
-    memmove(f + ETH_HDR + IP_HDR + 4, f + ETH_HDR + IP_HDR, len - ETH_HDR - IP_HDR);
+    memmove(f + ETH_HDR + IP_HDR + 4, f + ETH_HDR + IP_HDR,
+            len - ETH_HDR - IP_HDR);
     memset(f + ETH_HDR + IP_HDR, 1, 4);         /* four NOP options */
     f[ETH_HDR] = 0x46;
     stw_be_p(f + ETH_HDR + 2, lduw_be_p(f + ETH_HDR + 2) + 4);
@@ -4517,7 +4522,9 @@ static void test_rss_migration(void)
 {
     g_autofree char *path = g_strdup_printf("%s/sgnic-rss-%d.bin",
                                             g_get_tmp_dir(), getpid());
-    static const uint8_t marker[8] = { 0x5a, 0xc3, 0x96, 0x69, 0x3c, 0xa5, 0x0f, 0xf0 };
+    static const uint8_t marker[8] = {
+        0x5a, 0xc3, 0x96, 0x69, 0x3c, 0xa5, 0x0f, 0xf0,
+    };
     uint8_t key[SGNIC_RSS_KEY_LEN], reta[SGNIC_RSS_RETA_SIZE];
     g_autofree uint8_t *good = NULL;
     uint8_t *bad;
