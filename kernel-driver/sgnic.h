@@ -6,6 +6,7 @@
 #ifndef SGNIC_H
 #define SGNIC_H
 
+#include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
 #include <linux/u64_stats_sync.h>
@@ -234,6 +235,10 @@ struct sgnic_priv {
 	u32 max_map_units;		/* mapping units one packet may use */
 
 	u32 num_pairs;
+	/* RSS state the device is given on every up (sgnic_rss.c) */
+	u32 rss_types;			/* SGNIC_RSS_* */
+	u8 rss_key[SGNIC_RSS_KEY_LEN];
+	u8 rss_indir[SGNIC_RSS_RETA_SIZE];
 	u32 tx_ring_size;
 	u32 rx_ring_size;
 	unsigned long pflags;
@@ -371,6 +376,20 @@ struct sk_buff *sgnic_xsk_build_skb(struct sgnic_ring *ring, struct xdp_buff *xd
 
 /* sgnic_ethtool.c */
 void sgnic_set_ethtool_ops(struct net_device *netdev);
+
+/* sgnic_rss.c */
+bool sgnic_has_rss(const struct sgnic_priv *priv);
+void sgnic_rss_init(struct sgnic_priv *priv);
+void sgnic_rss_program(struct sgnic_priv *priv);
+u32 sgnic_get_rxfh_key_size(struct net_device *netdev);
+u32 sgnic_get_rxfh_indir_size(struct net_device *netdev);
+int sgnic_rss_get(struct net_device *netdev, u32 *indir, u8 *key, u8 *hfunc);
+int sgnic_rss_set(struct net_device *netdev, const u32 *indir, const u8 *key,
+		  u8 hfunc, struct netlink_ext_ack *extack);
+int sgnic_get_rxnfc(struct net_device *netdev, struct ethtool_rxnfc *cmd,
+		    u32 *rule_locs);
+int sgnic_set_rxnfc(struct net_device *netdev, struct ethtool_rxnfc *cmd);
+enum pkt_hash_types sgnic_rss_hash_type(u32 status);
 
 /* sgnic_debugfs.c */
 void sgnic_debugfs_init(void);

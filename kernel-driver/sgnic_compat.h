@@ -77,6 +77,9 @@ static inline void sgnic_set_napi_defer(struct net_device *dev, u32 polls,
 #endif
 }
 
+/* struct ethtool_rxfh_param replaced get/set_rxfh's separate arguments: 6.8 */
+#define SGNIC_HAVE_RXFH_PARAM	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0))
+
 /* netdev xdp_features (xdp_set_features_flag): 6.3 */
 #define SGNIC_HAVE_XDP_FEATURES	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0))
 

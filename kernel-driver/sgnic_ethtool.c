@@ -505,6 +505,37 @@ out:
 			test->flags |= ETH_TEST_FL_FAILED;
 }
 
+#if SGNIC_HAVE_RXFH_PARAM
+static int sgnic_get_rxfh(struct net_device *netdev,
+			  struct ethtool_rxfh_param *rxfh)
+{
+	return sgnic_rss_get(netdev, rxfh->indir, rxfh->key, &rxfh->hfunc);
+}
+
+static int sgnic_set_rxfh(struct net_device *netdev,
+			  struct ethtool_rxfh_param *rxfh,
+			  struct netlink_ext_ack *extack)
+{
+	if (rxfh->input_xfrm != RXH_XFRM_NO_CHANGE && rxfh->input_xfrm) {
+		NL_SET_ERR_MSG_MOD(extack, "no input transformation (symmetric-xor) to offer");
+		return -EOPNOTSUPP;
+	}
+	return sgnic_rss_set(netdev, rxfh->indir, rxfh->key, rxfh->hfunc, extack);
+}
+#else
+static int sgnic_get_rxfh(struct net_device *netdev, u32 *indir, u8 *key,
+			  u8 *hfunc)
+{
+	return sgnic_rss_get(netdev, indir, key, hfunc);
+}
+
+static int sgnic_set_rxfh(struct net_device *netdev, const u32 *indir,
+			  const u8 *key, const u8 hfunc)
+{
+	return sgnic_rss_set(netdev, indir, key, hfunc, NULL);
+}
+#endif
+
 static const struct ethtool_ops sgnic_ethtool_ops = {
 	.supported_coalesce_params = ETHTOOL_COALESCE_USECS |
 				     ETHTOOL_COALESCE_MAX_FRAMES |
@@ -528,6 +559,12 @@ static const struct ethtool_ops sgnic_ethtool_ops = {
 	.get_regs_len		= sgnic_get_regs_len,
 	.get_regs		= sgnic_get_regs,
 	.self_test		= sgnic_self_test,
+	.get_rxnfc		= sgnic_get_rxnfc,
+	.set_rxnfc		= sgnic_set_rxnfc,
+	.get_rxfh_key_size	= sgnic_get_rxfh_key_size,
+	.get_rxfh_indir_size	= sgnic_get_rxfh_indir_size,
+	.get_rxfh		= sgnic_get_rxfh,
+	.set_rxfh		= sgnic_set_rxfh,
 };
 
 void sgnic_set_ethtool_ops(struct net_device *netdev)

@@ -266,6 +266,8 @@ static void sgnic_init_netdev(struct sgnic_priv *priv)
 		netdev->hw_features |= NETIF_F_TSO | NETIF_F_TSO6;
 	if (priv->caps.features & SGNIC_FEAT_RSC)
 		netdev->hw_features |= NETIF_F_GRO_HW;
+	if (sgnic_has_rss(priv))
+		netdev->hw_features |= NETIF_F_RXHASH;
 	netdev->features = netdev->hw_features;
 	if (priv->dma64)
 		netdev->features |= NETIF_F_HIGHDMA;
@@ -325,6 +327,7 @@ static int sgnic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 
 	priv->num_pairs = min_t(u32, priv->caps.max_pairs, netif_get_num_default_rss_queues());
+	sgnic_rss_init(priv);
 	priv->tx_ring_size = SGNIC_DEF_RING_SIZE;
 	priv->rx_ring_size = SGNIC_DEF_RING_SIZE;
 	priv->tx_copybreak = SGNIC_DEF_TX_COPYBREAK;

@@ -158,6 +158,7 @@ int sgnic_start(struct sgnic_priv *priv)
 	}
 	sgnic_set_moderation_all(priv);
 	sgnic_wr(priv, SGNIC_REG_RX_QUEUES, priv->num_pairs);
+	sgnic_rss_program(priv);
 	sgnic_write_ctrl(priv, netdev->features);
 	priv->up = true;
 	if (!priv->keep_carrier)

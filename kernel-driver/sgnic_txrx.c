@@ -708,6 +708,9 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 		} else if (status & SGNIC_DESC_S_L4_CSUM_BAD) {
 			csum_bad++;
 		}
+		if (ring->priv->netdev->features & NETIF_F_RXHASH)
+			skb_set_hash(skb, le32_to_cpu(d->rss_hash),
+				     sgnic_rss_hash_type(status));
 		skb->protocol = eth_type_trans(skb, ring->priv->netdev);
 		skb_record_rx_queue(skb, ring->qid);
 		segs = 1;

@@ -30,6 +30,7 @@ TESTS=(
 	link.sh
 	modes.sh
 	xdp.sh
+	rss.sh
 	limits.sh
 	recovery.sh
 	backpressure.sh
