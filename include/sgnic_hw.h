@@ -97,6 +97,8 @@ typedef uint16_t sgnic_le16;
 #define SGNIC_FEAT_RX_MULTIBUF		(1u << 6)
 #define SGNIC_FEAT_RSC			(1u << 7)	/* receive segment coalescing */
 #define SGNIC_FEAT_RSS			(1u << 8)	/* Toeplitz RSS, SGNIC_RSS_BASE */
+#define SGNIC_FEAT_RX_FILTER		(1u << 9)	/* address table, multicast hash */
+#define SGNIC_FEAT_VLAN			(1u << 10)	/* tag strip/insert, VLAN table */
 #define SGNIC_REG_QUEUES		0x000c	/* RO */
 #define SGNIC_QUEUES_PAIRS_MASK		0x000000ffu	/* queue pairs */
 #define SGNIC_QUEUES_VECTORS_SHIFT	8		/* MSI-X vectors */
@@ -111,8 +113,12 @@ typedef uint16_t sgnic_le16;
 #define SGNIC_CTRL_RX_ENABLE		(1u << 1)	/* accept frames from the wire */
 #define SGNIC_CTRL_PROMISC		(1u << 2)
 #define SGNIC_CTRL_LOOPBACK		(1u << 3)	/* TX frames come back on RX, not the wire */
+#define SGNIC_CTRL_ALLMULTI		(1u << 4)	/* accept every multicast frame */
+#define SGNIC_CTRL_VLAN_STRIP		(1u << 5)	/* RX: 802.1Q tag to the descriptor */
+#define SGNIC_CTRL_VLAN_FILTER		(1u << 6)	/* RX: drop VIDs clear in the VLAN table */
 #define SGNIC_CTRL_RW_BITS		(SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_PROMISC | \
-					 SGNIC_CTRL_LOOPBACK)
+					 SGNIC_CTRL_LOOPBACK | SGNIC_CTRL_ALLMULTI | \
+					 SGNIC_CTRL_VLAN_STRIP | SGNIC_CTRL_VLAN_FILTER)
 #define SGNIC_REG_STATUS		0x0028	/* RO */
 #define SGNIC_STATUS_LINK_UP		(1u << 0)
 #define SGNIC_REG_MAC_LO		0x002c	/* RW: MAC bytes 0..3 */
@@ -151,7 +157,8 @@ typedef uint16_t sgnic_le16;
 #define SGNIC_REG_STAT_RSC_SEGS		0x00ac	/* wire segments inside them */
 #define SGNIC_REG_STAT_RX_RUNT		0x00b0	/* frames dropped, shorter than SGNIC_MIN_FRAME */
 #define SGNIC_REG_STAT_RX_DISABLED	0x00b4	/* frames dropped, CTRL.RX_ENABLE clear */
-#define SGNIC_NUM_STATS			14
+#define SGNIC_REG_STAT_RX_VLAN_DROPS	0x00b8	/* frames dropped, VID not in the VLAN table */
+#define SGNIC_NUM_STATS			15
 #define SGNIC_REG_GLOBAL_END		0x0100
 
 /* ---- Receive-side scaling ------------------------------------------------- */
@@ -183,6 +190,41 @@ typedef uint16_t sgnic_le16;
 #define SGNIC_REG_RSS_RETA(i)		(0x0900 + 4 * (i))
 #define SGNIC_RSS_RETA_REGS		(SGNIC_RSS_RETA_SIZE / 4)
 #define SGNIC_RSS_END			SGNIC_REG_RSS_RETA(SGNIC_RSS_RETA_REGS)
+
+/* ---- Receive filters and VLAN ------------------------------------------------ */
+
+/*
+ * Which frames the device takes (spec, section "Receive filters"):
+ * broadcast always; unicast to MAC_LO/MAC_HI or to a valid entry of the
+ * address table; multicast with CTRL.ALLMULTI, in the address table, or
+ * whose bit in the multicast hash table is set; anything with
+ * CTRL.PROMISC.  Others count in STAT_RX_FILTERED.  Then, with
+ * CTRL.VLAN_FILTER, a frame tagged with a VID (1..4095) whose bit in the
+ * VLAN table is clear is dropped and counted in STAT_RX_VLAN_DROPS;
+ * untagged and priority-tagged (VID 0) frames pass.
+ */
+#define SGNIC_FILTER_BASE		0x2000
+/* RW: bit v % 32 of register v / 32 admits VID v */
+#define SGNIC_REG_VLAN_TABLE(i)		(0x2000 + 4 * (i))
+#define SGNIC_VLAN_TABLE_REGS		128
+/*
+ * RW: multicast hash table, 4096 bits.  A multicast address's bit is the
+ * top 12 bits of its Ethernet CRC-32 (Linux ether_crc(), QEMU
+ * net_crc32()): bit h % 32 of register h / 32, h = crc >> 20.
+ */
+#define SGNIC_REG_MC_HASH(i)		(0x2200 + 4 * (i))
+#define SGNIC_MC_HASH_REGS		128
+#define SGNIC_MC_HASH_SHIFT		20
+/*
+ * RW: exact-match address table, unicast or multicast.  Entry i is two
+ * registers: LO holds address bytes 0..3 (byte 0 in bits 7:0), HI bytes
+ * 4..5 in bits 15:0 and SGNIC_ADDR_VALID.  Other HI bits read as 0.
+ */
+#define SGNIC_ADDR_ENTRIES		16
+#define SGNIC_REG_ADDR_LO(i)		(0x2400 + 8 * (i))
+#define SGNIC_REG_ADDR_HI(i)		(0x2404 + 8 * (i))
+#define SGNIC_ADDR_VALID		(1u << 31)
+#define SGNIC_FILTER_END		SGNIC_REG_ADDR_LO(SGNIC_ADDR_ENTRIES)
 
 /* ---- Channel registers ---------------------------------------------------- */
 
@@ -288,7 +330,8 @@ typedef uint16_t sgnic_le16;
 #define SGNIC_DESC_F_SINGLE_XFER	(1u << 4)	/* packet must be one transfer */
 #define SGNIC_DESC_F_CSUM		(1u << 5)	/* insert L4 checksum (TX) */
 #define SGNIC_DESC_F_TSO		(1u << 6)	/* segment with mss (TX) */
-#define SGNIC_DESC_F_RESERVED		0xffffff80u
+#define SGNIC_DESC_F_VLAN		(1u << 7)	/* TX, SOP: insert an 802.1Q tag of vlan_tci */
+#define SGNIC_DESC_F_RESERVED		0xffffff00u
 
 /*
  * Status written back by the device (SGNIC_DESC.status).  Bits 7:0 hold a
@@ -307,6 +350,8 @@ typedef uint16_t sgnic_le16;
  * checksum was verified (SGNIC_DESC_S_L4_CSUM_OK is set too).
  */
 #define SGNIC_DESC_S_RSC		(1u << 26)
+/* RX, last buffer: an 802.1Q tag was stripped (CTRL.VLAN_STRIP): rx_vlan_tci */
+#define SGNIC_DESC_S_VLAN		(1u << 25)
 /*
  * RX, last buffer: what the frame was hashed over (SGNIC_HASH_*);
  * SGNIC_DESC.rss_hash holds the hash unless this is SGNIC_HASH_NONE.
@@ -337,8 +382,12 @@ struct sgnic_desc {
 	sgnic_le16 mss;		/* TSO segment size (SOP descriptor) */
 	sgnic_le16 csum_start;	/* TX: checksum start (SOP descriptor) */
 	sgnic_le16 csum_offset;	/* TX: checksum field offset from csum_start */
-	uint16_t reserved0;
-	uint64_t reserved1[3];
+	sgnic_le16 vlan_tci;	/* TX, SOP with SGNIC_DESC_F_VLAN: tag to insert */
+	uint64_t reserved1[2];
+	/* written back by the device (RX only, before status) */
+	sgnic_le16 rx_vlan_tci;	/* RX, last buffer with SGNIC_DESC_S_VLAN */
+	uint16_t reserved3;
+	uint32_t reserved4;
 	/* written back by the device */
 	sgnic_le32 status;	/* SGNIC_DESC_S_* | SGNIC_RES_* */
 	sgnic_le32 xfer_len;	/* bytes read (TX) or written (RX) */
@@ -348,6 +397,7 @@ struct sgnic_desc {
 };
 
 #define SGNIC_DESC_STATUS_OFFSET	48
+#define SGNIC_DESC_RX_VLAN_OFFSET	40
 
 static_assert(sizeof(struct sgnic_desc) == SGNIC_DESC_SIZE, "descriptor is 64 bytes");
 static_assert(SGNIC_DESC_SIZE % SGNIC_DESC_ALIGN == 0, "descriptors stay aligned in a ring");
@@ -358,5 +408,9 @@ static_assert(__builtin_offsetof(struct sgnic_desc, status) == SGNIC_DESC_STATUS
 static_assert(SGNIC_REGS_END <= SGNIC_BAR_REGS_SIZE, "registers fit in BAR 0");
 static_assert(SGNIC_REG_GLOBAL_END <= SGNIC_RSS_BASE && SGNIC_RSS_END <= SGNIC_CHAN_BASE,
 	      "the RSS block sits between the global and the channel registers");
+static_assert(SGNIC_REGS_END <= SGNIC_FILTER_BASE && SGNIC_FILTER_END <= SGNIC_BAR_REGS_SIZE,
+	      "the filter block sits above the channel registers");
+static_assert(__builtin_offsetof(struct sgnic_desc, rx_vlan_tci) == SGNIC_DESC_RX_VLAN_OFFSET,
+	      "rx_vlan_tci offset");
 
 #endif /* SGNIC_HW_H */
