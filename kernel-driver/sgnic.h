@@ -239,6 +239,13 @@ struct sgnic_priv {
 	u32 rss_types;			/* SGNIC_RSS_* */
 	u8 rss_key[SGNIC_RSS_KEY_LEN];
 	u8 rss_indir[SGNIC_RSS_RETA_SIZE];
+	/* receive filters and VLAN (sgnic_filter.c) */
+	spinlock_t ctrl_lock;		/* one CTRL value at a time */
+	u32 rx_filter_ctrl;		/* PROMISC/ALLMULTI the lists need */
+	unsigned int addr_entries;	/* address table entries in use */
+	u32 mc_hash[SGNIC_MC_HASH_REGS];	/* as the device holds it */
+	u32 mc_hash_next[SGNIC_MC_HASH_REGS];	/* scratch, under the addr lock */
+	u32 active_vlans[SGNIC_VLAN_TABLE_REGS];
 	u32 tx_ring_size;
 	u32 rx_ring_size;
 	unsigned long pflags;
@@ -376,6 +383,15 @@ struct sk_buff *sgnic_xsk_build_skb(struct sgnic_ring *ring, struct xdp_buff *xd
 
 /* sgnic_ethtool.c */
 void sgnic_set_ethtool_ops(struct net_device *netdev);
+
+/* sgnic_filter.c */
+bool sgnic_has_rx_filter(const struct sgnic_priv *priv);
+bool sgnic_has_vlan(const struct sgnic_priv *priv);
+void sgnic_set_rx_mode(struct net_device *netdev);
+void sgnic_program_filters(struct sgnic_priv *priv);
+int sgnic_vlan_rx_add_vid(struct net_device *netdev, __be16 proto, u16 vid);
+int sgnic_vlan_rx_kill_vid(struct net_device *netdev, __be16 proto, u16 vid);
+u32 sgnic_tx_vlan_flags(struct sk_buff *skb, struct sgnic_desc *d);
 
 /* sgnic_rss.c */
 bool sgnic_has_rss(const struct sgnic_priv *priv);

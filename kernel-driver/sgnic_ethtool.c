@@ -105,7 +105,7 @@ static const char * const sgnic_hw_stat_names[SGNIC_NUM_STATS] = {
 	"hw_doorbells", "hw_irqs", "hw_irqs_lost", "hw_writebacks",
 	"hw_tx_packets", "hw_rx_packets", "hw_mmio_accesses",
 	"hw_rsc_frames", "hw_rsc_segs", "hw_rx_runt_drops",
-	"hw_rx_disabled_drops",
+	"hw_rx_disabled_drops", "hw_rx_vlan_drops",
 };
 
 #define SGNIC_N_TX	ARRAY_SIZE(sgnic_tx_stat_descs)

@@ -268,12 +268,21 @@ static void sgnic_init_netdev(struct sgnic_priv *priv)
 		netdev->hw_features |= NETIF_F_GRO_HW;
 	if (sgnic_has_rss(priv))
 		netdev->hw_features |= NETIF_F_RXHASH;
+	if (sgnic_has_vlan(priv))
+		netdev->hw_features |= NETIF_F_HW_VLAN_CTAG_RX | NETIF_F_HW_VLAN_CTAG_TX |
+				       NETIF_F_HW_VLAN_CTAG_FILTER;
 	netdev->features = netdev->hw_features;
 	if (priv->dma64)
 		netdev->features |= NETIF_F_HIGHDMA;
 	/* Internal loopback (CTRL.LOOPBACK), off until asked for. */
 	netdev->hw_features |= NETIF_F_LOOPBACK;
-	netdev->vlan_features = netdev->features;
+	/* what a VLAN device on top may offload: all but the tagging itself */
+	netdev->vlan_features = netdev->features & ~(NETIF_F_HW_VLAN_CTAG_RX |
+						     NETIF_F_HW_VLAN_CTAG_TX |
+						     NETIF_F_HW_VLAN_CTAG_FILTER);
+	/* secondary unicast addresses go to the table, not to promiscuous mode */
+	if (sgnic_has_rx_filter(priv))
+		netdev->priv_flags |= IFF_UNICAST_FLT;
 	sgnic_xdp_set_features(priv);
 	netif_set_tso_max_size(netdev, priv->caps.max_xfer);
 	netif_set_tso_max_segs(netdev, U16_MAX);
@@ -339,6 +348,7 @@ static int sgnic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (priv->caps.features & SGNIC_FEAT_WRITEBACK)
 		set_bit(SGNIC_PFLAG_WRITEBACK, &priv->pflags);
 	seqlock_init(&priv->stats_lock);
+	spin_lock_init(&priv->ctrl_lock);
 	INIT_WORK(&priv->reset_work, sgnic_reset_task);
 	INIT_WORK(&priv->link_work, sgnic_link_task);
 	timer_setup(&priv->watchdog, sgnic_watchdog, 0);

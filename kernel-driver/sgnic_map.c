@@ -106,7 +106,9 @@ static void sgnic_tx_write_descs(struct sgnic_ring *ring, struct sk_buff *skb,
 	struct sgnic_desc *first = &ring->desc[i];
 
 	memset(first, 0, offsetof(struct sgnic_desc, reserved1));
-	first_flags = SGNIC_DESC_F_SOP | (skb ? sgnic_offload_flags(skb, first) : 0);
+	first_flags = SGNIC_DESC_F_SOP;
+	if (skb)
+		first_flags |= sgnic_offload_flags(skb, first) | sgnic_tx_vlan_flags(skb, first);
 	if (single)
 		first_flags |= SGNIC_DESC_F_SINGLE_XFER;
 

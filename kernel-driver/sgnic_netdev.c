@@ -91,16 +91,29 @@ static u32 sgnic_rsc_max_len(struct sgnic_priv *priv, netdev_features_t features
 }
 
 /* CTRL while up: receive on, plus promiscuous and loopback as asked. */
+/* CTRL from the features and the last filter programming (sgnic_filter.c). */
 void sgnic_write_ctrl(struct sgnic_priv *priv, netdev_features_t features)
 {
 	u32 ctrl = SGNIC_CTRL_RX_ENABLE;
 
-	if (priv->netdev->flags & IFF_PROMISC)
-		ctrl |= SGNIC_CTRL_PROMISC;
+	spin_lock_bh(&priv->ctrl_lock);
+	ctrl |= priv->rx_filter_ctrl;
 	if (features & NETIF_F_LOOPBACK)
 		ctrl |= SGNIC_CTRL_LOOPBACK;
+	if (sgnic_has_vlan(priv)) {
+		/*
+		 * An XDP program sees frames as they came off the wire, tag
+		 * included: XDP_TX and redirects send them on unchanged.
+		 */
+		if ((features & NETIF_F_HW_VLAN_CTAG_RX) && !priv->xdp_prog)
+			ctrl |= SGNIC_CTRL_VLAN_STRIP;
+		/* promiscuous mode shows every VLAN, as tcpdump expects */
+		if ((features & NETIF_F_HW_VLAN_CTAG_FILTER) && !(ctrl & SGNIC_CTRL_PROMISC))
+			ctrl |= SGNIC_CTRL_VLAN_FILTER;
+	}
 	sgnic_wr(priv, SGNIC_REG_CTRL, ctrl);
 	sgnic_wr(priv, SGNIC_REG_RSC_MAX_LEN, sgnic_rsc_max_len(priv, features));
+	spin_unlock_bh(&priv->ctrl_lock);
 }
 
 /* Set IRQ_EN of both channels of pair q (after napi_enable). */
@@ -159,8 +172,8 @@ int sgnic_start(struct sgnic_priv *priv)
 	sgnic_set_moderation_all(priv);
 	sgnic_wr(priv, SGNIC_REG_RX_QUEUES, priv->num_pairs);
 	sgnic_rss_program(priv);
-	sgnic_write_ctrl(priv, netdev->features);
-	priv->up = true;
+	priv->up = true;	/* from here ndo_set_rx_mode writes the device too */
+	sgnic_program_filters(priv);
 	if (!priv->keep_carrier)
 		netif_carrier_off(netdev);
 	sgnic_update_link(priv);
@@ -364,21 +377,15 @@ void sgnic_write_mac(struct sgnic_priv *priv, const u8 *a)
 	sgnic_wr(priv, SGNIC_REG_MAC_HI, a[4] | a[5] << 8);
 }
 
-static void sgnic_set_rx_mode(struct net_device *netdev)
-{
-	struct sgnic_priv *priv = netdev_priv(netdev);
-
-	if (priv->up)
-		sgnic_write_ctrl(priv, netdev->features);
-}
-
 static int sgnic_set_features(struct net_device *netdev,
 			      netdev_features_t features)
 {
 	struct sgnic_priv *priv = netdev_priv(netdev);
 
 	if (priv->up &&
-	    ((netdev->features ^ features) & (NETIF_F_LOOPBACK | NETIF_F_GRO_HW)))
+	    ((netdev->features ^ features) & (NETIF_F_LOOPBACK | NETIF_F_GRO_HW |
+					      NETIF_F_HW_VLAN_CTAG_RX |
+					      NETIF_F_HW_VLAN_CTAG_FILTER)))
 		sgnic_write_ctrl(priv, features);
 	return 0;
 }
@@ -491,6 +498,8 @@ const struct net_device_ops sgnic_netdev_ops = {
 	.ndo_set_mac_address	= sgnic_set_mac,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_set_rx_mode	= sgnic_set_rx_mode,
+	.ndo_vlan_rx_add_vid	= sgnic_vlan_rx_add_vid,
+	.ndo_vlan_rx_kill_vid	= sgnic_vlan_rx_kill_vid,
 	.ndo_set_features	= sgnic_set_features,
 	.ndo_change_mtu		= sgnic_change_mtu,
 	.ndo_tx_timeout		= sgnic_tx_timeout,

@@ -9,6 +9,7 @@
  */
 #include <linux/dma-mapping.h>
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/skbuff.h>
 #include <net/tcp.h>
 
@@ -711,6 +712,10 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 		if (ring->priv->netdev->features & NETIF_F_RXHASH)
 			skb_set_hash(skb, le32_to_cpu(d->rss_hash),
 				     sgnic_rss_hash_type(status));
+		/* stripped only when rx-vlan-offload asked for it (CTRL) */
+		if (status & SGNIC_DESC_S_VLAN)
+			__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q),
+					       le16_to_cpu(d->rx_vlan_tci));
 		skb->protocol = eth_type_trans(skb, ring->priv->netdev);
 		skb_record_rx_queue(skb, ring->qid);
 		segs = 1;

@@ -70,12 +70,14 @@ struct regname {
 #define FEAT(x)		{ SGNIC_FEAT_##x, #x }
 static const struct sgnic_bitname feat_names[] = {
 	FEAT(TX_CSUM), FEAT(RX_CSUM), FEAT(TSO), FEAT(SG), FEAT(WRITEBACK),
-	FEAT(MSIX), FEAT(RX_MULTIBUF), FEAT(RSC),
+	FEAT(MSIX), FEAT(RX_MULTIBUF), FEAT(RSC), FEAT(RSS), FEAT(RX_FILTER),
+	FEAT(VLAN),
 };
 
 #define CTRL(x)		{ SGNIC_CTRL_##x, #x }
 static const struct sgnic_bitname ctrl_names[] = {
 	CTRL(RESET), CTRL(RX_ENABLE), CTRL(PROMISC), CTRL(LOOPBACK),
+	CTRL(ALLMULTI), CTRL(VLAN_STRIP), CTRL(VLAN_FILTER),
 };
 
 static const struct sgnic_bitname status_names[] = {
@@ -103,7 +105,7 @@ static const struct regname stat_regs[] = {
 	STAT(RX_NOBUF), STAT(RX_OVERSIZE), STAT(RX_FILTERED), STAT(DOORBELLS),
 	STAT(IRQS), STAT(IRQS_LOST), STAT(WRITEBACKS), STAT(TX_PKTS),
 	STAT(RX_PKTS), STAT(MMIO), STAT(RSC_FRAMES), STAT(RSC_SEGS),
-	STAT(RX_RUNT), STAT(RX_DISABLED),
+	STAT(RX_RUNT), STAT(RX_DISABLED), STAT(RX_VLAN_DROPS),
 };
 static_assert(sizeof(stat_regs) / sizeof(stat_regs[0]) == SGNIC_NUM_STATS,
 	      "every device counter is decoded");

@@ -31,6 +31,7 @@ TESTS=(
 	modes.sh
 	xdp.sh
 	rss.sh
+	filters.sh
 	limits.sh
 	recovery.sh
 	backpressure.sh
