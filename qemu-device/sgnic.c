@@ -26,8 +26,12 @@
 #define SGNIC_PM_CAP_OFFSET 0x60
 /* Extended configuration space: Advanced Error Reporting first. */
 #define SGNIC_AER_CAP_OFFSET 0x100
-/* Counters a version 2 migration stream carries. */
+/* Counters a version 2, and a version 3 or 4, migration stream carries. */
 #define SGNIC_V2_STATS 12
+#define SGNIC_V3_STATS 14
+/* CTRL bits version 5 (receive filters and VLAN) added. */
+#define SGNIC_CTRL_V5_BITS (SGNIC_CTRL_ALLMULTI | SGNIC_CTRL_VLAN_STRIP | \
+                            SGNIC_CTRL_VLAN_FILTER)
 
 static void sgnic_raise_vector(SgnicState *s, unsigned int vec)
 {
@@ -239,6 +243,11 @@ static uint64_t sgnic_mmio_read(void *opaque, hwaddr addr, unsigned size)
         trace_sgnic_mmio_read(addr, val);
         return val;
     }
+    if (sgnic_filter_is_reg(addr)) {
+        val = sgnic_filter_read(s, addr);
+        trace_sgnic_mmio_read(addr, val);
+        return val;
+    }
     switch (addr) {
     case SGNIC_REG_ID:
         val = SGNIC_ID_MAGIC;
@@ -249,7 +258,8 @@ static uint64_t sgnic_mmio_read(void *opaque, hwaddr addr, unsigned size)
     case SGNIC_REG_FEATURES:
         val = SGNIC_FEAT_TX_CSUM | SGNIC_FEAT_RX_CSUM | SGNIC_FEAT_TSO |
               SGNIC_FEAT_SG | SGNIC_FEAT_WRITEBACK | SGNIC_FEAT_MSIX |
-              SGNIC_FEAT_RX_MULTIBUF | SGNIC_FEAT_RSC | SGNIC_FEAT_RSS;
+              SGNIC_FEAT_RX_MULTIBUF | SGNIC_FEAT_RSC | SGNIC_FEAT_RSS |
+              SGNIC_FEAT_RX_FILTER | SGNIC_FEAT_VLAN;
         break;
     case SGNIC_REG_QUEUES:
         val = s->queues | (1 + s->queues) << SGNIC_QUEUES_VECTORS_SHIFT;
@@ -330,6 +340,10 @@ static void sgnic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
     }
     if (sgnic_rss_is_reg(addr)) {
         sgnic_rss_write(s, addr, val);
+        return;
+    }
+    if (sgnic_filter_is_reg(addr)) {
+        sgnic_filter_write(s, addr, val);
         return;
     }
     switch (addr) {
@@ -452,6 +466,7 @@ static void sgnic_soft_reset(SgnicState *s)
     s->misc_mask = 0;
     s->rx_queues = 1;
     sgnic_rss_reset(s);
+    sgnic_filter_reset(s);
     memset(s->irq_last_ns, 0, sizeof(s->irq_last_ns));
     s->rsc_max_len = 0;
     s->rsc.len = 0;
@@ -840,6 +855,11 @@ static int sgnic_post_load(void *opaque, int version_id)
         sgnic_rss_fill_reta(s, 1);
         return -EINVAL;
     }
+    why = sgnic_filter_load_error(s);
+    if (why) {
+        error_report("sgnic: migrated %s", why);
+        return -EINVAL;
+    }
     /*
      * No INTx pin, so no INTx level can have been asserted.  The bus never
      * counted a level a stream sets, and the next reset would take it off
@@ -877,6 +897,17 @@ static int sgnic_post_load(void *opaque, int version_id)
     if (version_id < 4) {
         /* Before RSS: the defaults, spread over the RX_QUEUES it chose. */
         sgnic_rss_reset(s);
+    }
+    if (version_id < 5 && (s->ctrl & SGNIC_CTRL_V5_BITS)) {
+        error_report("sgnic: migrated CTRL with bits a version %d device "
+                     "did not have", version_id);
+        return -EINVAL;
+    }
+    if (version_id < 5) {
+        /* Before the filters every multicast frame was taken: keep that. */
+        sgnic_filter_reset(s);
+        s->ctrl |= SGNIC_CTRL_ALLMULTI;
+        SGNIC_STAT(s, SGNIC_REG_STAT_RX_VLAN_DROPS) = 0;
     }
     for (i = 0; i < ARRAY_SIZE(sgnic_tunables); i++) {
         const SgnicTunable *t = &sgnic_tunables[i];
@@ -939,12 +970,13 @@ static const VMStateDescription vmstate_sgnic_rsc = {
 /*
  * Version 3 adds the DMA limits (qom-set can change them under a running
  * guest, and the capability registers show them, so they travel with it)
- * and two counters, version 4 the RSS types, key and table; version 2 and
- * 3 streams still load.
+ * and two counters, version 4 the RSS types, key and table, version 5 the
+ * VLAN, multicast hash and address tables and STAT_RX_VLAN_DROPS; version
+ * 2 to 4 streams still load.
  */
 static const VMStateDescription vmstate_sgnic = {
     .name = "sgnic",
-    .version_id = 4,
+    .version_id = 5,
     .minimum_version_id = 2,
     .post_load = sgnic_post_load,
     .fields = (const VMStateField[]) {
@@ -965,7 +997,7 @@ static const VMStateDescription vmstate_sgnic = {
         VMSTATE_STRUCT_ARRAY(chan, SgnicState, SGNIC_NUM_CHANS, 1,
                              vmstate_sgnic_chan, SgnicChannel),
         VMSTATE_SUB_ARRAY(stats, SgnicState, SGNIC_V2_STATS,
-                          SGNIC_NUM_STATS - SGNIC_V2_STATS, 3,
+                          SGNIC_V3_STATS - SGNIC_V2_STATS, 3,
                           vmstate_info_uint32, uint32_t),
         VMSTATE_UINT32_V(max_xfer, SgnicState, 3),
         VMSTATE_UINT32_V(max_sg, SgnicState, 3),
@@ -974,6 +1006,14 @@ static const VMStateDescription vmstate_sgnic = {
         VMSTATE_UINT32_V(rss_types, SgnicState, 4),
         VMSTATE_UINT8_ARRAY_V(rss_key, SgnicState, SGNIC_RSS_KEY_LEN, 4),
         VMSTATE_UINT8_ARRAY_V(rss_reta, SgnicState, SGNIC_RSS_RETA_SIZE, 4),
+        VMSTATE_SUB_ARRAY(stats, SgnicState, SGNIC_V3_STATS,
+                          SGNIC_NUM_STATS - SGNIC_V3_STATS, 5,
+                          vmstate_info_uint32, uint32_t),
+        VMSTATE_UINT32_ARRAY_V(vlan_table, SgnicState, SGNIC_VLAN_TABLE_REGS,
+                               5),
+        VMSTATE_UINT32_ARRAY_V(mc_hash, SgnicState, SGNIC_MC_HASH_REGS, 5),
+        VMSTATE_UINT32_ARRAY_V(addr_lo, SgnicState, SGNIC_ADDR_ENTRIES, 5),
+        VMSTATE_UINT32_ARRAY_V(addr_hi, SgnicState, SGNIC_ADDR_ENTRIES, 5),
         VMSTATE_END_OF_LIST()
     },
     .subsections = (const VMStateDescription * const []) {

@@ -277,26 +277,34 @@ bool sgnic_chan_read_desc(SgnicChannel *ch, uint32_t i, struct sgnic_desc *d)
     d->mss = le16_to_cpu(d->mss);
     d->csum_start = le16_to_cpu(d->csum_start);
     d->csum_offset = le16_to_cpu(d->csum_offset);
+    d->vlan_tci = le16_to_cpu(d->vlan_tci);
     return true;
 }
 
 /*
- * Write back descriptor i's status, length, RSC word and RSS hash, then
- * note the completion value and interrupt it asks for.  The value is
- * written once per pass (sgnic_chan_end_pass) or before an interrupt,
- * whichever comes first, which is all a driver can observe.
+ * Write back descriptor i's VLAN word, status, length, RSC word and RSS
+ * hash, then note the completion value and interrupt it asks for.  The
+ * value is written once per pass (sgnic_chan_end_pass) or before an
+ * interrupt, whichever comes first, which is all a driver can observe.
  */
 bool sgnic_chan_complete(SgnicChannel *ch, uint32_t i, uint32_t flags,
                          uint32_t xfer_len, const SgnicDescWb *wb)
 {
-    /* The last 16 bytes of the descriptor, in one little-endian write. */
-    uint32_t words[4] = { cpu_to_le32(wb->status | SGNIC_DESC_S_DONE),
+    /*
+     * The last 24 bytes of the descriptor (rx_vlan_tci and its reserved
+     * neighbours, zero on TX, then status onwards) in one little-endian
+     * write, so the tag is never behind the DONE bit.
+     */
+    uint32_t words[6] = { cpu_to_le32(wb->vlan_tci), 0,
+                          cpu_to_le32(wb->status | SGNIC_DESC_S_DONE),
                           cpu_to_le32(xfer_len), cpu_to_le32(wb->rsc),
                           cpu_to_le32(wb->hash) };
     uint64_t addr = sgnic_desc_addr(ch, i);
     MemTxResult r;
 
-    r = pci_dma_write(PCI_DEVICE(ch->s), addr + SGNIC_DESC_STATUS_OFFSET,
+    QEMU_BUILD_BUG_ON(SGNIC_DESC_RX_VLAN_OFFSET + sizeof(words) !=
+                      SGNIC_DESC_SIZE);
+    r = pci_dma_write(PCI_DEVICE(ch->s), addr + SGNIC_DESC_RX_VLAN_OFFSET,
                       words, sizeof(words));
     trace_sgnic_desc_complete(ch->idx, i, flags, wb->status, xfer_len);
     if (r != MEMTX_OK) {
@@ -374,7 +382,8 @@ static int sgnic_chan_reserve(SgnicChannel *ch, size_t size)
  * decided it is one to deliver): false if the posted buffers do not hold
  * it yet.  A frame that can never fit is dropped and
  * counted; a DMA fault halts the channel.  wb is the last buffer's
- * writeback (checksum result, RSC, RSS); the others get SOP or nothing.
+ * writeback (checksum result, RSC, RSS, VLAN); the others get SOP or
+ * nothing.
  */
 bool sgnic_chan_place(SgnicChannel *ch, const uint8_t *buf, size_t size,
                       const SgnicDescWb *wb)

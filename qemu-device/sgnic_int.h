@@ -1,6 +1,7 @@
 /*
  * sgnic: internal interfaces between the PCI glue (sgnic.c), the network
- * side (sgnic_net.c, sgnic_rsc.c, sgnic_rss.c) and the DMA channel engine
+ * side (sgnic_net.c, sgnic_rsc.c, sgnic_rss.c, sgnic_filter.c) and the DMA
+ * channel engine
  * (sgnic_dma.c).
  *
  * Calls go one way: glue -> network side -> engine.  The engine reports
@@ -28,13 +29,14 @@ OBJECT_DECLARE_SIMPLE_TYPE(SgnicState, SGNIC)
 /*
  * What the device writes back into a descriptor besides its length: the
  * status (TX: the per-packet result; RX, last buffer: checksum verdict,
- * RSC and hash type), the RSC word (rsc_segs | rsc_mss << 16) and the
- * RSS hash.
+ * RSC, hash type and VLAN), the RSC word (rsc_segs | rsc_mss << 16), the
+ * RSS hash and the stripped VLAN tag (rx_vlan_tci).
  */
 typedef struct SgnicDescWb {
     uint32_t status;
     uint32_t rsc;
     uint32_t hash;
+    uint16_t vlan_tci;
 } SgnicDescWb;
 
 /* A frame receive segment coalescing is building (sgnic_rsc.c). */
@@ -140,6 +142,12 @@ struct SgnicState {
     uint8_t rss_key[SGNIC_RSS_KEY_LEN];
     uint8_t rss_reta[SGNIC_RSS_RETA_SIZE];      /* RX pair of each entry */
 
+    /* Receive filters and VLAN (sgnic_filter.c), as the registers hold them. */
+    uint32_t vlan_table[SGNIC_VLAN_TABLE_REGS];
+    uint32_t mc_hash[SGNIC_MC_HASH_REGS];
+    uint32_t addr_lo[SGNIC_ADDR_ENTRIES];
+    uint32_t addr_hi[SGNIC_ADDR_ENTRIES];
+
     /* Counters behind the fault injections. */
     uint32_t dma_ops;
     uint32_t tx_pkts_seen;
@@ -158,6 +166,8 @@ struct SgnicState {
      */
     struct sgnic_desc rx_scratch[SGNIC_HW_MAX_CHAIN];
     uint8_t lb_frame[SGNIC_MAX_FRAME];
+    /* A received frame with its VLAN tag stripped. */
+    uint8_t rx_untagged[SGNIC_MAX_FRAME];
     /* A TX packet's bytes, read from its buffers (SGNIC_HW_MAX_PKT_LEN). */
     uint8_t *tx_buf;
 };
@@ -225,5 +235,15 @@ void sgnic_rss_write(SgnicState *s, hwaddr addr, uint32_t val);
 unsigned int sgnic_rss_classify(SgnicState *s, struct NetRxPkt *pkt,
                                 bool whole_l4, SgnicDescWb *wb);
 const char *sgnic_rss_load_error(const SgnicState *s);
+
+/* sgnic_filter.c: receive address filters and VLAN */
+void sgnic_filter_reset(SgnicState *s);
+bool sgnic_filter_is_reg(hwaddr addr);
+uint32_t sgnic_filter_read(SgnicState *s, hwaddr addr);
+void sgnic_filter_write(SgnicState *s, hwaddr addr, uint32_t val);
+bool sgnic_filter_accept_addr(SgnicState *s, const uint8_t *dst);
+bool sgnic_vlan_rx(SgnicState *s, const uint8_t **buf, size_t *size,
+                   SgnicDescWb *wb);
+const char *sgnic_filter_load_error(const SgnicState *s);
 
 #endif

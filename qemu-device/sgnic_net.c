@@ -131,8 +131,16 @@ static int sgnic_tx_send(SgnicState *s, const struct sgnic_desc *d,
         return SGNIC_RES_BAD_OFFLOAD;
     }
     net_tx_pkt_add_raw_fragment(s->tx_pkt, s->tx_buf, total);
-    if (!net_tx_pkt_parse(s->tx_pkt) ||
-        !net_tx_pkt_build_vheader(s->tx_pkt, tso, tso || (csum && !partial),
+    if (!net_tx_pkt_parse(s->tx_pkt)) {
+        ret = SGNIC_RES_BAD_OFFLOAD;
+        goto out;
+    }
+    /* Before the offloads, so that every TSO segment carries the tag. */
+    if (d[0].flags & SGNIC_DESC_F_VLAN) {
+        net_tx_pkt_setup_vlan_header_ex(s->tx_pkt, d[0].vlan_tci, ETH_P_VLAN);
+        trace_sgnic_vlan("insert", d[0].vlan_tci);
+    }
+    if (!net_tx_pkt_build_vheader(s->tx_pkt, tso, tso || (csum && !partial),
                                   d[0].mss) ||
         (tso && !d[0].mss)) {
         ret = SGNIC_RES_BAD_OFFLOAD;
@@ -355,18 +363,6 @@ static uint32_t sgnic_rx_csum_status(SgnicState *s, bool whole_l4)
     return valid ? SGNIC_DESC_S_L4_CSUM_OK : SGNIC_DESC_S_L4_CSUM_BAD;
 }
 
-static bool sgnic_rx_accept_addr(SgnicState *s, const uint8_t *buf, size_t size)
-{
-    uint8_t mac[ETH_ALEN];
-
-    if (size < ETH_HLEN || (s->ctrl & SGNIC_CTRL_PROMISC) || (buf[0] & 1)) {
-        return true;
-    }
-    stl_le_p(mac, s->mac_lo);
-    stw_le_p(mac + 4, s->mac_hi);
-    return !memcmp(buf, mac, ETH_ALEN);
-}
-
 bool sgnic_can_receive(NetClientState *nc)
 {
     SgnicState *s = qemu_get_nic_opaque(nc);
@@ -378,10 +374,13 @@ bool sgnic_can_receive(NetClientState *nc)
     return sgnic_bus_master(s) || s->gone || !(s->ctrl & SGNIC_CTRL_RX_ENABLE);
 }
 
-ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
+ssize_t sgnic_receive(NetClientState *nc, const uint8_t *wire, size_t wire_size)
 {
     SgnicState *s = qemu_get_nic_opaque(nc);
     SgnicDescWb wb = { 0 };
+    /* What is placed: the frame, or the frame without its VLAN tag. */
+    const uint8_t *buf = wire;
+    size_t size = wire_size;
     SgnicChannel *ch;
     ssize_t taken;
     bool whole_l4;
@@ -409,11 +408,14 @@ ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
          */
         return MAX(size, 1);
     }
-    if (!sgnic_rx_accept_addr(s, buf, size)) {
+    if (!sgnic_filter_accept_addr(s, buf)) {
         return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_FILTERED, "address", size);
     }
     if (size > SGNIC_MAX_FRAME) {
         return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_OVERSIZE, "oversize", size);
+    }
+    if (!sgnic_vlan_rx(s, &buf, &size, &wb)) {
+        return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_VLAN_DROPS, "VLAN", size);
     }
     /*
      * One parse serves the RSS decision and the checksum verdict.  It
@@ -426,7 +428,8 @@ ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
                                                    &wb))];
     if (ch->state == SGNIC_STATE_STOPPED) {
         /* The driver has not started this queue: nobody to deliver to. */
-        return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_NOBUF, "channel stopped", size);
+        return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_NOBUF, "channel stopped",
+                             wire_size);
     }
     if (!sgnic_chan_running(ch)) {
         return 0;       /* suspended or halted: wait for resume or reset */
@@ -435,10 +438,10 @@ ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size)
     if (s->rsc_max_len || s->rsc.len) {
         taken = sgnic_rsc_receive(s, ch, buf, size, &wb);
         if (taken >= 0) {
-            return taken;
+            return taken ? wire_size : 0;
         }
     }
-    return sgnic_chan_place(ch, buf, size, &wb) ? size : 0;
+    return sgnic_chan_place(ch, buf, size, &wb) ? wire_size : 0;
 }
 
 void sgnic_rx_flush(SgnicState *s)

@@ -50,7 +50,13 @@ static uint32_t sgnic_rsc_parse(const uint8_t *buf, size_t size,
     const uint8_t *ip = SGNIC_IP(buf), *th = SGNIC_TCP(buf);
     uint32_t thl;
 
-    if (size < ETH_HLEN + SGNIC_IP4_HLEN + 20 ||
+    /*
+     * A tagged frame is never coalesced: one whose tag was stripped is
+     * refused here (its TCI would be lost), one that kept it by the
+     * EtherType below.
+     */
+    if ((wb->status & SGNIC_DESC_S_VLAN) ||
+        size < ETH_HLEN + SGNIC_IP4_HLEN + 20 ||
         lduw_be_p(buf + 12) != ETH_P_IP ||
         ip[0] != 0x45 ||                            /* IPv4, no options */
         ETH_HLEN + lduw_be_p(ip + 2) != size ||     /* no padding */

@@ -690,6 +690,12 @@ static const uint32_t sg_global_regs[] = {
     SGNIC_REG_STAT_RX_PKTS, SGNIC_REG_STAT_MMIO, SGNIC_REG_STAT_RSC_FRAMES,
     SGNIC_REG_STAT_RSC_SEGS, SGNIC_REG_RSC_MAX_LEN + 4,
     SGNIC_REG_GLOBAL_END - 4, SGNIC_REGS_END, SGNIC_BAR_REGS_SIZE - 4,
+    SGNIC_REG_STAT_RX_RUNT, SGNIC_REG_STAT_RX_DISABLED,
+    SGNIC_REG_STAT_RX_VLAN_DROPS, SGNIC_REG_VLAN_TABLE(0),
+    SGNIC_REG_VLAN_TABLE(SGNIC_VLAN_TABLE_REGS - 1), SGNIC_REG_MC_HASH(0),
+    SGNIC_REG_MC_HASH(SGNIC_MC_HASH_REGS - 1), SGNIC_REG_ADDR_LO(0),
+    SGNIC_REG_ADDR_HI(0), SGNIC_REG_ADDR_HI(SGNIC_ADDR_ENTRIES - 1),
+    SGNIC_FILTER_END,
 };
 
 static const uint32_t sg_chan_regs[16] = {
@@ -917,7 +923,8 @@ static void sg_put_desc(uint64_t at, uint64_t addr, uint32_t len,
     d.mss = cpu_to_le16(mss);
     d.csum_start = cpu_to_le16(csum_start);
     d.csum_offset = cpu_to_le16(csum_offset);
-    d.reserved0 = junk;
+    /* A tag only SGNIC_DESC_F_VLAN (bit 7 of the op's flags) uses. */
+    d.vlan_tci = cpu_to_le16(junk);
     d.reserved1[0] = junk;
     sg_mem_write(at, &d, sizeof(d));
     sg_dirty(addr, MIN(len, SGNIC_HW_MAX_PKT_LEN));
@@ -1045,7 +1052,7 @@ static void sg_op_desc(const SgOp *op)
     uint32_t tail = sg_crd(c, SGNIC_CH_TAIL);
     uint64_t base = sg_ring_base(c);
     uint32_t len = sg_len_menu(op->d | op->e << 8);
-    uint32_t flags = op->f;     /* bit 7 is the lowest reserved flag */
+    uint32_t flags = op->f;     /* bit 7 is SGNIC_DESC_F_VLAN */
     const uint16_t *cs = sg_csum_menu[(op->g >> 3) & 7];
     uint64_t junk = op->g >> 6 ? 0x5a5a5a5a5a5a5a5aULL * (op->g >> 6) : 0;
 

@@ -613,7 +613,8 @@ static void check_identity(Sg *t, unsigned queues, uint32_t max_xfer,
     g_assert_cmphex(rd(t, SGNIC_REG_FEATURES), ==,
                     SGNIC_FEAT_TX_CSUM | SGNIC_FEAT_RX_CSUM | SGNIC_FEAT_TSO |
                     SGNIC_FEAT_SG | SGNIC_FEAT_WRITEBACK | SGNIC_FEAT_MSIX |
-                    SGNIC_FEAT_RX_MULTIBUF | SGNIC_FEAT_RSC | SGNIC_FEAT_RSS);
+                    SGNIC_FEAT_RX_MULTIBUF | SGNIC_FEAT_RSC | SGNIC_FEAT_RSS |
+                    SGNIC_FEAT_RX_FILTER | SGNIC_FEAT_VLAN);
     g_assert_cmphex(rd(t, SGNIC_REG_QUEUES), ==,
                     queues | (queues + 1) << SGNIC_QUEUES_VECTORS_SHIFT);
     g_assert_cmpuint(qpci_msix_table_size(t->dev), ==, queues + 1);
@@ -1906,7 +1907,7 @@ static void test_halt_flags_reserved(void)
 {
     unsigned bit;
 
-    for (bit = 7; bit < 32; bit += 8) {
+    for (bit = 8; bit < 32; bit += 8) {
         halt_one_desc(0, 64, F_PKT | 1u << bit, SGNIC_ERR_DESC_FLAGS);
     }
 }
@@ -2352,7 +2353,12 @@ static void dirty_device(Sg *t)
     unsigned c;
     uint64_t mem = guest_alloc(&t->alloc, 4096);
 
-    wr(t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_PROMISC);
+    wr(t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_PROMISC |
+       SGNIC_CTRL_ALLMULTI | SGNIC_CTRL_VLAN_STRIP | SGNIC_CTRL_VLAN_FILTER);
+    wr(t, SGNIC_REG_VLAN_TABLE(3), 0x10);
+    wr(t, SGNIC_REG_MC_HASH(SGNIC_MC_HASH_REGS - 1), 0x80000000);
+    wr(t, SGNIC_REG_ADDR_LO(2), 0x11223344);
+    wr(t, SGNIC_REG_ADDR_HI(2), SGNIC_ADDR_VALID | 0x5566);
     wr(t, SGNIC_REG_MAC_LO, 0x11223344);
     wr(t, SGNIC_REG_MAC_HI, 0x5566);
     wr(t, SGNIC_REG_MISC_MASK, 0x7);
@@ -2397,6 +2403,9 @@ static void assert_reset_state(Sg *t)
     g_assert_cmphex(rd(t, SGNIC_REG_RX_QUEUES), ==, 1);
     g_assert_cmphex(rd(t, SGNIC_REG_HALTED), ==, 0);
     for (off = SGNIC_REG_STAT_RX_NOBUF; off < SGNIC_REG_STAT_MMIO; off += 4) {
+        g_assert_cmphex(rd(t, off), ==, 0);
+    }
+    for (off = SGNIC_FILTER_BASE; off < SGNIC_FILTER_END; off += 4) {
         g_assert_cmphex(rd(t, off), ==, 0);
     }
     g_assert_cmphex(rd(t, SGNIC_REG_STATUS), ==, SGNIC_STATUS_LINK_UP);
@@ -2871,16 +2880,19 @@ static void test_rx_filter(void)
     wire_send(&t, f, sizeof(f));
     wait_done(&t, &r, 0);
     g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_FILTERED), ==, 1);
-    /* Multicast passes the filter. */
+    /* Multicast needs ALLMULTI, the address table or the hash (below). */
     make_raw(f, sizeof(f), (const uint8_t *)"\x01\x00\x5e\x00\x00\x01", 3);
     wire_send(&t, f, sizeof(f));
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_ALLMULTI);
+    wire_send(&t, f, sizeof(f));
     wait_done(&t, &r, 1);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_FILTERED), ==, 2);
     /* Promiscuous: anything. */
     wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_PROMISC);
     make_raw(f, sizeof(f), peer_mac, 4);
     wire_send(&t, f, sizeof(f));
     wait_done(&t, &r, 2);
-    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_FILTERED), ==, 1);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_FILTERED), ==, 2);
     g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_PKTS), ==, 3);
     sg_shutdown(&t);
 }
@@ -3984,10 +3996,11 @@ static uint8_t *sg_save(Sg *src, const char *path, size_t *len)
 
 /*
  * Load a stream into a fresh QEMU.  A stream the device accepts resumes
- * the VM; one it rejects makes QEMU exit with status 1, never crash.
+ * the VM (and check, if any, looks at it); one it rejects makes QEMU exit
+ * with status 1, never crash.
  */
-static void sg_load(const uint8_t *stream, size_t len, const char *path,
-                    bool accept)
+static void sg_load_run(const uint8_t *stream, size_t len, const char *path,
+                        bool accept, void (*check)(Sg *dst))
 {
     g_autofree char *uri = g_strdup_printf("file:%s", path);
     gint64 end = g_get_monotonic_time() + 20 * G_TIME_SPAN_SECOND;
@@ -4004,6 +4017,9 @@ static void sg_load(const uint8_t *stream, size_t len, const char *path,
         qtest_qmp_eventwait(dst.qts, "RESUME");
         qtest_clock_step(dst.qts, 1000 * 1000 * 1000);
         assert_alive(&dst);
+        if (check) {
+            check(&dst);
+        }
     } else {
         /* No QMP from here: a read from a QEMU that exits aborts the test. */
         while (qtest_probe_child(dst.qts)) {
@@ -4013,6 +4029,18 @@ static void sg_load(const uint8_t *stream, size_t len, const char *path,
         qtest_wait_qemu(dst.qts);       /* checks the exit status */
     }
     sg_shutdown(&dst);
+}
+
+static void sg_load(const uint8_t *stream, size_t len, const char *path,
+                    bool accept)
+{
+    sg_load_run(stream, len, path, accept, NULL);
+}
+
+static void sg_load_check(const uint8_t *stream, size_t len, const char *path,
+                          void (*check)(Sg *dst))
+{
+    sg_load_run(stream, len, path, true, check);
 }
 
 /* Where a 64-bit big-endian value first occurs in the stream. */
@@ -4026,6 +4054,36 @@ static size_t stream_find_be64(const uint8_t *s, size_t len, uint64_t v)
     g_assert(p);
     return p - s;
 }
+
+/*
+ * What version 5 adds at the end of the device's fields: STAT_RX_VLAN_DROPS,
+ * the VLAN and multicast hash tables, the address table's LO and HI words.
+ */
+#define MIG_V5_BYTES    (4 * (1 + SGNIC_VLAN_TABLE_REGS + SGNIC_MC_HASH_REGS + \
+                              2 * SGNIC_ADDR_ENTRIES))
+
+/*
+ * The stream as version ver would have sent it: the n bytes of fields at
+ * offset at removed, and the device section's version (after its id
+ * string and instance) set.
+ */
+static uint8_t *stream_downgrade(const uint8_t *s, size_t len, size_t at,
+                                 size_t n, uint32_t ver)
+{
+    const uint8_t *id = memmem(s, len, "/sgnic", 6);
+    uint8_t *out;
+    size_t v;
+
+    g_assert(id);
+    v = id - s + 6 + 4;
+    g_assert_cmpuint(ldl_be_p(s + v), ==, 5);
+    out = g_malloc(len - n);
+    memcpy(out, s, at);
+    memcpy(out + at, s + at + n, len - at - n);
+    stl_be_p(out + v, ver);
+    return out;
+}
+
 
 /* Offsets inside one channel's record of the stream (vmstate_sgnic_chan). */
 enum {
@@ -4590,19 +4648,564 @@ static void test_rss_migration(void)
      * and the version.
      */
     {
-        const uint8_t *id = memmem(good, len, "/sgnic", 6);
-        size_t ver, cut = SGNIC_RSS_KEY_LEN + SGNIC_RSS_RETA_SIZE + 4;
+        size_t cut = SGNIC_RSS_KEY_LEN + SGNIC_RSS_RETA_SIZE + 4 + MIG_V5_BYTES;
 
-        g_assert(id);
-        ver = id - good + 6 + 4;
-        g_assert_cmpuint(ldl_be_p(good + ver), ==, 4);
-        bad = g_malloc(len - cut);
-        memcpy(bad, good, at - 4);
-        memcpy(bad + at - 4, good + at - 4 + cut, len - (at - 4 + cut));
-        stl_be_p(bad + ver, 3);
+        bad = stream_downgrade(good, len, at - 4, cut, 3);
         sg_load(bad, len - cut, path, true);
         g_free(bad);
     }
+    unlink(path);
+}
+
+/* ---- receive filters and VLAN -------------------------------------------- */
+
+/*
+ * 01:00:5e:00:00:01 (all-hosts) under the Ethernet CRC, computed apart
+ * from QEMU and Linux: the bit-reversed, uninverted zlib CRC-32 of the
+ * address is 0x7fa32d9b, so h = 0x7fa32d9b >> 20 = 2042, bit 26 of
+ * MC_HASH(63).
+ */
+static const uint8_t mc_all_hosts[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+#define MC_ALL_HOSTS_HASH   2042
+static const uint8_t mc_other[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
+static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+#define VLAN_HDR        4
+
+/* Put address a into entry i of the address table, valid or not. */
+static void addr_entry(Sg *t, unsigned i, const uint8_t *a, bool valid)
+{
+    wr(t, SGNIC_REG_ADDR_LO(i), ldl_le_p(a));
+    wr(t, SGNIC_REG_ADDR_HI(i),
+       lduw_le_p(a + 4) | (valid ? SGNIC_ADDR_VALID : 0));
+}
+
+/* Copy the frame with an 802.1Q tag of tci after its addresses. */
+static size_t vlan_tag(uint8_t *out, const uint8_t *f, size_t len, uint16_t tci)
+{
+    memcpy(out, f, 12);
+    stw_be_p(out + 12, 0x8100);
+    stw_be_p(out + 14, tci);
+    memcpy(out + 12 + VLAN_HDR, f + 12, len - 12);
+    return len + VLAN_HDR;
+}
+
+static uint16_t desc_vlan(Sg *t, Ring *r, uint32_t i)
+{
+    return qtest_readw(t->qts, desc_addr(r, i) + SGNIC_DESC_RX_VLAN_OFFSET);
+}
+
+/* Wait for a counter to reach val (frames from the wire arrive async). */
+static void wait_stat(Sg *t, uint32_t reg, uint32_t val)
+{
+    for (int w = 0; w < 2000 && rd(t, reg) != val; w++) {
+        g_usleep(1000);
+    }
+    g_assert_cmpuint(rd(t, reg), ==, val);
+}
+
+typedef struct FilterCase {
+    const uint8_t *dst;
+    bool taken;
+} FilterCase;
+
+/* A booted device receiving on pair 0 into 16 posted 2 KiB buffers. */
+typedef struct FilterRig {
+    Sg t;
+    Ring r;
+    uint64_t mem;
+} FilterRig;
+
+static void filter_boot(FilterRig *g)
+{
+    sg_boot(&g->t, NULL);
+    rx_setup(&g->t, &g->r, 32);
+    g->mem = rx_post(&g->t, &g->r, 16, 2048, 0, true);
+}
+
+/*
+ * Send a frame to each address in turn; the ones marked taken must land
+ * in the next RX descriptors, the others count in STAT_RX_FILTERED.
+ */
+#define filter_expect(g, cases) \
+    filter_expect_n((g), (cases), G_N_ELEMENTS(cases))
+
+static void filter_expect_n(FilterRig *g, const FilterCase *c, unsigned n)
+{
+    const uint32_t stat = SGNIC_REG_STAT_RX_FILTERED;
+    Sg *t = &g->t;
+    Ring *r = &g->r;
+    uint64_t mem = g->mem;
+    uint32_t before = rd(t, stat), dropped = 0;
+    uint8_t f[80], got[80];
+    unsigned k;
+
+    for (k = 0; k < n; k++) {
+        uint32_t i = crd(t, r->chan, SGNIC_CH_HEAD);
+
+        make_raw(f, sizeof(f), c[k].dst, k);
+        wire_send(t, f, sizeof(f));
+        if (c[k].taken) {
+            wait_done(t, r, i);
+            qtest_memread(t->qts, mem + (uint64_t)i * 2048, got, sizeof(got));
+            g_assert(!memcmp(got, f, sizeof(f)));
+        } else {
+            wait_stat(t, stat, before + ++dropped);
+            g_assert_cmphex(desc_status(t, r, i), ==, 0);
+        }
+    }
+}
+
+static void test_filter_registers(void)
+{
+    Sg t;
+    unsigned i;
+
+    sg_boot(&t, NULL);
+    g_assert_cmphex(rd(&t, SGNIC_REG_FEATURES) &
+                    (SGNIC_FEAT_RX_FILTER | SGNIC_FEAT_VLAN), ==,
+                    SGNIC_FEAT_RX_FILTER | SGNIC_FEAT_VLAN);
+    /* Reset: every table clear, ALLMULTI too. */
+    g_assert_cmphex(rd(&t, SGNIC_REG_CTRL), ==, 0);
+    for (i = SGNIC_FILTER_BASE; i < SGNIC_FILTER_END; i += 4) {
+        g_assert_cmphex(rd(&t, i), ==, 0);
+    }
+    /* The tables are 32 bits wide; address HI keeps bits 15:0 and VALID. */
+    for (i = 0; i < SGNIC_VLAN_TABLE_REGS; i++) {
+        wr(&t, SGNIC_REG_VLAN_TABLE(i), 0xffffffff - i);
+        wr(&t, SGNIC_REG_MC_HASH(i), 0x01020304 * i);
+    }
+    for (i = 0; i < SGNIC_ADDR_ENTRIES; i++) {
+        wr(&t, SGNIC_REG_ADDR_LO(i), 0xdead0000 + i);
+        wr(&t, SGNIC_REG_ADDR_HI(i), 0xffffffff - i);
+    }
+    for (i = 0; i < SGNIC_VLAN_TABLE_REGS; i++) {
+        g_assert_cmphex(rd(&t, SGNIC_REG_VLAN_TABLE(i)), ==, 0xffffffff - i);
+        g_assert_cmphex(rd(&t, SGNIC_REG_MC_HASH(i)), ==, 0x01020304 * i);
+    }
+    for (i = 0; i < SGNIC_ADDR_ENTRIES; i++) {
+        g_assert_cmphex(rd(&t, SGNIC_REG_ADDR_LO(i)), ==, 0xdead0000 + i);
+        g_assert_cmphex(rd(&t, SGNIC_REG_ADDR_HI(i)), ==,
+                        SGNIC_ADDR_VALID | (0xffff - i));
+    }
+    g_assert_cmphex(rd(&t, SGNIC_FILTER_END), ==, 0);
+    /* The entries are not the station address, nor the other way round. */
+    g_assert_cmphex(rd(&t, SGNIC_REG_MAC_LO), ==, ldl_le_p(sg_mac));
+    wr(&t, SGNIC_REG_MAC_LO, 0x11111111);
+    g_assert_cmphex(rd(&t, SGNIC_REG_ADDR_LO(0)), ==, 0xdead0000);
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_ALLMULTI | SGNIC_CTRL_VLAN_STRIP |
+       SGNIC_CTRL_VLAN_FILTER);
+    g_assert_cmphex(rd(&t, SGNIC_REG_CTRL), ==, SGNIC_CTRL_ALLMULTI |
+                    SGNIC_CTRL_VLAN_STRIP | SGNIC_CTRL_VLAN_FILTER);
+    /* CTRL.RESET clears them all. */
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RESET);
+    g_assert_cmphex(rd(&t, SGNIC_REG_CTRL), ==, 0);
+    for (i = SGNIC_FILTER_BASE; i < SGNIC_FILTER_END; i += 4) {
+        g_assert_cmphex(rd(&t, i), ==, 0);
+    }
+    sg_shutdown(&t);
+}
+
+static void test_filter_unicast(void)
+{
+    static const uint8_t listed[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+    static const uint8_t invalid[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x66 };
+    static const FilterCase cases[] = {
+        { sg_mac, true }, { listed, true }, { invalid, false },
+        { peer_mac, false }, { bcast_mac, true },
+    };
+    static const FilterCase promisc[] = {
+        { peer_mac, true }, { invalid, true }, { mc_other, true },
+    };
+    FilterRig g;
+
+    filter_boot(&g);
+    addr_entry(&g.t, 5, listed, true);
+    addr_entry(&g.t, 6, invalid, false);
+    filter_expect(&g, cases);
+    g_assert_cmpuint(rd(&g.t, SGNIC_REG_STAT_RX_FILTERED), ==, 2);
+    wr(&g.t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_PROMISC);
+    filter_expect(&g, promisc);
+    g_assert_cmpuint(rd(&g.t, SGNIC_REG_STAT_RX_FILTERED), ==, 2);
+    sg_shutdown(&g.t);
+}
+
+static void test_filter_multicast(void)
+{
+    static const FilterCase none[] = {
+        { mc_all_hosts, false }, { mc_other, false }, { bcast_mac, true },
+    };
+    static const FilterCase hash[] = {
+        { mc_all_hosts, true }, { mc_other, false },
+    };
+    static const FilterCase table[] = {
+        { mc_all_hosts, false }, { mc_other, true },
+    };
+    static const FilterCase all[] = {
+        { mc_all_hosts, true }, { mc_other, true },
+    };
+    FilterRig g;
+
+    filter_boot(&g);
+    filter_expect(&g, none);
+    /* The hash bit of all-hosts takes it, and nothing else. */
+    wr(&g.t, SGNIC_REG_MC_HASH(MC_ALL_HOSTS_HASH / 32),
+       1u << (MC_ALL_HOSTS_HASH % 32));
+    filter_expect(&g, hash);
+    /* An address table entry takes a multicast address too. */
+    wr(&g.t, SGNIC_REG_MC_HASH(MC_ALL_HOSTS_HASH / 32), 0);
+    addr_entry(&g.t, 15, mc_other, true);
+    filter_expect(&g, table);
+    addr_entry(&g.t, 15, mc_other, false);
+    wr(&g.t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_ALLMULTI);
+    filter_expect(&g, all);
+    g_assert_cmpuint(rd(&g.t, SGNIC_REG_STAT_RX_FILTERED), ==, 4);
+    sg_shutdown(&g.t);
+}
+
+/* A TCP frame to us, tagged with tci; its checksum filled. */
+static size_t make_tagged_tcp(uint8_t *tagged, uint8_t *plain, uint16_t tci)
+{
+    size_t len = make_tcp(plain, sg_mac, 200, 1000, 4);
+
+    tcp_fix_csums(plain, len);
+    return vlan_tag(tagged, plain, len, tci);
+}
+
+static void test_vlan_strip(void)
+{
+    uint8_t plain[512], tagged[512], got[512];
+    Sg t;
+    Ring r;
+    uint64_t mem;
+    size_t len;
+
+    sg_boot(&t, NULL);
+    rx_setup(&t, &r, 32);
+    mem = rx_post(&t, &r, 16, 2048, 0, true);
+    len = make_tagged_tcp(tagged, plain, 0x6123);
+
+    /* Not stripped: the tag stays, and the frame is still parsed past it. */
+    wire_send(&t, tagged, len);
+    rx_expect_plain(&t, &r, 0, mem, 2048, tagged, len, TCP_ST);
+    g_assert_cmphex(desc_vlan(&t, &r, 0), ==, 0);
+
+    /* Stripped: 4 bytes shorter, the TCI in the descriptor. */
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_VLAN_STRIP);
+    wire_send(&t, tagged, len);
+    rx_expect_plain(&t, &r, 1, mem, 2048, plain, len - VLAN_HDR,
+                    TCP_ST | SGNIC_DESC_S_VLAN);
+    g_assert_cmphex(desc_vlan(&t, &r, 1), ==, 0x6123);
+    g_assert_cmphex(qtest_readl(t.qts, desc_addr(&r, 1) +
+                                SGNIC_DESC_RX_VLAN_OFFSET + 4), ==, 0);
+    /* An untagged frame has neither. */
+    wire_send(&t, plain, len - VLAN_HDR);
+    rx_expect_plain(&t, &r, 2, mem, 2048, plain, len - VLAN_HDR, TCP_ST);
+    g_assert_cmphex(desc_vlan(&t, &r, 2), ==, 0);
+
+    /* The tag and its status go to the last buffer of the frame. */
+    {
+        uint8_t big[1200], bigt[1204];
+        size_t n;
+
+        make_raw(big, sizeof(big), sg_mac, 9);
+        n = vlan_tag(bigt, big, sizeof(big), 0x0064);
+        cwr(&t, r.chan, SGNIC_CH_CMD, SGNIC_CMD_RESET);
+        ring_init(&t, &r, SGNIC_CHAN_RX(0), 16, false, true);
+        mem = rx_post(&t, &r, 4, 1024, 0, true);
+        wire_send(&t, bigt, n);
+        g_assert_cmphex(wait_done(&t, &r, 1), ==, SGNIC_DESC_S_DONE |
+                        SGNIC_DESC_S_EOP | SGNIC_DESC_S_VLAN);
+        g_assert_cmphex(desc_status(&t, &r, 0), ==,
+                        SGNIC_DESC_S_DONE | SGNIC_DESC_S_SOP);
+        g_assert_cmphex(desc_vlan(&t, &r, 0), ==, 0);
+        g_assert_cmphex(desc_vlan(&t, &r, 1), ==, 0x0064);
+        g_assert_cmpuint(desc_xfer(&t, &r, 1), ==, sizeof(big) - 1024);
+        qtest_memread(t.qts, mem, got, sizeof(got));
+        g_assert(!memcmp(got, big, sizeof(got)));
+    }
+
+    /* A minimum frame shrinks below 60 bytes and is delivered as it is. */
+    {
+        uint8_t small[60], smallt[64];
+
+        make_raw(small, sizeof(small) - VLAN_HDR, sg_mac, 2);
+        vlan_tag(smallt, small, sizeof(small) - VLAN_HDR, 5);
+        wire_send(&t, smallt, sizeof(small));
+        g_assert_cmphex(wait_done(&t, &r, 2), ==, SGNIC_DESC_S_DONE |
+                        SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP |
+                        SGNIC_DESC_S_VLAN);
+        g_assert_cmpuint(desc_xfer(&t, &r, 2), ==, sizeof(small) - VLAN_HDR);
+    }
+    sg_shutdown(&t);
+}
+
+/* RSC joins untagged segments only, stripped or not. */
+static void test_vlan_rsc(void)
+{
+    RscFlow fl;
+    uint8_t tagged[2048];
+    Sg t;
+    Ring r;
+    uint64_t mem;
+    unsigned k;
+    size_t n;
+
+    mem = rsc_setup(&t, &r, 65535, 16);
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_VLAN_STRIP);
+    rsc_segs(&fl, 0, 3, TCP_ACK);
+    for (k = 0; k < 3; k++) {
+        n = vlan_tag(tagged, fl.f[k], fl.len[k], 7);
+        wire_send(&t, tagged, n);
+        rx_expect_plain(&t, &r, k, mem, 2048, fl.f[k], fl.len[k],
+                        TCP_ST | SGNIC_DESC_S_VLAN);
+    }
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
+    rsc_segs(&fl, 3, 2, TCP_ACK);
+    for (k = 3; k < 5; k++) {
+        n = vlan_tag(tagged, fl.f[k], fl.len[k], 7);
+        wire_send(&t, tagged, n);
+        rx_expect_plain(&t, &r, k, mem, 2048, tagged, n, TCP_ST);
+    }
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RSC_FRAMES), ==, 0);
+    sg_shutdown(&t);
+}
+
+static void test_vlan_filter(void)
+{
+    static const struct {
+        int tci;            /* -1: untagged */
+        bool taken;
+    } cases[] = {
+        { 100, true }, { 200, false }, { 0, true }, { -1, true },
+        { 0xe000 | 100, true }, { 4095, false }, { 0x3000, true },
+    };
+    uint8_t f[100], tf[104];
+    Sg t;
+    Ring r;
+    uint32_t drops = 0, i = 0, want;
+    unsigned pass, k;
+
+    sg_boot(&t, NULL);
+    rx_setup(&t, &r, 64);
+    rx_post(&t, &r, 32, 2048, 0, true);
+    wr(&t, SGNIC_REG_VLAN_TABLE(100 / 32), 1u << (100 % 32));
+    /* Tags are kept, then stripped: the filter sees them alike. */
+    for (pass = 0; pass < 2; pass++) {
+        wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_VLAN_FILTER |
+           (pass ? SGNIC_CTRL_VLAN_STRIP : 0));
+        for (k = 0; k < G_N_ELEMENTS(cases); k++) {
+            const uint8_t *sent = f;
+            size_t n = sizeof(f);
+
+            make_raw(f, sizeof(f), sg_mac, k);
+            if (cases[k].tci >= 0) {
+                n = vlan_tag(tf, f, sizeof(f), cases[k].tci);
+                sent = tf;
+            }
+            wire_send(&t, sent, n);
+            if (cases[k].taken) {
+                want = SGNIC_DESC_S_DONE | SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP;
+                if (pass && cases[k].tci >= 0) {
+                    want |= SGNIC_DESC_S_VLAN;
+                }
+                g_assert_cmphex(wait_done(&t, &r, i), ==, want);
+                g_assert_cmpuint(desc_xfer(&t, &r, i), ==,
+                                 want & SGNIC_DESC_S_VLAN ? sizeof(f) : n);
+                i++;
+            } else {
+                wait_stat(&t, SGNIC_REG_STAT_RX_VLAN_DROPS, ++drops);
+            }
+        }
+    }
+    /* The address filter comes first; with VLAN_FILTER off any VID passes. */
+    make_raw(f, sizeof(f), peer_mac, 1);
+    wire_send(&t, tf, vlan_tag(tf, f, sizeof(f), 200));
+    wait_stat(&t, SGNIC_REG_STAT_RX_FILTERED, 1);
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
+    make_raw(f, sizeof(f), sg_mac, 1);
+    wire_send(&t, tf, vlan_tag(tf, f, sizeof(f), 200));
+    wait_done(&t, &r, i);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_FILTERED), ==, 1);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_VLAN_DROPS), ==, 4);
+    sg_shutdown(&t);
+}
+
+/* Queue one packet with its SOP descriptor asking for tag tci. */
+static uint32_t tx_tagged(Sg *t, Ring *r, const uint8_t *f, size_t len,
+                          uint32_t flags, uint16_t mss, uint16_t tci)
+{
+    uint32_t i = ring_push(t, r, guest_buf(t, f, len), len,
+                           F_PKT | SGNIC_DESC_F_VLAN | flags, mss);
+
+    qtest_writew(t->qts,
+                 desc_addr(r, i) + offsetof(struct sgnic_desc, vlan_tci), tci);
+    /* The device overwrites these on completion. */
+    qtest_writeq(t->qts, desc_addr(r, i) + SGNIC_DESC_RX_VLAN_OFFSET,
+                 0x0123456789abcdefULL);
+    ring_doorbell(t, r);
+    return i;
+}
+
+static void test_vlan_insert(void)
+{
+    enum { MSS = 400 };
+    uint8_t f[2048], tf[2048], got[2048];
+    Sg t;
+    Ring tx, rx;
+    uint64_t mem;
+    size_t len, hdr = ETH_HDR + VLAN_HDR + IP_HDR + TCP_HDR;
+    unsigned k;
+
+    sg_boot(&t, NULL);
+    ring_init(&t, &tx, SGNIC_CHAN_TX(0), 32, false, true);
+
+    /* On the wire: the tag after the addresses. */
+    make_raw(f, 100, peer_mac, 3);
+    tx_tagged(&t, &tx, f, 100, 0, 0, 0x2abc);
+    wire_expect(&t, tf, vlan_tag(tf, f, 100, 0x2abc));
+    /* Without F_VLAN the tag field is ignored; F_VLAN past SOP too. */
+    {
+        uint32_t i = ring_push(&t, &tx, guest_buf(&t, f, 100), 100, F_PKT, 0);
+
+        qtest_writew(t.qts, desc_addr(&tx, i) +
+                     offsetof(struct sgnic_desc, vlan_tci), 0x2abc);
+        ring_doorbell(&t, &tx);
+        wire_expect(&t, f, 100);
+    }
+    {
+        static const uint32_t lens[] = { 40, 60 };
+        uint32_t i = tx_chain(&t, &tx, f, 2, lens, NULL, 0);
+
+        qtest_writel(t.qts, desc_addr(&tx, i + 1) + 12,
+                     SGNIC_DESC_F_EOP | SGNIC_DESC_F_VLAN);
+        qtest_writew(t.qts, desc_addr(&tx, i + 1) +
+                     offsetof(struct sgnic_desc, vlan_tci), 0x2abc);
+        ring_doorbell(&t, &tx);
+        wire_expect(&t, f, 100);
+    }
+
+    /* Checksum offload still covers the packet behind the tag. */
+    len = make_udp(f, peer_mac, 300, 6, false);
+    tx_tagged(&t, &tx, f, len, SGNIC_DESC_F_CSUM, 0, 0x0101);
+    g_assert_cmpint(wire_recv(&t, got, sizeof(got), 2000), ==, len + VLAN_HDR);
+    g_assert_cmphex(lduw_be_p(got + 12), ==, 0x8100);
+    g_assert_cmphex(lduw_be_p(got + 14), ==, 0x0101);
+    memmove(got + 12, got + 12 + VLAN_HDR, len - 12);
+    g_assert(l4_csum_ok(got, len));
+    g_assert(!memcmp(got + ETH_HDR + IP_HDR + UDP_HDR,
+                     f + ETH_HDR + IP_HDR + UDP_HDR, 300));
+
+    /* Loopback with TSO: every segment tagged, checksums right, stripped. */
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_LOOPBACK | SGNIC_CTRL_RX_ENABLE);
+    ring_init(&t, &rx, SGNIC_CHAN_RX(0), 16, false, true);
+    mem = rx_post(&t, &rx, 8, 2048, 0, true);
+    len = make_tcp(f, sg_mac, 3 * MSS, 7000, 5);
+    tx_tagged(&t, &tx, f, len, SGNIC_DESC_F_TSO, MSS, 0x0fff);
+    for (k = 0; k < 3; k++) {
+        g_assert_cmphex(wait_done(&t, &rx, k), ==, SGNIC_DESC_S_DONE |
+                        SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP |
+                        SGNIC_DESC_S_L4_CSUM_OK | HASH_ST(SGNIC_HASH_IPV4_TCP));
+        g_assert_cmpuint(desc_xfer(&t, &rx, k), ==, hdr + MSS);
+        qtest_memread(t.qts, mem + k * 2048, got, hdr + MSS);
+        g_assert_cmphex(lduw_be_p(got + 12), ==, 0x8100);
+        g_assert_cmphex(lduw_be_p(got + 14), ==, 0x0fff);
+        g_assert_cmphex(lduw_be_p(got + 16), ==, 0x0800);
+        memmove(got + 12, got + 12 + VLAN_HDR, hdr + MSS - 16);
+        g_assert(ip_csum_ok(got));
+        g_assert(l4_csum_ok(got, hdr + MSS - VLAN_HDR));
+        g_assert(!memcmp(got + hdr - VLAN_HDR, f + hdr - VLAN_HDR + k * MSS,
+                         MSS));
+    }
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_LOOPBACK | SGNIC_CTRL_RX_ENABLE |
+       SGNIC_CTRL_VLAN_STRIP);
+    make_raw(f, 200, sg_mac, 8);
+    tx_tagged(&t, &tx, f, 200, 0, 0, 0x8005);
+    g_assert_cmphex(wait_done(&t, &rx, 3), ==, SGNIC_DESC_S_DONE |
+                    SGNIC_DESC_S_SOP | SGNIC_DESC_S_EOP | SGNIC_DESC_S_VLAN);
+    g_assert_cmphex(desc_vlan(&t, &rx, 3), ==, 0x8005);
+    g_assert_cmpuint(desc_xfer(&t, &rx, 3), ==, 200);
+    qtest_memread(t.qts, mem + 3 * 2048, got, 200);
+    g_assert(!memcmp(got, f, 200));
+    /* TX writeback zero-fills rx_vlan_tci and its neighbours. */
+    g_assert_cmphex(qtest_readq(t.qts, desc_addr(&tx, tx.tail - 1) +
+                                SGNIC_DESC_RX_VLAN_OFFSET), ==, 0);
+    wire_assert_empty(&t);
+    sg_shutdown(&t);
+}
+
+static void filter_check_v4_load(Sg *dst)
+{
+    unsigned i;
+
+    dst->bar = qpci_iomap(dst->dev, SGNIC_BAR_REGS, NULL);
+    /* The old device took every multicast frame; the new one still does. */
+    g_assert_cmphex(rd(dst, SGNIC_REG_CTRL), ==,
+                    SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_ALLMULTI);
+    for (i = SGNIC_FILTER_BASE; i < SGNIC_FILTER_END; i += 4) {
+        g_assert_cmphex(rd(dst, i), ==, 0);
+    }
+}
+
+static void test_filter_migration(void)
+{
+    g_autofree char *path = g_strdup_printf("%s/sgnic-filt-%d.bin",
+                                            g_get_tmp_dir(), getpid());
+    const uint64_t marker = 0x5a5aa5a50ff0f00fULL;
+    const uint32_t ctrl = SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_VLAN_STRIP |
+                          SGNIC_CTRL_VLAN_FILTER;
+    static const uint8_t listed[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+    g_autofree uint8_t *good = NULL;
+    uint8_t f[100], tf[104], *bad;
+    size_t len, at, hi0;
+    Sg src, dst;
+
+    /* Tables, the new CTRL bits and the VLAN drop counter move. */
+    sg_boot(&src, NULL);
+    wr(&src, SGNIC_REG_CTRL, ctrl);
+    wr(&src, SGNIC_REG_VLAN_TABLE(0), marker >> 32);
+    wr(&src, SGNIC_REG_VLAN_TABLE(1), (uint32_t)marker);
+    wr(&src, SGNIC_REG_MC_HASH(MC_ALL_HOSTS_HASH / 32),
+       1u << (MC_ALL_HOSTS_HASH % 32));
+    addr_entry(&src, 3, listed, true);
+    make_raw(f, sizeof(f), sg_mac, 1);
+    wire_send(&src, tf, vlan_tag(tf, f, sizeof(f), 4000));
+    wait_stat(&src, SGNIC_REG_STAT_RX_VLAN_DROPS, 1);
+    sg_migrate(&src, &dst);
+    g_assert_cmphex(rd(&dst, SGNIC_REG_CTRL), ==, ctrl);
+    g_assert_cmpuint(rd(&dst, SGNIC_REG_STAT_RX_VLAN_DROPS), ==, 1);
+    g_assert_cmphex(rd(&dst, SGNIC_REG_VLAN_TABLE(0)), ==, marker >> 32);
+    g_assert_cmphex(rd(&dst, SGNIC_REG_VLAN_TABLE(1)), ==, (uint32_t)marker);
+    g_assert_cmphex(rd(&dst, SGNIC_REG_MC_HASH(MC_ALL_HOSTS_HASH / 32)), ==,
+                    1u << (MC_ALL_HOSTS_HASH % 32));
+    g_assert_cmphex(rd(&dst, SGNIC_REG_ADDR_LO(3)), ==, ldl_le_p(listed));
+    g_assert_cmphex(rd(&dst, SGNIC_REG_ADDR_HI(3)), ==,
+                    SGNIC_ADDR_VALID | lduw_le_p(listed + 4));
+    sg_shutdown(&dst);
+    sg_shutdown(&src);
+
+    sg_boot(&src, NULL);
+    wr(&src, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE);
+    wr(&src, SGNIC_REG_VLAN_TABLE(0), marker >> 32);
+    wr(&src, SGNIC_REG_VLAN_TABLE(1), (uint32_t)marker);
+    good = sg_save(&src, path, &len);
+    sg_shutdown(&src);
+    /* The counter, then the VLAN, hash and address LO and HI tables. */
+    at = stream_find_be64(good, len, marker);
+    hi0 = at + 4 * (SGNIC_VLAN_TABLE_REGS + SGNIC_MC_HASH_REGS +
+                    SGNIC_ADDR_ENTRIES);
+    sg_load(good, len, path, true);
+
+    /* Address HI with a bit outside 15:0 and VALID. */
+    bad = g_memdup2(good, len);
+    stl_be_p(bad + hi0 + 4 * 7, SGNIC_ADDR_VALID | 0x10000);
+    sg_load(bad, len, path, false);
+    g_free(bad);
+
+    /* A version 4 stream loads with empty tables and ALLMULTI set. */
+    bad = stream_downgrade(good, len, at - 4, MIG_V5_BYTES, 4);
+    sg_load_check(bad, len - MIG_V5_BYTES, path, filter_check_v4_load);
+    g_free(bad);
     unlink(path);
 }
 
@@ -4752,7 +5355,11 @@ static void stress_desc(Stress *st, unsigned c)
     d.csum_start = rnd(st, 100);
     d.csum_offset = rnd(st, 20);
     if (rnd(st, 8) == 0) {
-        d.reserved1[rnd(st, 3)] = g_rand_int(st->rng);
+        d.reserved1[rnd(st, 2)] = g_rand_int(st->rng);
+    }
+    if (rnd(st, 8) == 0) {
+        /* Only a tag to insert with SGNIC_DESC_F_VLAN, else ignored. */
+        d.vlan_tci = g_rand_int(st->rng);
     }
     stress_fill_buf(st, d.addr, d.len);
     i = rnd(st, 16) ? r->tail : rnd(st, r->size);
@@ -5171,6 +5778,14 @@ int main(int argc, char **argv)
     qtest_add_func("/sgnic/rss/steering", test_rss_steering);
     qtest_add_func("/sgnic/rss/rsc", test_rss_rsc);
     qtest_add_func("/sgnic/rss/migration", test_rss_migration);
+    qtest_add_func("/sgnic/filter/registers", test_filter_registers);
+    qtest_add_func("/sgnic/filter/unicast", test_filter_unicast);
+    qtest_add_func("/sgnic/filter/multicast", test_filter_multicast);
+    qtest_add_func("/sgnic/filter/migration", test_filter_migration);
+    qtest_add_func("/sgnic/vlan/strip", test_vlan_strip);
+    qtest_add_func("/sgnic/vlan/rsc", test_vlan_rsc);
+    qtest_add_func("/sgnic/vlan/filter", test_vlan_filter);
+    qtest_add_func("/sgnic/vlan/insert", test_vlan_insert);
     qtest_add_func("/sgnic/stress/random", test_stress_random);
     return g_test_run();
 }
