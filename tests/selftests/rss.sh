@@ -13,6 +13,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 RSS=$SGNIC_REPO/build/selftests/rss_check
+TOEPLITZ=$SGNIC_REPO/build/selftests/toeplitz
 PORT=7777
 LOCAL_V6=fd99::1 REMOTE_V6=fd99::2
 OUT=/tmp/rss_check.out
@@ -251,6 +252,39 @@ t_retarget_under_traffic() {
 	return $rc
 }
 ksft_case retarget_under_traffic
+
+# Upstream's net/toeplitz from the 6.12 tree, driven directly (its
+# toeplitz.sh wants a NIC looped back to itself): each packet's skb hash
+# against its own Toeplitz over /proc/sys/net/core/netdev_rss_key, and,
+# with queue q's interrupt pinned to CPU q (-C 0,1), the CPU the packet
+# arrived on against hash % 2, the default table's choice.
+queue_irq() { grep -w "$LOCAL_IF-txrx-$1" /proc/interrupts | cut -d: -f1 | tr -d ' '; }
+
+t_upstream_toeplitz() {
+	local rc=0 q irq proto key out saved=()
+	rss_setup || return
+	[ -x "$TOEPLITZ" ] || { echo "upstream toeplitz not built"; return 1; }
+	[ "$(nproc)" -ge 2 ] || { skip "two CPUs needed for -C"; return; }
+	for q in 0 1; do
+		irq=$(queue_irq $q)
+		[ -n "$irq" ] || { echo "no interrupt for queue $q"; return 1; }
+		saved+=("$irq:$(cat /proc/irq/"$irq"/smp_affinity_list)")
+		echo $q >/proc/irq/"$irq"/smp_affinity_list || rc=1
+	done
+	key=$(cat /proc/sys/net/core/netdev_rss_key)
+	for proto in u t; do
+		(sleep 1; send_flows $LOCAL_V4 48 1 "$([ $proto = u ] && echo udp || echo tcp)") &
+		out=$("$TOEPLITZ" -4 -$proto -i "$LOCAL_IF" -k "$key" -C 0,1 -d $PORT -T 5000 -s 2>&1) ||
+			rc=1
+		wait
+		echo "toeplitz -4 -$proto: $(tail -1 <<<"$out")"
+	done
+	for irq in "${saved[@]}"; do
+		echo "${irq#*:}" >/proc/irq/"${irq%%:*}"/smp_affinity_list
+	done
+	return $rc
+}
+ksft_case upstream_toeplitz
 
 ksft_run "$@"
 rc=$?
