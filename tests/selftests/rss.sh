@@ -271,6 +271,11 @@ t_upstream_toeplitz() {
 		saved+=("$irq:$(cat /proc/irq/"$irq"/smp_affinity_list)")
 		echo $q >/proc/irq/"$irq"/smp_affinity_list || rc=1
 	done
+	# An interrupt moves to its new CPU when it next fires, and NAPI
+	# polled from the deferral timer stays where it ran: warm both queues
+	# up, then let them go quiet, before packets count.
+	send_flows $LOCAL_V4 32 1 udp
+	sleep 1
 	key=$(cat /proc/sys/net/core/netdev_rss_key)
 	for proto in u t; do
 		(sleep 1; send_flows $LOCAL_V4 48 1 "$([ $proto = u ] && echo udp || echo tcp)") &

@@ -17,6 +17,8 @@
  *       hash is not checked, only counted, and the queue still must match
  *       the table; with "noqueue" (the table changes while it runs) only
  *       the hash is checked.  Fails with fewer than MIN packets.
+ *   rss_check hash IFACE SADDR DADDR SPORT DPORT
+ *       Print the Toeplitz hash of that IPv4 4-tuple under IFACE's key.
  *   rss_check send ADDR PORT FLOWS ROUNDS udp|tcp
  *       FLOWS sockets, each on its own source port, each send one UDP
  *       datagram (or open a TCP connection, whose SYN is the packet) to
@@ -387,9 +389,28 @@ static int do_send(const char *addr, const char *port, unsigned int flows,
 	return 0;
 }
 
+static void usage(void);
+
+static int do_hash(const char *ifname, const char *saddr, const char *daddr,
+		   const char *sport, const char *dport)
+{
+	uint8_t in[12];
+	uint16_t sp = htons(atoi(sport)), dp = htons(atoi(dport));
+	struct rss_cfg c;
+
+	read_cfg(ifname, &c);
+	if (inet_pton(AF_INET, saddr, in) != 1 || inet_pton(AF_INET, daddr, in + 4) != 1)
+		usage();
+	memcpy(in + 8, &sp, 2);
+	memcpy(in + 10, &dp, 2);
+	printf("%u\n", toeplitz(c.key, c.key_size, in, sizeof(in)));
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: rss_check recv IFACE PORT SECONDS MIN [nohash|noqueue]\n"
+			"       rss_check hash IFACE SADDR DADDR SPORT DPORT\n"
 			"       rss_check send ADDR PORT FLOWS ROUNDS udp|tcp\n");
 	exit(2);
 }
@@ -402,6 +423,8 @@ int main(int argc, char **argv)
 		return do_recv(argv[2], atoi(argv[3]), atof(argv[4]), strtoul(argv[5], NULL, 0),
 			       !strcmp(opt, "nohash"), !strcmp(opt, "noqueue"));
 	}
+	if (argc == 7 && !strcmp(argv[1], "hash"))
+		return do_hash(argv[2], argv[3], argv[4], argv[5], argv[6]);
 	if (argc == 7 && !strcmp(argv[1], "send"))
 		return do_send(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]),
 			       !strcmp(argv[6], "tcp"));
