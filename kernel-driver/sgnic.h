@@ -176,6 +176,9 @@ struct sgnic_ring {
 			struct sk_buff *skb;	/* frame being assembled */
 			struct xdp_buff xdp_buff; /* the same, for the XDP program */
 			bool xdp_started;	/* xdp_buff holds a frame's first buffers */
+			/* the frame the program runs on, for its metadata kfuncs */
+			u32 xdp_hash;
+			u32 xdp_status;
 			enum dma_data_direction dma_dir;
 			struct xdp_rxq_info xdp_rxq;
 			struct sgnic_rx_stats rx_stats;

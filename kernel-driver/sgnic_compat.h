@@ -80,6 +80,9 @@ static inline void sgnic_set_napi_defer(struct net_device *dev, u32 polls,
 /* struct ethtool_rxfh_param replaced get/set_rxfh's separate arguments: 6.8 */
 #define SGNIC_HAVE_RXFH_PARAM	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0))
 
+/* xdp_metadata_ops with the RSS hash type (bpf_xdp_metadata_rx_hash): 6.5 */
+#define SGNIC_HAVE_XDP_RX_HASH	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0))
+
 /* netdev xdp_features (xdp_set_features_flag): 6.3 */
 #define SGNIC_HAVE_XDP_FEATURES	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0))
 

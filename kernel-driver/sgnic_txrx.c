@@ -648,6 +648,8 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 			xsk_buff_set_size(xdp, len);
 			sgnic_xsk_sync_for_cpu(xdp, ring->xsk_pool);
 			bytes += len;
+			ring->xdp_hash = le32_to_cpu(d->rss_hash);
+			ring->xdp_status = status;
 			if (prog && !sgnic_xdp_run(ring, prog, xdp, &xt)) {
 				packets++;
 				frames++;
@@ -670,6 +672,8 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 			}
 			/* packets and bytes count what arrived, whatever the verdict */
 			bytes += xdp_get_buff_len(&ring->xdp_buff);
+			ring->xdp_hash = le32_to_cpu(d->rss_hash);
+			ring->xdp_status = status;
 			if (!sgnic_xdp_run(ring, prog, &ring->xdp_buff, &xt)) {
 				packets++;
 				frames++;

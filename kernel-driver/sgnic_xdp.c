@@ -49,8 +49,48 @@ bool sgnic_xdp_mtu_ok(struct bpf_prog *prog, u32 mtu)
 	return !prog || prog->aux->xdp_has_frags || mtu <= sgnic_xdp_single_buf_mtu();
 }
 
+#if SGNIC_HAVE_XDP_RX_HASH
+static const enum xdp_rss_hash_type sgnic_xdp_hash_types[] = {
+	[SGNIC_HASH_NONE]	= XDP_RSS_TYPE_NONE,
+	[SGNIC_HASH_IPV4]	= XDP_RSS_TYPE_L3_IPV4,
+	[SGNIC_HASH_IPV4_TCP]	= XDP_RSS_TYPE_L4_IPV4_TCP,
+	[SGNIC_HASH_IPV4_UDP]	= XDP_RSS_TYPE_L4_IPV4_UDP,
+	[SGNIC_HASH_IPV6]	= XDP_RSS_TYPE_L3_IPV6,
+	[SGNIC_HASH_IPV6_TCP]	= XDP_RSS_TYPE_L4_IPV6_TCP,
+	[SGNIC_HASH_IPV6_UDP]	= XDP_RSS_TYPE_L4_IPV6_UDP,
+};
+
+/*
+ * bpf_xdp_metadata_rx_hash(): the device's Toeplitz hash of the frame the
+ * program runs on, which the RX loop left in its ring (copy and zero-copy
+ * buffers alike carry the ring's xdp_rxq).
+ */
+static int sgnic_xdp_rx_hash(const struct xdp_md *ctx, u32 *hash,
+			     enum xdp_rss_hash_type *rss_type)
+{
+	const struct xdp_buff *xdp = (const struct xdp_buff *)ctx;
+	const struct sgnic_ring *ring = container_of(xdp->rxq, struct sgnic_ring, xdp_rxq);
+	u32 type = (ring->xdp_status & SGNIC_DESC_S_HASH_MASK) >> SGNIC_DESC_S_HASH_SHIFT;
+
+	if (!(xdp->rxq->dev->features & NETIF_F_RXHASH) || type == SGNIC_HASH_NONE ||
+	    type >= ARRAY_SIZE(sgnic_xdp_hash_types))
+		return -ENODATA;
+	*hash = ring->xdp_hash;
+	*rss_type = sgnic_xdp_hash_types[type];
+	return 0;
+}
+
+static const struct xdp_metadata_ops sgnic_xdp_metadata_ops = {
+	.xmo_rx_hash	= sgnic_xdp_rx_hash,
+};
+#endif
+
 void sgnic_xdp_set_features(struct sgnic_priv *priv)
 {
+#if SGNIC_HAVE_XDP_RX_HASH
+	if (sgnic_has_rss(priv))
+		priv->netdev->xdp_metadata_ops = &sgnic_xdp_metadata_ops;
+#endif
 #if SGNIC_HAVE_XDP_FEATURES
 	xdp_features_t f = NETDEV_XDP_ACT_BASIC | NETDEV_XDP_ACT_REDIRECT |
 			   NETDEV_XDP_ACT_NDO_XMIT | NETDEV_XDP_ACT_RX_SG |

@@ -13,6 +13,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 RSS=$SGNIC_REPO/build/selftests/rss_check
+TOEPLITZ=$SGNIC_REPO/build/selftests/toeplitz
 PORT=7777
 LOCAL_V6=fd99::1 REMOTE_V6=fd99::2
 OUT=/tmp/rss_check.out
@@ -251,6 +252,80 @@ t_retarget_under_traffic() {
 	return $rc
 }
 ksft_case retarget_under_traffic
+
+# Microsoft's published RSS verification vectors (the 4-tuple ones: an
+# address-only hash does not survive skb_get_hash()), under their key:
+# datagrams from each vector's source to its destination must carry the
+# published hash.  Both ends get the vectors' addresses for this.
+MS_KEY=6d:5a:56:da:25:5b:0e:c2:41:67:25:3d:43:a3:8f:b0:d0:ca:2b:cb:ae:7b:30:b4:77:cb:2d:a3:80:30:f2:0c:6a:42:b7:3b:be:ac:01:fa
+VECTORS="66.9.149.187 2794 161.142.100.80 1766 0x51ccc178
+199.92.111.2 14230 65.69.140.83 4739 0xc626b0ea
+24.19.198.95 12898 12.22.207.184 38024 0x5c2b394a
+38.27.205.30 48228 209.142.163.6 2217 0xafc7327f
+153.39.163.191 44251 202.188.127.2 1303 0x10e828a2"
+
+t_vectors() {
+	local rc=0 src sport dst dport want pid
+	rss_setup || return
+	ethtool -X "$LOCAL_IF" hkey $MS_KEY || return 1
+	while read -r src sport dst dport want; do
+		$IP addr add "$dst/32" dev "$LOCAL_IF"
+		$IP route add "$src/32" dev "$LOCAL_IF"
+		peer $IP addr add "$src/32" dev "$REMOTE_IF"
+		peer $IP route add "$dst/32" dev "$REMOTE_IF"
+		"$RSS" recv "$LOCAL_IF" "$dport" 4 4 "expect=$want" >$OUT 2>&1 &
+		pid=$!
+		wait_for "grep -q listening $OUT" 100
+		peer "$RSS" send1 "$src" "$sport" "$dst" "$dport" 4 || rc=1
+		wait $pid || { cat $OUT; rc=1; }
+		echo "$src:$sport -> $dst:$dport, published $want: $(grep -c 'the vector says' $OUT) differ, $(sed -n 's/.*: \([0-9]*\) packets,.*/\1/p' $OUT) packets"
+		$IP route del "$src/32" dev "$LOCAL_IF"
+		$IP addr del "$dst/32" dev "$LOCAL_IF"
+		peer $IP route del "$dst/32" dev "$REMOTE_IF"
+		peer $IP addr del "$src/32" dev "$REMOTE_IF"
+	done <<<"$VECTORS"
+	ethtool -X "$LOCAL_IF" hkey "$(cut -c1-119 /proc/sys/net/core/netdev_rss_key)"
+	return $rc
+}
+ksft_case vectors
+
+# Upstream's net/toeplitz from the 6.12 tree, driven directly (its
+# toeplitz.sh wants a NIC looped back to itself): each packet's skb hash
+# against its own Toeplitz over /proc/sys/net/core/netdev_rss_key, and,
+# with queue q's interrupt pinned to CPU q (-C 0,1), the CPU the packet
+# arrived on against hash % 2, the default table's choice.
+queue_irq() { grep -w "$LOCAL_IF-txrx-$1" /proc/interrupts | cut -d: -f1 | tr -d ' '; }
+
+t_upstream_toeplitz() {
+	local rc=0 q irq proto key out saved=()
+	rss_setup || return
+	[ -x "$TOEPLITZ" ] || { echo "upstream toeplitz not built"; return 1; }
+	[ "$(nproc)" -ge 2 ] || { skip "two CPUs needed for -C"; return; }
+	for q in 0 1; do
+		irq=$(queue_irq $q)
+		[ -n "$irq" ] || { echo "no interrupt for queue $q"; return 1; }
+		saved+=("$irq:$(cat /proc/irq/"$irq"/smp_affinity_list)")
+		echo $q >/proc/irq/"$irq"/smp_affinity_list || rc=1
+	done
+	# An interrupt moves to its new CPU when it next fires, and NAPI
+	# polled from the deferral timer stays where it ran: warm both queues
+	# up, then let them go quiet, before packets count.
+	send_flows $LOCAL_V4 32 1 udp
+	sleep 1
+	key=$(cat /proc/sys/net/core/netdev_rss_key)
+	for proto in u t; do
+		(sleep 1; send_flows $LOCAL_V4 48 1 "$([ $proto = u ] && echo udp || echo tcp)") &
+		out=$("$TOEPLITZ" -4 -$proto -i "$LOCAL_IF" -k "$key" -C 0,1 -d $PORT -T 5000 -s 2>&1) ||
+			rc=1
+		wait
+		echo "toeplitz -4 -$proto: $(tail -1 <<<"$out")"
+	done
+	for irq in "${saved[@]}"; do
+		echo "${irq#*:}" >/proc/irq/"${irq%%:*}"/smp_affinity_list
+	done
+	return $rc
+}
+ksft_case upstream_toeplitz
 
 ksft_run "$@"
 rc=$?

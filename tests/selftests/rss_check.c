@@ -4,7 +4,7 @@
  * the driver reports for it, against the key, table and hashed fields the
  * driver itself reports over ethtool.
  *
- *   rss_check recv IFACE PORT SECONDS MIN [nohash|noqueue]
+ *   rss_check recv IFACE PORT SECONDS MIN [nohash|noqueue|expect=HASH]
  *       For SECONDS, take every IPv4/IPv6 TCP or UDP packet to PORT that
  *       arrives on IFACE.  One TPACKET_V3 socket per RX queue, joined in a
  *       PACKET_FANOUT_QM group, tells the queue each packet came in on
@@ -16,7 +16,13 @@
  *       table entry that hash picks.  With "nohash" (rxhash off) the
  *       hash is not checked, only counted, and the queue still must match
  *       the table; with "noqueue" (the table changes while it runs) only
- *       the hash is checked.  Fails with fewer than MIN packets.
+ *       the hash is checked; with "expect=HASH" every packet must carry
+ *       that hash too (a published verification vector).  Fails with
+ *       fewer than MIN packets.
+ *   rss_check hash IFACE SADDR DADDR SPORT DPORT
+ *       Print the Toeplitz hash of that IPv4 4-tuple under IFACE's key.
+ *   rss_check send1 SADDR SPORT DADDR DPORT COUNT
+ *       COUNT UDP datagrams from SADDR:SPORT to DADDR:DPORT (IPv4).
  *   rss_check send ADDR PORT FLOWS ROUNDS udp|tcp
  *       FLOWS sockets, each on its own source port, each send one UDP
  *       datagram (or open a TCP connection, whose SYN is the packet) to
@@ -67,7 +73,7 @@ struct rx_ring {
 };
 
 struct tally {
-	unsigned long packets, hash_ok, hash_bad, l3_only, queue_bad;
+	unsigned long packets, hash_ok, hash_bad, l3_only, queue_bad, expect_bad;
 	unsigned long per_queue[MAX_QUEUES];
 };
 
@@ -234,6 +240,8 @@ static size_t hash_input(const struct rss_cfg *c, const uint8_t *l3,
 	return 2 * alen + 4;
 }
 
+static int64_t expect_hash = -1;	/* recv's expect=HASH, or -1 */
+
 static void check_packet(const struct rss_cfg *c, unsigned int queue,
 			 const struct tpacket3_hdr *h, uint16_t port,
 			 int nohash, int noqueue, struct tally *t)
@@ -268,6 +276,11 @@ static void check_packet(const struct rss_cfg *c, unsigned int queue,
 		t->hash_bad++;
 	if (wq != queue && !noqueue)
 		t->queue_bad++;
+	if (expect_hash >= 0 && h->hv1.tp_rxhash != expect_hash) {
+		t->expect_bad++;
+		fprintf(stderr, "rss_check: hash %08x, the vector says %08x\n",
+			h->hv1.tp_rxhash, (uint32_t)expect_hash);
+	}
 	if (((wq != queue && !noqueue) ||
 	     (!nohash && n != 8 && n != 32 && h->hv1.tp_rxhash != want)) &&
 	    t->hash_bad + t->queue_bad <= 3)
@@ -349,7 +362,7 @@ static int do_recv(const char *ifname, uint16_t port, double secs,
 	}
 	printf(" (%u used); ports hashed tcp4 %d udp4 %d tcp6 %d udp6 %d\n",
 	       used, c.ports[0], c.ports[1], c.ports[2], c.ports[3]);
-	ok = t.packets >= min && !t.queue_bad && (nohash || !t.hash_bad);
+	ok = t.packets >= min && !t.queue_bad && !t.expect_bad && (nohash || !t.hash_bad);
 	return ok ? 0 : 1;
 }
 
@@ -387,9 +400,52 @@ static int do_send(const char *addr, const char *port, unsigned int flows,
 	return 0;
 }
 
+static void usage(void);
+
+static int do_hash(const char *ifname, const char *saddr, const char *daddr,
+		   const char *sport, const char *dport)
+{
+	uint8_t in[12];
+	uint16_t sp = htons(atoi(sport)), dp = htons(atoi(dport));
+	struct rss_cfg c;
+
+	read_cfg(ifname, &c);
+	if (inet_pton(AF_INET, saddr, in) != 1 || inet_pton(AF_INET, daddr, in + 4) != 1)
+		usage();
+	memcpy(in + 8, &sp, 2);
+	memcpy(in + 10, &dp, 2);
+	printf("%u\n", toeplitz(c.key, c.key_size, in, sizeof(in)));
+	return 0;
+}
+
+static int do_send1(const char *saddr, const char *sport, const char *daddr,
+		    const char *dport, unsigned int count)
+{
+	struct sockaddr_in src = { .sin_family = AF_INET, .sin_port = htons(atoi(sport)) };
+	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(atoi(dport)) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1;
+	unsigned int i;
+
+	if (fd < 0 || inet_pton(AF_INET, saddr, &src.sin_addr) != 1 ||
+	    inet_pton(AF_INET, daddr, &dst.sin_addr) != 1)
+		usage();
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&src, sizeof(src)))
+		die("bind");
+	for (i = 0; i < count; i++) {
+		if (sendto(fd, "rss", 3, 0, (struct sockaddr *)&dst, sizeof(dst)) != 3)
+			die("sendto");
+		usleep(500);
+	}
+	close(fd);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: rss_check recv IFACE PORT SECONDS MIN [nohash|noqueue]\n"
+			"       rss_check hash IFACE SADDR DADDR SPORT DPORT\n"
+			"       rss_check send1 SADDR SPORT DADDR DPORT COUNT\n"
 			"       rss_check send ADDR PORT FLOWS ROUNDS udp|tcp\n");
 	exit(2);
 }
@@ -399,9 +455,16 @@ int main(int argc, char **argv)
 	if (argc >= 6 && !strcmp(argv[1], "recv")) {
 		const char *opt = argc > 6 ? argv[6] : "";
 
+		if (!strncmp(opt, "expect=", 7))
+			expect_hash = strtoll(opt + 7, NULL, 0);
+
 		return do_recv(argv[2], atoi(argv[3]), atof(argv[4]), strtoul(argv[5], NULL, 0),
 			       !strcmp(opt, "nohash"), !strcmp(opt, "noqueue"));
 	}
+	if (argc == 7 && !strcmp(argv[1], "send1"))
+		return do_send1(argv[2], argv[3], argv[4], argv[5], atoi(argv[6]));
+	if (argc == 7 && !strcmp(argv[1], "hash"))
+		return do_hash(argv[2], argv[3], argv[4], argv[5], argv[6]);
 	if (argc == 7 && !strcmp(argv[1], "send"))
 		return do_send(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]),
 			       !strcmp(argv[6], "tcp"));

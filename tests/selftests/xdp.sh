@@ -18,6 +18,7 @@ BIN=$SGNIC_REPO/build/selftests
 CTL=$BIN/xdp_ctl
 FRAMES=$BIN/xdp_frames
 XSK=$BIN/xsk_frames
+RSSC=$BIN/rss_check
 KSRC=$SGNIC_REPO/build/selftests/ksrc
 N=${XDP_FRAMES:-32}
 
@@ -378,6 +379,8 @@ t_features() {
 	for f in basic redirect ndo-xmit rx-sg ndo-xmit-sg xsk-zerocopy; do
 		echo "$out" | grep -q "\"$f\"" || { echo "xdp-features lacks $f"; rc=1; }
 	done
+	echo "$out" | grep -q '"xdp-rx-metadata-features": \["hash"\]' ||
+		{ echo "xdp-rx-metadata-features is not [hash]"; rc=1; }
 	attach xdp_pass || return 1
 	ip link show "$LOCAL_IF" | grep -q "prog/xdp id $(prog_id)" ||
 		{ ip link show "$LOCAL_IF"; echo "ip link shows no native program"; rc=1; }
@@ -444,6 +447,39 @@ t_live_frames() {
 	return $rc
 }
 ksft_case live_frames
+
+# bpf_xdp_metadata_rx_hash(): a dev-bound program records, per UDP flow,
+# the hash and type the driver hands it; each must be the Toeplitz hash
+# of the flow's 4-tuple (rss_check, under the key ethtool reports) and
+# XDP_RSS_TYPE_L4_IPV4_UDP (41).
+t_rx_hash_metadata() {
+	local rc=0 n=0 sport hash type err want
+	command -v bpftool >/dev/null || { skip "bpftool not installed"; return; }
+	ethtool -x "$LOCAL_IF" >/dev/null 2>&1 || { skip "no RSS on $LOCAL_IF"; return; }
+	xdp_setup || return 1
+	attach xdp_rx_hash_meta || return 1
+	peer "$RSSC" send "$LOCAL_V4" 7777 16 1 udp >/dev/null
+	sleep 0.5
+	# the guest has no /dev/fd: the map goes through a file
+	bpftool -j map dump name rx_hashes | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    v = e.get("formatted", e)
+    print(v["key"], v["value"]["hash"], v["value"]["type"], v["value"]["err"])' >/tmp/rx_hashes
+	while read -r sport hash type err; do
+		n=$((n + 1))
+		want=$("$RSSC" hash "$LOCAL_IF" "$REMOTE_V4" "$LOCAL_V4" "$sport" 7777)
+		[ "$err" = 0 ] && [ "$hash" = "$want" ] && [ "$type" = 41 ] && continue
+		echo "source port $sport: hash $hash type $type err $err, expected hash $want type 41"
+		rc=1
+	done </tmp/rx_hashes
+	# 16 sockets in a row may reuse a closed one's source port
+	echo "$n flows checked"
+	[ "$n" -ge 8 ] || rc=1
+	detach
+	return $rc
+}
+ksft_case rx_hash_metadata
 
 ksft_run "$@"
 rc=$?

@@ -47,10 +47,15 @@ static int ifindex_of(const char *name)
 	return idx;
 }
 
-/* Load the object with only the program called name; NULL on failure. */
+/*
+ * Load the object with only the program called name; NULL on failure.
+ * A program whose name ends in "_meta" calls RX metadata kfuncs: it is
+ * loaded bound to ifindex, as the kernel requires of those.
+ */
 static struct bpf_object *load_obj(const char *self, const char *name,
-				   struct bpf_program **want)
+				   struct bpf_program **want, int ifindex)
 {
+	size_t len = strlen(name);
 	char path[PATH_MAX], dir[PATH_MAX];
 	const char *obj_path = getenv("XDP_OBJ");
 	struct bpf_object *obj;
@@ -78,6 +83,11 @@ static struct bpf_object *load_obj(const char *self, const char *name,
 		fprintf(stderr, "xdp_ctl: no program %s in %s\n", name, obj_path);
 		return NULL;
 	}
+	if (len > 5 && !strcmp(name + len - 5, "_meta")) {
+		bpf_program__set_ifindex(*want, ifindex);
+		bpf_program__set_flags(*want, bpf_program__flags(*want) |
+				       BPF_F_XDP_DEV_BOUND_ONLY);
+	}
 	err = bpf_object__load(obj);
 	if (err) {
 		fprintf(stderr, "xdp_ctl: loading %s failed: %s\n", name, strerror(-err));
@@ -93,7 +103,7 @@ static int attach(const char *self, int ifindex, const char *name,
 	struct bpf_object *obj;
 	int err;
 
-	obj = load_obj(self, name, &want);
+	obj = load_obj(self, name, &want, ifindex);
 	if (!obj)
 		return 1;
 	if (target) {
@@ -142,7 +152,7 @@ static int livegen(const char *self, int ifindex, const char *ifname,
 	memcpy(frame + 6, ifr.ifr_hwaddr.sa_data, 6);
 	frame[12] = 0x88;	/* ETH_P_TEST, as xdp_frames */
 	frame[13] = 0xb5;
-	if (!load_obj(self, "xdp_gen", &prog))
+	if (!load_obj(self, "xdp_gen", &prog, 0))
 		return 1;
 	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
 	if (err) {

@@ -90,3 +90,55 @@ SEC("xdp.frags") int xdp_redirect_mb(struct xdp_md *ctx) { return do_redirect(ct
 SEC("xdp.frags") int xdp_reflect_mb(struct xdp_md *ctx) { return do_redirect(ctx, 1); }
 
 char LICENSE[] SEC("license") = "GPL";
+
+/*
+ * RX metadata: for each IPv4 UDP datagram to port 7777, what
+ * bpf_xdp_metadata_rx_hash() says, keyed by the source port (host order),
+ * for xdp.sh to check against its own Toeplitz.  A dev-bound program:
+ * xdp_ctl loads names ending in _meta with the port's ifindex.
+ */
+#include <linux/ip.h>
+#include <linux/udp.h>
+
+enum xdp_rss_hash_type { XDP_RSS_TYPE_NONE = 0 };
+extern int bpf_xdp_metadata_rx_hash(const struct xdp_md *ctx, __u32 *hash,
+				    enum xdp_rss_hash_type *rss_type) __ksym;
+
+struct hash_rec {
+	__u32 hash;
+	__u32 type;
+	__s32 err;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u16);
+	__type(value, struct hash_rec);
+} rx_hashes SEC(".maps");
+
+SEC("xdp") int xdp_rx_hash_meta(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	enum xdp_rss_hash_type type = XDP_RSS_TYPE_NONE;
+	struct hash_rec rec = { 0 };
+	struct udphdr *udp;
+	struct iphdr *ip;
+	__u16 sport;
+
+	if (data + sizeof(*eth) + sizeof(*ip) > end || eth->h_proto != bpf_htons(ETH_P_IP))
+		return XDP_PASS;
+	ip = data + sizeof(*eth);
+	if (ip->protocol != 17 || ip->ihl != 5)
+		return XDP_PASS;
+	udp = (void *)(ip + 1);
+	if ((void *)(udp + 1) > end || udp->dest != bpf_htons(7777))
+		return XDP_PASS;
+	rec.err = bpf_xdp_metadata_rx_hash(ctx, &rec.hash, &type);
+	rec.type = type;
+	sport = bpf_ntohs(udp->source);
+	bpf_map_update_elem(&rx_hashes, &sport, &rec, BPF_ANY);
+	return XDP_PASS;
+}
