@@ -75,7 +75,7 @@ struct dumpfile {
 #define FLAG(x)		{ SGNIC_DESC_F_##x, #x }
 static const struct sgnic_bitname flag_names[] = {
 	FLAG(SOP), FLAG(EOP), FLAG(STATUS_UPDATE), FLAG(INTERRUPT),
-	FLAG(SINGLE_XFER), FLAG(CSUM), FLAG(TSO),
+	FLAG(SINGLE_XFER), FLAG(CSUM), FLAG(TSO), FLAG(VLAN),
 };
 
 #define STS(x)		{ SGNIC_DESC_S_##x, #x }

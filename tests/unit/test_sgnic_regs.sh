@@ -155,7 +155,7 @@ check "json: limits" json_ok "(d['max_xfer'], d['max_sg'], d['max_seg'],
 check "json: mac and link" json_ok \
 	"d['mac'] == '52:54:00:12:34:56' and d['link_up'] and d['ctrl']['names'] == ['RX_ENABLE']"
 check "json: counters" json_ok "d['counters']['tx_pkts'] == 750 and
-	d['counters']['rx_pkts'] == 287 and len(d['counters']) == 14 and d['counters']['rsc_frames'] == 0 and d['counters']['rx_runt'] == 0"
+	d['counters']['rx_pkts'] == 287 and len(d['counters']) == 15 and d['counters']['rsc_frames'] == 0 and d['counters']['rx_runt'] == 0"
 check "json: channels" json_ok "[(c['channel'], c['dir'], c['pair']) for c in
 	d['channels']] == [(0, 'tx', 0), (1, 'rx', 0), (2, 'tx', 1), (3, 'rx', 1)]"
 check "json: channel 0" json_ok "(lambda c: c['size'] == 512 and c['head'] == 450

@@ -225,7 +225,7 @@ tx3 chan 6 size 8 ntu 6 ntc 1 head 4 tail 6 state 4 err 0x08 compl 0x00000000001
    2 addr 0x0000000000202000 len  2000 flags 0x00000061 mss 1448 status 0x80000002 xfer 0
    3 addr 0x0000000000203000 len   100 flags 0x00000006 mss 0 status 0x80000002 xfer 0
    4 addr 0x0000000000204000 len     0 flags 0x00000007 mss 0 status 0x00000000 xfer 0
-   5 addr 0x0000000000205000 len   500 flags 0x00000087 mss 0 status 0x00000000 xfer 0
+   5 addr 0x0000000000205000 len   500 flags 0x00000107 mss 0 status 0x00000000 xfer 0
    6 addr 0x0000000000000000 len     0 flags 0x00000000 mss 0 status 0x00000000 xfer 0
    7 addr 0x0000000000000000 len     0 flags 0x00000000 mss 0 status 0x00000000 xfer 0
 EOF
@@ -246,9 +246,9 @@ check "tx3: refused packet, no residual" desc_is 2 \
 check "tx3: halted at 4" desc_is 4 \
 	"4 addr 0x0000000000204000 len 0 xfer 0 mss 0 flags 0x00000007 (SOP|EOP|STATUS_UPDATE) status 0x00000000 (-) busy [head]"
 check "tx3: reserved flag bit" desc_is 5 \
-	"5 addr 0x0000000000205000 len 500 xfer 0 mss 0 flags 0x00000087 (SOP|EOP|STATUS_UPDATE|RESERVED:0x00000080) status 0x00000000 (-) busy"
+	"5 addr 0x0000000000205000 len 500 xfer 0 mss 0 flags 0x00000107 (SOP|EOP|STATUS_UPDATE|RESERVED:0x00000100) status 0x00000000 (-) busy"
 check "tx3: reserved bit warned" has_fields \
-	"tx3: descriptor 5 has reserved flag bits 0x00000080"
+	"tx3: descriptor 5 has reserved flag bits 0x00000100"
 check "tx3: free slot" desc_is 6 \
 	"6 addr 0x0000000000000000 len 0 xfer 0 mss 0 flags 0x00000000 (-) status 0x00000000 (-) [ntu tail]"
 
@@ -262,7 +262,7 @@ check "tx3 json: ring" json_ok "(lambda r: r['state'] == 'HALTED' and
 	r['completion']['index'] == 3 and r['completion']['err'])(d['rings'][0])"
 check "tx3 json: descriptors" json_ok "(lambda l: l[1]['residual'] == 1 and
 	l[2]['status']['result'] == 'TOO_FRAGMENTED' and l[2]['residual'] is None and
-	l[5]['flags']['reserved'] == '0x00000080' and l[4]['status']['result'] is None
+	l[5]['flags']['reserved'] == '0x00000100' and l[4]['status']['result'] is None
 	)(d['rings'][0]['descriptors']['list'])"
 
 # ---- A handcrafted RX ring: checksum results -------------------------------------------------
