@@ -414,9 +414,11 @@ t_xdp_bench() {
 		got=$(sed -n 's/^ *Packets received *: *\([0-9]*\).*/\1/p' /tmp/xdp-bench.out)
 		echo "xdp-bench $mode: ${got:-no} packets received, $ctr +$(delta "$ctr")"
 		# the driver saw every frame (and any stray ARP or ND beside them)
-		# reach the program; xdp-bench's own count must show them too
+		# reach the program: that count is the exact one.  xdp-bench's
+		# own total may miss a frame between two of its samples (399 of
+		# 400 seen with the driver at +400), so it must show nearly all
 		[ "$(delta "$ctr")" -ge 400 ] || rc=1
-		[ "${got:-0}" -ge 400 ] || { cat /tmp/xdp-bench.out; rc=1; }
+		[ "${got:-0}" -ge 390 ] || { cat /tmp/xdp-bench.out; rc=1; }
 		[ "$(prog_id)" = 0 ] || { echo "xdp-bench left its program"; rc=1; detach; }
 	done
 	return $rc
