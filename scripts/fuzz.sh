@@ -45,9 +45,14 @@ export SGNIC_FIRMWARE_DIR=${SGNIC_FIRMWARE_DIR:-$SGNIC_CACHE/firmware}
 
 # clang-16, libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer, and
 # source-based coverage counters in the device only (tests/fuzz/profile-list.txt).
+# The list is read from a copy in the cache, so that a checkout in another
+# place (a CI clone) has the same configuration and rebuilds only what
+# changed; its checksum is part of the configuration instead of its path.
+profile_list=$work/profile-list.txt
+profile_sum=$(sha1sum <"$src/profile-list.txt" | cut -c1-12)
 fuzz_config="--cc=clang-16 --cxx=clang++-16 --enable-fuzzing --enable-asan --enable-ubsan
  --extra-cflags=-fprofile-instr-generate --extra-cflags=-fcoverage-mapping
- --extra-cflags=-fprofile-list=$src/profile-list.txt --extra-ldflags=-fprofile-instr-generate
+ --extra-cflags=-fprofile-list=$profile_list --extra-ldflags=-fprofile-instr-generate
  ${QEMU_CONFIGURE_EXTRA:-}"
 # Fuzzing runs do not keep the coverage counters; make fuzz-coverage does.
 export LLVM_PROFILE_FILE=${LLVM_PROFILE_FILE:-/dev/null}
@@ -57,12 +62,13 @@ build() {
 	# build-qemu.sh configures only an empty directory: start over when
 	# the configuration changed.
 	if [ -f "$fuzz_build/build.ninja" ] &&
-	   [ "$(cat "$fuzz_build/sgnic-fuzz-config" 2>/dev/null)" != "$fuzz_config" ]; then
+	   [ "$(cat "$fuzz_build/sgnic-fuzz-config" 2>/dev/null)" != "$fuzz_config $profile_sum" ]; then
 		note "fuzz build configuration changed: rebuilding $fuzz_build from scratch"
 		rm -rf "$fuzz_build"
 	fi
-	mkdir -p "$fuzz_build"
-	printf '%s' "$fuzz_config" >"$fuzz_build/sgnic-fuzz-config"
+	mkdir -p "$fuzz_build" "$work"
+	cmp -s "$src/profile-list.txt" "$profile_list" || cp "$src/profile-list.txt" "$profile_list"
+	printf '%s' "$fuzz_config $profile_sum" >"$fuzz_build/sgnic-fuzz-config"
 	# shellcheck disable=SC2086
 	SGNIC_QEMU_BUILD=$fuzz_build \
 	QEMU_CONFIGURE_EXTRA="$(echo $fuzz_config)" \

@@ -6,12 +6,18 @@
 # Debian's linux-source-6.12, copy the upstream drivers/net selftests next to
 # them, and run tests/selftests/run.sh in up to four boots:
 #
-#   plain    the guest as scripts/vm.sh boots it
+#   plain    the guest as scripts/vm.sh boots it: every program
 #   iommu    behind QEMU's Intel IOMMU, strict invalidation:
 #            -device intel-iommu,intremap=off; intel_iommu=on iommu.strict=1
 #   swiotlb  every mapping bounced: swiotlb=force
 #   tinytlb  bounced through 8 MiB only (swiotlb=4096,force): faults.sh's
-#            mapping-failure case and dmesg.sh, unless TESTs are named
+#            mapping-failure case and dmesg.sh
+#
+# The iommu and swiotlb boots change only what the DMA API does, so unless
+# TESTs are named they run the programs and cases that map, sync or unmap
+# DMA memory (DMA_TESTS below); what is the same whatever the DMA API does
+# (ethtool parsing, link state, AER, hot-plug, netconsole, the upstream
+# ethtool tests, RSS hash arithmetic) runs in the plain boot.
 #
 # Each boot's closing line is added into one: "N passed, N failed, N skipped".
 #
@@ -37,6 +43,24 @@ done
 [ ${#boots[@]} -gt 0 ] || boots=(plain iommu swiotlb tinytlb)
 
 note() { echo "selftest: $*" >&2; }
+
+# What the iommu and swiotlb boots run: every mapping mode and completion
+# mode, each XDP action in the four modes, multi-buffer frames as one
+# scatter/gather list and as single transfers, frames redirected in
+# (ndo_xdp_xmit maps them), AF_XDP zero-copy (the umem mapped for the
+# device; copy mode is the ordinary path), RSS and VLAN traffic end to end, the
+# planner's limits and fallbacks, channel halts and their unmapping, full
+# rings, pktgen's cloned and fragmented skbs, module reloads (no mapping
+# leaks) and the kernel log (DMA-API and IOMMU faults).
+DMA_TESTS=(
+	dma_mode.sh copybreak_raw mtu.sh modes.sh
+	xdp.sh:actions_sg_writeback,actions_sg_interrupt,actions_single_writeback,actions_single_interrupt,multibuf_sg_writeback,multibuf_single_interrupt,redirect_veth,afxdp_zerocopy
+	rss.sh:flows_v4,flows_v6
+	filters.sh:multicast,vlan_offload
+	limits.sh recovery.sh backpressure.sh
+	pktgen.sh:clone_skb_sg,frags_sg,frags_single
+	lifecycle.sh dmesg.sh
+)
 
 # ---- build ------------------------------------------------------------------
 ksrc=$(scripts/kselftest-src.sh) || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
@@ -74,7 +98,12 @@ for b in "${boots[@]}"; do
 	tinytlb) args=(--append "swiotlb=4096,force") ;;
 	esac
 	run=("${tests[@]}")
-	[ "$b" != tinytlb ] || [ ${#run[@]} -gt 0 ] || run=(faults.sh dmesg.sh)
+	if [ ${#run[@]} -eq 0 ]; then
+		case "$b" in
+		iommu | swiotlb) run=("${DMA_TESTS[@]}") ;;
+		tinytlb) run=(faults.sh dmesg.sh) ;;
+		esac
+	fi
 	# An empty hot-plug slot for hotplug.sh and aer.sh.  At 2.5 GT/s: a
 	# faster port advertises Data Link Layer Link Active reporting, but with
 	# q35's ACPI hot-plug QEMU never sets Link Active, so the guest's AER

@@ -8,7 +8,8 @@
 # "N passed, N failed, N skipped".
 #
 # Usage (in the guest): tests/selftests/run.sh [TEST...]
-#   TEST is a program name from the list below (ethtool_ioctl, link.sh, ...)
+#   TEST is a program name from the list below (ethtool_ioctl, link.sh, ...),
+#   or a shell program with chosen cases: xdp.sh:actions_sg_writeback,afxdp_copy
 #
 # Environment:
 #   SELFTEST_DMA_MODE  plain | iommu | swiotlb: what dma_mode.sh verifies
@@ -60,6 +61,12 @@ echo "1..${#sel[@]}"
 n=0 cpass=0 cfail=0 cskip=0
 for t in "${sel[@]}"; do
 	n=$((n + 1))
+	# "prog.sh:case,case" runs only those cases of a shell program.
+	cases=()
+	if [[ $t == *.sh:* ]]; then
+		IFS=, read -r -a cases <<<"${t#*:}"
+		t=${t%%:*}
+	fi
 	case "$t" in
 	*.sh) prog=tests/selftests/$t ;;
 	*) prog=$BIN/$t ;;
@@ -72,7 +79,8 @@ for t in "${sel[@]}"; do
 	log=/tmp/selftest-$t.log
 	start=$SECONDS
 	echo "# selftests: $t"
-	timeout -k 10 "$timeout_s" "$prog" 2>&1 | tee "$log" | sed -u 's/^/# /'
+	[ ${#cases[@]} -eq 0 ] || echo "# cases: ${cases[*]}"
+	timeout -k 10 "$timeout_s" "$prog" "${cases[@]}" 2>&1 | tee "$log" | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
 	# The program's own cases (its top-level KTAP lines).
 	p=$(grep -cE '^ok [0-9]+ ' "$log")
