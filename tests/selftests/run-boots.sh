@@ -52,6 +52,7 @@ note() { echo "selftest: $*" >&2; }
 # planner's limits and fallbacks, channel halts and their unmapping, full
 # rings, pktgen's cloned and fragmented skbs, module reloads (no mapping
 # leaks) and the kernel log (DMA-API and IOMMU faults).
+# shellcheck disable=SC2054 # the commas separate cases inside one element
 DMA_TESTS=(
 	dma_mode.sh copybreak_raw mtu.sh modes.sh
 	xdp.sh:actions_sg_writeback,actions_sg_interrupt,actions_single_writeback,actions_single_interrupt,multibuf_sg_writeback,multibuf_single_interrupt,redirect_veth,afxdp_zerocopy
