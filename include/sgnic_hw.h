@@ -99,6 +99,7 @@ typedef uint16_t sgnic_le16;
 #define SGNIC_FEAT_RSS			(1u << 8)	/* Toeplitz RSS, SGNIC_RSS_BASE */
 #define SGNIC_FEAT_RX_FILTER		(1u << 9)	/* address table, multicast hash */
 #define SGNIC_FEAT_VLAN			(1u << 10)	/* tag strip/insert, VLAN table */
+#define SGNIC_FEAT_MAC_STATS		(1u << 11)	/* frame counters, SGNIC_MAC_STATS_BASE */
 #define SGNIC_REG_QUEUES		0x000c	/* RO */
 #define SGNIC_QUEUES_PAIRS_MASK		0x000000ffu	/* queue pairs */
 #define SGNIC_QUEUES_VECTORS_SHIFT	8		/* MSI-X vectors */
@@ -190,6 +191,42 @@ typedef uint16_t sgnic_le16;
 #define SGNIC_REG_RSS_RETA(i)		(0x0900 + 4 * (i))
 #define SGNIC_RSS_RETA_REGS		(SGNIC_RSS_RETA_SIZE / 4)
 #define SGNIC_RSS_END			SGNIC_REG_RSS_RETA(SGNIC_RSS_RETA_REGS)
+
+/* ---- MAC statistics --------------------------------------------------------- */
+
+/*
+ * The MAC's frame counters (spec, section "MAC statistics"): 64-bit, RO,
+ * cleared by every reset.  Counter i is at SGNIC_REG_MAC_STAT(i); an
+ * 8-byte read returns it whole, a 4-byte read the low (+0) or high (+4)
+ * half.  RX counts each frame the address filter and the MAX_FRAME check
+ * let in, once the device has taken it (placed, or dropped after that);
+ * TX each frame that leaves, every TSO segment apart, tag included.
+ * Octets are frame bytes without the FCS; the histograms bucket a frame by
+ * its length plus the 4-byte FCS, a frame under 60 bytes in the first
+ * bucket (a wire pads it to 64).
+ */
+#define SGNIC_MAC_STATS_BASE		0x0c00
+#define SGNIC_REG_MAC_STAT(i)		(SGNIC_MAC_STATS_BASE + 8 * (i))
+#define SGNIC_MAC_HIST_BUCKETS		7
+#define SGNIC_MAC_RX_FRAMES		0
+#define SGNIC_MAC_RX_OCTETS		1
+#define SGNIC_MAC_RX_MCAST		2	/* multicast, broadcast not included */
+#define SGNIC_MAC_RX_BCAST		3
+#define SGNIC_MAC_RX_HIST(b)		(4 + (b))	/* b < SGNIC_MAC_HIST_BUCKETS */
+#define SGNIC_MAC_TX_FRAMES		11
+#define SGNIC_MAC_TX_OCTETS		12
+#define SGNIC_MAC_TX_MCAST		13
+#define SGNIC_MAC_TX_BCAST		14
+#define SGNIC_MAC_TX_HIST(b)		(15 + (b))
+#define SGNIC_MAC_NUM_STATS		22
+#define SGNIC_MAC_STATS_END		SGNIC_REG_MAC_STAT(SGNIC_MAC_NUM_STATS)
+/*
+ * Largest length (FCS included) of each histogram bucket, an initializer:
+ * 64, 65..127, 128..255, 256..511, 512..1023, 1024..1518, then 1519 and
+ * longer (a TX packet without TSO may exceed MAX_FRAME).
+ */
+#define SGNIC_MAC_HIST_MAX		{ 64, 127, 255, 511, 1023, 1518, 0xffffffffu }
+#define SGNIC_MAC_FCS_LEN		4
 
 /* ---- Receive filters and VLAN ------------------------------------------------ */
 

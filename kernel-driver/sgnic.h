@@ -9,6 +9,7 @@
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/dim.h>
 #include <linux/version.h>
@@ -284,6 +285,8 @@ struct sgnic_priv {
 	seqlock_t stats_lock;
 	struct sgnic_tx_stats tx_base;
 	struct sgnic_rx_stats rx_base;
+	/* MAC counters device resets cleared, under RTNL (sgnic_mac_stats_fold) */
+	u64 mac_base[SGNIC_MAC_NUM_STATS];
 
 	struct dentry *dbg;
 	struct sgnic_dbg_file dbg_files[SGNIC_NUM_CHANS];
@@ -292,6 +295,12 @@ struct sgnic_priv {
 static inline u32 sgnic_rd(struct sgnic_priv *priv, u32 reg)
 {
 	return readl(priv->hw + reg);
+}
+
+/* One access: the device returns a 64-bit counter whole (spec 6.4). */
+static inline u64 sgnic_rd64(struct sgnic_priv *priv, u32 reg)
+{
+	return readq(priv->hw + reg);
 }
 
 static inline void sgnic_wr(struct sgnic_priv *priv, u32 reg, u32 val)
@@ -386,6 +395,7 @@ struct sk_buff *sgnic_xsk_build_skb(struct sgnic_ring *ring, struct xdp_buff *xd
 
 /* sgnic_ethtool.c */
 void sgnic_set_ethtool_ops(struct net_device *netdev);
+void sgnic_mac_stats_fold(struct sgnic_priv *priv);
 
 /* sgnic_filter.c */
 bool sgnic_has_rx_filter(const struct sgnic_priv *priv);

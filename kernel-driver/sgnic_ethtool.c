@@ -225,6 +225,83 @@ static void sgnic_get_ethtool_stats(struct net_device *netdev,
 		rx_tot[i] = sgnic_stat_at(&rsum, sgnic_rx_stat_descs[i].offset);
 }
 
+/*
+ * A MAC counter since probe: what the device holds plus what device resets
+ * (suspend, error recovery) cleared.  A device off the bus reads all-ones
+ * and adds nothing.  Under RTNL, as every caller and the fold are.
+ */
+static u64 sgnic_mac_stat(struct sgnic_priv *priv, unsigned int i)
+{
+	u64 v = READ_ONCE(priv->gone) ? U64_MAX :
+		sgnic_rd64(priv, SGNIC_REG_MAC_STAT(i));
+
+	return priv->mac_base[i] + (v == U64_MAX ? 0 : v);
+}
+
+/* Keep the MAC counters a device reset is about to clear. */
+void sgnic_mac_stats_fold(struct sgnic_priv *priv)
+{
+	unsigned int i;
+
+	ASSERT_RTNL();
+	if (!(priv->caps.features & SGNIC_FEAT_MAC_STATS))
+		return;
+	for (i = 0; i < SGNIC_MAC_NUM_STATS; i++)
+		priv->mac_base[i] = sgnic_mac_stat(priv, i);
+}
+
+static void sgnic_get_eth_mac_stats(struct net_device *netdev,
+				    struct ethtool_eth_mac_stats *mac)
+{
+	struct sgnic_priv *priv = netdev_priv(netdev);
+
+	if (!(priv->caps.features & SGNIC_FEAT_MAC_STATS))
+		return;
+	mac->FramesTransmittedOK = sgnic_mac_stat(priv, SGNIC_MAC_TX_FRAMES);
+	mac->OctetsTransmittedOK = sgnic_mac_stat(priv, SGNIC_MAC_TX_OCTETS);
+	mac->MulticastFramesXmittedOK = sgnic_mac_stat(priv, SGNIC_MAC_TX_MCAST);
+	mac->BroadcastFramesXmittedOK = sgnic_mac_stat(priv, SGNIC_MAC_TX_BCAST);
+	mac->FramesReceivedOK = sgnic_mac_stat(priv, SGNIC_MAC_RX_FRAMES);
+	mac->OctetsReceivedOK = sgnic_mac_stat(priv, SGNIC_MAC_RX_OCTETS);
+	mac->MulticastFramesReceivedOK = sgnic_mac_stat(priv, SGNIC_MAC_RX_MCAST);
+	mac->BroadcastFramesReceivedOK = sgnic_mac_stat(priv, SGNIC_MAC_RX_BCAST);
+	/* 32-bit device counters, cleared by a device reset. */
+	mac->FrameTooLongErrors = sgnic_rd(priv, SGNIC_REG_STAT_RX_OVERSIZE);
+}
+
+/*
+ * The device's buckets (SGNIC_MAC_HIST_MAX), FCS included.  The first
+ * starts at the shortest frame it takes (an Ethernet header and the FCS);
+ * frames under 64 bytes are in it because a wire pads them.  sgnic.ko
+ * sends nothing longer than MAX_FRAME, and the device takes nothing longer.
+ */
+static const struct ethtool_rmon_hist_range sgnic_rmon_ranges[] = {
+	{ SGNIC_MIN_FRAME + SGNIC_MAC_FCS_LEN, 64 }, { 65, 127 }, { 128, 255 },
+	{ 256, 511 }, { 512, 1023 }, { 1024, 1518 },
+	{ 1519, SGNIC_MAX_FRAME + SGNIC_MAC_FCS_LEN },
+	{}
+};
+
+static void sgnic_get_rmon_stats(struct net_device *netdev,
+				 struct ethtool_rmon_stats *rmon,
+				 const struct ethtool_rmon_hist_range **ranges)
+{
+	struct sgnic_priv *priv = netdev_priv(netdev);
+	unsigned int b;
+
+	BUILD_BUG_ON(ARRAY_SIZE(sgnic_rmon_ranges) != SGNIC_MAC_HIST_BUCKETS + 1 ||
+		     SGNIC_MAC_HIST_BUCKETS > ETHTOOL_RMON_HIST_MAX);
+	if (!(priv->caps.features & SGNIC_FEAT_MAC_STATS))
+		return;
+	rmon->undersize_pkts = sgnic_rd(priv, SGNIC_REG_STAT_RX_RUNT);
+	rmon->oversize_pkts = sgnic_rd(priv, SGNIC_REG_STAT_RX_OVERSIZE);
+	for (b = 0; b < SGNIC_MAC_HIST_BUCKETS; b++) {
+		rmon->hist[b] = sgnic_mac_stat(priv, SGNIC_MAC_RX_HIST(b));
+		rmon->hist_tx[b] = sgnic_mac_stat(priv, SGNIC_MAC_TX_HIST(b));
+	}
+	*ranges = sgnic_rmon_ranges;
+}
+
 static void sgnic_get_ringparam(struct net_device *netdev,
 				struct ethtool_ringparam *ring,
 				struct kernel_ethtool_ringparam *kring,
@@ -546,6 +623,8 @@ static const struct ethtool_ops sgnic_ethtool_ops = {
 	.get_sset_count		= sgnic_get_sset_count,
 	.get_strings		= sgnic_get_strings,
 	.get_ethtool_stats	= sgnic_get_ethtool_stats,
+	.get_eth_mac_stats	= sgnic_get_eth_mac_stats,
+	.get_rmon_stats		= sgnic_get_rmon_stats,
 	.get_ringparam		= sgnic_get_ringparam,
 	.set_ringparam		= sgnic_set_ringparam,
 	.get_channels		= sgnic_get_channels,

@@ -427,7 +427,11 @@ static void sgnic_quiesce(struct sgnic_priv *priv)
 	sgnic_wr(priv, SGNIC_REG_MISC_MASK, 0);
 	cancel_work_sync(&priv->reset_work);
 	cancel_work_sync(&priv->link_work);
+	/* Under RTNL, so that no reader counts a value twice or loses it. */
+	rtnl_lock();
+	sgnic_mac_stats_fold(priv);
 	sgnic_wr(priv, SGNIC_REG_CTRL, SGNIC_CTRL_RESET);
+	rtnl_unlock();
 }
 
 /*

@@ -248,6 +248,11 @@ static uint64_t sgnic_mmio_read(void *opaque, hwaddr addr, unsigned size)
         trace_sgnic_mmio_read(addr, val);
         return val;
     }
+    if (sgnic_mac_stats_is_reg(addr)) {
+        val = sgnic_mac_stats_read(s, addr);
+        trace_sgnic_mmio_read(addr, val);
+        return val;
+    }
     switch (addr) {
     case SGNIC_REG_ID:
         val = SGNIC_ID_MAGIC;
@@ -259,7 +264,7 @@ static uint64_t sgnic_mmio_read(void *opaque, hwaddr addr, unsigned size)
         val = SGNIC_FEAT_TX_CSUM | SGNIC_FEAT_RX_CSUM | SGNIC_FEAT_TSO |
               SGNIC_FEAT_SG | SGNIC_FEAT_WRITEBACK | SGNIC_FEAT_MSIX |
               SGNIC_FEAT_RX_MULTIBUF | SGNIC_FEAT_RSC | SGNIC_FEAT_RSS |
-              SGNIC_FEAT_RX_FILTER | SGNIC_FEAT_VLAN;
+              SGNIC_FEAT_RX_FILTER | SGNIC_FEAT_VLAN | SGNIC_FEAT_MAC_STATS;
         break;
     case SGNIC_REG_QUEUES:
         val = s->queues | (1 + s->queues) << SGNIC_QUEUES_VECTORS_SHIFT;
@@ -473,6 +478,7 @@ static void sgnic_soft_reset(SgnicState *s)
     s->mac_lo = ldl_le_p(s->conf.macaddr.a);
     s->mac_hi = lduw_le_p(s->conf.macaddr.a + 4);
     memset(s->stats, 0, sizeof(s->stats));
+    memset(s->mac_stats, 0, sizeof(s->mac_stats));
     s->dma_ops = s->tx_pkts_seen = s->irqs_seen = 0;
     /* Frames QEMU holds for us predate the reset: receive is off, drop them. */
     if (s->nic) {
@@ -909,6 +915,10 @@ static int sgnic_post_load(void *opaque, int version_id)
         s->ctrl |= SGNIC_CTRL_ALLMULTI;
         SGNIC_STAT(s, SGNIC_REG_STAT_RX_VLAN_DROPS) = 0;
     }
+    if (version_id < 6) {
+        /* The source counted nothing of this kind: start from zero. */
+        memset(s->mac_stats, 0, sizeof(s->mac_stats));
+    }
     for (i = 0; i < ARRAY_SIZE(sgnic_tunables); i++) {
         const SgnicTunable *t = &sgnic_tunables[i];
         uint32_t v = *(uint32_t *)((uint8_t *)s + t->offset);
@@ -971,12 +981,12 @@ static const VMStateDescription vmstate_sgnic_rsc = {
  * Version 3 adds the DMA limits (qom-set can change them under a running
  * guest, and the capability registers show them, so they travel with it)
  * and two counters, version 4 the RSS types, key and table, version 5 the
- * VLAN, multicast hash and address tables and STAT_RX_VLAN_DROPS; version
- * 2 to 4 streams still load.
+ * VLAN, multicast hash and address tables and STAT_RX_VLAN_DROPS, version
+ * 6 the MAC counters; version 2 to 5 streams still load.
  */
 static const VMStateDescription vmstate_sgnic = {
     .name = "sgnic",
-    .version_id = 5,
+    .version_id = 6,
     .minimum_version_id = 2,
     .post_load = sgnic_post_load,
     .fields = (const VMStateField[]) {
@@ -1014,6 +1024,7 @@ static const VMStateDescription vmstate_sgnic = {
         VMSTATE_UINT32_ARRAY_V(mc_hash, SgnicState, SGNIC_MC_HASH_REGS, 5),
         VMSTATE_UINT32_ARRAY_V(addr_lo, SgnicState, SGNIC_ADDR_ENTRIES, 5),
         VMSTATE_UINT32_ARRAY_V(addr_hi, SgnicState, SGNIC_ADDR_ENTRIES, 5),
+        VMSTATE_UINT64_ARRAY_V(mac_stats, SgnicState, SGNIC_MAC_NUM_STATS, 6),
         VMSTATE_END_OF_LIST()
     },
     .subsections = (const VMStateDescription * const []) {

@@ -1,8 +1,7 @@
 /*
  * sgnic: internal interfaces between the PCI glue (sgnic.c), the network
- * side (sgnic_net.c, sgnic_rsc.c, sgnic_rss.c, sgnic_filter.c) and the DMA
- * channel engine
- * (sgnic_dma.c).
+ * side (sgnic_net.c, sgnic_rsc.c, sgnic_rss.c, sgnic_filter.c, sgnic_mac.c)
+ * and the DMA channel engine (sgnic_dma.c).
  *
  * Calls go one way: glue -> network side -> engine.  The engine reports
  * back only through the SgnicChannelOps the glue installs, so each check
@@ -136,6 +135,7 @@ struct SgnicState {
     uint32_t rx_queues;
     uint32_t rsc_max_len;
     uint32_t stats[SGNIC_NUM_STATS];
+    uint64_t mac_stats[SGNIC_MAC_NUM_STATS];    /* sgnic_mac.c */
 
     /* Receive-side scaling (sgnic_rss.c). */
     uint32_t rss_types;                         /* SGNIC_RSS_* */
@@ -245,5 +245,11 @@ bool sgnic_filter_accept_addr(SgnicState *s, const uint8_t *dst);
 bool sgnic_vlan_rx(SgnicState *s, const uint8_t **buf, size_t *size,
                    SgnicDescWb *wb);
 const char *sgnic_filter_load_error(const SgnicState *s);
+
+/* sgnic_mac.c: MAC frame counters */
+bool sgnic_mac_stats_is_reg(hwaddr addr);
+uint32_t sgnic_mac_stats_read(SgnicState *s, hwaddr addr);
+void sgnic_mac_count_rx(SgnicState *s, const uint8_t *frame, size_t len);
+void sgnic_mac_count_tx(SgnicState *s, const struct iovec *iov, int iovcnt);
 
 #endif

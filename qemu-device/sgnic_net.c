@@ -56,19 +56,36 @@ static uint32_t sgnic_tx_check(SgnicState *s, const struct sgnic_desc *d,
     return SGNIC_RES_OK;
 }
 
-/* Internal loopback: each (segmented) frame goes to our own receive path. */
+static ssize_t sgnic_rx_take(SgnicState *s, const uint8_t *wire,
+                             size_t wire_size, bool last_offer);
+
+/* Each frame that leaves for the wire, every TSO segment on its own. */
+static void sgnic_tx_wire(void *opaque, const struct iovec *iov, int iovcnt,
+                          const struct iovec *virt_iov, int virt_iovcnt)
+{
+    SgnicState *s = opaque;
+
+    sgnic_mac_count_tx(s, iov, iovcnt);
+    qemu_sendv_packet(qemu_get_queue(s->nic), iov, iovcnt);
+}
+
+/*
+ * Internal loopback: each (segmented) frame leaves the transmit side, as
+ * far as the MAC counters go, and enters our own receive path.
+ */
 static void sgnic_tx_loopback(void *opaque, const struct iovec *iov, int iovcnt,
                               const struct iovec *virt_iov, int virt_iovcnt)
 {
     SgnicState *s = opaque;
     size_t len = iov_size(iov, iovcnt);
 
+    sgnic_mac_count_tx(s, iov, iovcnt);
     if (len > sizeof(s->lb_frame)) {
         sgnic_rx_drop(s, SGNIC_REG_STAT_RX_OVERSIZE, "loopback oversize", len);
         return;
     }
     iov_to_buf(iov, iovcnt, 0, s->lb_frame, len);
-    if (!sgnic_receive(qemu_get_queue(s->nic), s->lb_frame, len)) {
+    if (!sgnic_rx_take(s, s->lb_frame, len, true)) {
         sgnic_rx_drop(s, SGNIC_REG_STAT_RX_NOBUF, "loopback, no buffers", len);
     }
 }
@@ -149,7 +166,11 @@ static int sgnic_tx_send(SgnicState *s, const struct sgnic_desc *d,
     if (s->ctrl & SGNIC_CTRL_LOOPBACK) {
         sent = net_tx_pkt_send_custom(s->tx_pkt, false, sgnic_tx_loopback, s);
     } else if (!nc->link_down) {
-        sent = net_tx_pkt_send(s->tx_pkt, nc);
+        /*
+         * No virtio-net header ever goes to the peer: QEMU segments and
+         * checksums, and the MAC counts the frames that result.
+         */
+        sent = net_tx_pkt_send_custom(s->tx_pkt, false, sgnic_tx_wire, s);
     } else {
         goto out;               /* link down: completes, not sent (spec 8) */
     }
@@ -374,9 +395,14 @@ bool sgnic_can_receive(NetClientState *nc)
     return sgnic_bus_master(s) || s->gone || !(s->ctrl & SGNIC_CTRL_RX_ENABLE);
 }
 
-ssize_t sgnic_receive(NetClientState *nc, const uint8_t *wire, size_t wire_size)
+/*
+ * Take one frame from the wire or from loopback.  Returns what
+ * NetReceive returns; *mac_ok says whether the MAC let it in (the address
+ * filter and MAX_FRAME), for its counters.
+ */
+static ssize_t sgnic_rx_frame(SgnicState *s, const uint8_t *wire,
+                              size_t wire_size, bool *mac_ok)
 {
-    SgnicState *s = qemu_get_nic_opaque(nc);
     SgnicDescWb wb = { 0 };
     /* What is placed: the frame, or the frame without its VLAN tag. */
     const uint8_t *buf = wire;
@@ -414,6 +440,7 @@ ssize_t sgnic_receive(NetClientState *nc, const uint8_t *wire, size_t wire_size)
     if (size > SGNIC_MAX_FRAME) {
         return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_OVERSIZE, "oversize", size);
     }
+    *mac_ok = true;
     if (!sgnic_vlan_rx(s, &buf, &size, &wb)) {
         return sgnic_rx_drop(s, SGNIC_REG_STAT_RX_VLAN_DROPS, "VLAN", size);
     }
@@ -442,6 +469,28 @@ ssize_t sgnic_receive(NetClientState *nc, const uint8_t *wire, size_t wire_size)
         }
     }
     return sgnic_chan_place(ch, buf, size, &wb) ? wire_size : 0;
+}
+
+/*
+ * A frame the MAC let in is counted once, when the device takes it: not
+ * while QEMU holds it for later (a 0 return), unless this is the only offer
+ * (loopback, where the caller drops what is not taken).
+ */
+static ssize_t sgnic_rx_take(SgnicState *s, const uint8_t *wire,
+                             size_t wire_size, bool last_offer)
+{
+    bool mac_ok = false;
+    ssize_t taken = sgnic_rx_frame(s, wire, wire_size, &mac_ok);
+
+    if (mac_ok && (taken || last_offer)) {
+        sgnic_mac_count_rx(s, wire, wire_size);
+    }
+    return taken;
+}
+
+ssize_t sgnic_receive(NetClientState *nc, const uint8_t *wire, size_t wire_size)
+{
+    return sgnic_rx_take(qemu_get_nic_opaque(nc), wire, wire_size, false);
 }
 
 void sgnic_rx_flush(SgnicState *s)

@@ -71,7 +71,7 @@ struct regname {
 static const struct sgnic_bitname feat_names[] = {
 	FEAT(TX_CSUM), FEAT(RX_CSUM), FEAT(TSO), FEAT(SG), FEAT(WRITEBACK),
 	FEAT(MSIX), FEAT(RX_MULTIBUF), FEAT(RSC), FEAT(RSS), FEAT(RX_FILTER),
-	FEAT(VLAN),
+	FEAT(VLAN), FEAT(MAC_STATS),
 };
 
 #define CTRL(x)		{ SGNIC_CTRL_##x, #x }

@@ -31,6 +31,7 @@ names() {
 	for n in $(names 'REG_') $(names 'CMD_') $(names 'CTRL_') $(names 'DESC_F_') \
 		$(names 'MISC_') $(names 'RING_') $(names 'RSC_') $(names 'MAX_FRAME') \
 		$(names 'HW_MAX_') $(names 'ID_MAGIC') $(names 'IRQ_') $(names 'CHAN_BASE') \
+		$(names 'MAC_STATS_') \
 		$(names 'MSIX_'); do
 		echo "  w(\"$n\", $n);"
 	done

@@ -614,7 +614,8 @@ static void check_identity(Sg *t, unsigned queues, uint32_t max_xfer,
                     SGNIC_FEAT_TX_CSUM | SGNIC_FEAT_RX_CSUM | SGNIC_FEAT_TSO |
                     SGNIC_FEAT_SG | SGNIC_FEAT_WRITEBACK | SGNIC_FEAT_MSIX |
                     SGNIC_FEAT_RX_MULTIBUF | SGNIC_FEAT_RSC | SGNIC_FEAT_RSS |
-                    SGNIC_FEAT_RX_FILTER | SGNIC_FEAT_VLAN);
+                    SGNIC_FEAT_RX_FILTER | SGNIC_FEAT_VLAN |
+                    SGNIC_FEAT_MAC_STATS);
     g_assert_cmphex(rd(t, SGNIC_REG_QUEUES), ==,
                     queues | (queues + 1) << SGNIC_QUEUES_VECTORS_SHIFT);
     g_assert_cmpuint(qpci_msix_table_size(t->dev), ==, queues + 1);
@@ -4061,6 +4062,8 @@ static size_t stream_find_be64(const uint8_t *s, size_t len, uint64_t v)
  */
 #define MIG_V5_BYTES    (4 * (1 + SGNIC_VLAN_TABLE_REGS + SGNIC_MC_HASH_REGS + \
                               2 * SGNIC_ADDR_ENTRIES))
+/* What version 6 adds after them: the MAC counters. */
+#define MIG_V6_BYTES    (8 * SGNIC_MAC_NUM_STATS)
 
 /*
  * The stream as version ver would have sent it: the n bytes of fields at
@@ -4076,7 +4079,7 @@ static uint8_t *stream_downgrade(const uint8_t *s, size_t len, size_t at,
 
     g_assert(id);
     v = id - s + 6 + 4;
-    g_assert_cmpuint(ldl_be_p(s + v), ==, 5);
+    g_assert_cmpuint(ldl_be_p(s + v), ==, 6);
     out = g_malloc(len - n);
     memcpy(out, s, at);
     memcpy(out + at, s + at + n, len - at - n);
@@ -4648,7 +4651,8 @@ static void test_rss_migration(void)
      * and the version.
      */
     {
-        size_t cut = SGNIC_RSS_KEY_LEN + SGNIC_RSS_RETA_SIZE + 4 + MIG_V5_BYTES;
+        size_t cut = SGNIC_RSS_KEY_LEN + SGNIC_RSS_RETA_SIZE + 4 +
+                     MIG_V5_BYTES + MIG_V6_BYTES;
 
         bad = stream_downgrade(good, len, at - 4, cut, 3);
         sg_load(bad, len - cut, path, true);
@@ -5203,8 +5207,267 @@ static void test_filter_migration(void)
     g_free(bad);
 
     /* A version 4 stream loads with empty tables and ALLMULTI set. */
-    bad = stream_downgrade(good, len, at - 4, MIG_V5_BYTES, 4);
-    sg_load_check(bad, len - MIG_V5_BYTES, path, filter_check_v4_load);
+    bad = stream_downgrade(good, len, at - 4, MIG_V5_BYTES + MIG_V6_BYTES, 4);
+    sg_load_check(bad, len - MIG_V5_BYTES - MIG_V6_BYTES, path,
+                  filter_check_v4_load);
+    g_free(bad);
+    unlink(path);
+}
+
+/* ---- MAC statistics ------------------------------------------------------ */
+
+static uint64_t mac_stat(Sg *t, unsigned i)
+{
+    return qtest_readq(t->qts, t->bar.addr + SGNIC_REG_MAC_STAT(i));
+}
+
+/* One direction's counters as a test expects them, all checked at once. */
+typedef struct MacCounts {
+    uint64_t frames, octets, mcast, bcast;
+    uint64_t hist[SGNIC_MAC_HIST_BUCKETS];
+} MacCounts;
+
+static void mac_expect(Sg *t, bool tx, const MacCounts *m)
+{
+    unsigned base = tx ? SGNIC_MAC_TX_FRAMES : SGNIC_MAC_RX_FRAMES, b;
+
+    g_assert_cmpuint(mac_stat(t, base + SGNIC_MAC_RX_FRAMES), ==, m->frames);
+    g_assert_cmpuint(mac_stat(t, base + SGNIC_MAC_RX_OCTETS), ==, m->octets);
+    g_assert_cmpuint(mac_stat(t, base + SGNIC_MAC_RX_MCAST), ==, m->mcast);
+    g_assert_cmpuint(mac_stat(t, base + SGNIC_MAC_RX_BCAST), ==, m->bcast);
+    for (b = 0; b < SGNIC_MAC_HIST_BUCKETS; b++) {
+        g_assert_cmpuint(mac_stat(t, base + SGNIC_MAC_RX_HIST(b)), ==,
+                         m->hist[b]);
+    }
+}
+
+static void mac_expect_zero(Sg *t)
+{
+    unsigned i;
+
+    for (i = 0; i < SGNIC_MAC_NUM_STATS; i++) {
+        g_assert_cmpuint(mac_stat(t, i), ==, 0);
+    }
+}
+
+static void test_mac_stats_rx(void)
+{
+    /* Bucket by length + 4 (FCS); a frame under 60 bytes is in the first. */
+    static const MacCounts rx = {
+        .frames = 9,
+        .octets = 60 + 42 + 61 + 123 + 124 + 1514 + 1515 + 104 + 9018,
+        .mcast = 1, .bcast = 1,
+        .hist = { 2, 3, 1, 0, 0, 1, 2 },
+    };
+    MacCounts more = rx;
+    g_autofree uint8_t *f = g_malloc(SGNIC_MAX_FRAME + 1);
+    uint8_t tf[108];
+    Sg t;
+    Ring r;
+    unsigned k;
+
+    sg_boot(&t, NULL);
+    g_assert_cmphex(rd(&t, SGNIC_REG_FEATURES) & SGNIC_FEAT_MAC_STATS, ==,
+                    SGNIC_FEAT_MAC_STATS);
+    mac_expect_zero(&t);
+    g_assert_cmphex(rd(&t, SGNIC_MAC_STATS_END), ==, 0);
+    rx_setup(&t, &r, 16);
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RX_ENABLE | SGNIC_CTRL_ALLMULTI |
+       SGNIC_CTRL_VLAN_FILTER);
+    wr(&t, SGNIC_REG_VLAN_TABLE(0), 1u << 5);
+    rx_post(&t, &r, 15, 2048, 0, true);
+
+    make_raw(f, 60, sg_mac, 1);
+    wire_send(&t, f, 60);
+    wire_send(&t, f, 42);
+    make_raw(f, 61, bcast_mac, 2);
+    wire_send(&t, f, 61);
+    make_raw(f, 123, mc_all_hosts, 3);
+    wire_send(&t, f, 123);
+    make_raw(f, 1515, sg_mac, 4);
+    wire_send(&t, f, 124);
+    wire_send(&t, f, 1514);
+    wire_send(&t, f, 1515);
+    /* Counted by the MAC, then dropped by the VLAN filter. */
+    make_raw(f, 100, sg_mac, 5);
+    wire_send(&t, tf, vlan_tag(tf, f, 100, 7));
+    /* Not counted: another address, a runt, a frame above MAX_FRAME. */
+    make_raw(f, 100, peer_mac, 6);
+    wire_send(&t, f, 100);
+    wire_send(&t, f, SGNIC_MIN_FRAME - 1);
+    make_raw(f, SGNIC_MAX_FRAME + 1, sg_mac, 7);
+    wire_send(&t, f, SGNIC_MAX_FRAME + 1);
+    /* The largest frame: 9022 with its FCS, five buffers (7..11). */
+    wire_send(&t, f, SGNIC_MAX_FRAME);
+    wait_done(&t, &r, 11);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_VLAN_DROPS), ==, 1);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_FILTERED), ==, 1);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_RUNT), ==, 1);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_OVERSIZE), ==, 1);
+    mac_expect(&t, false, &rx);
+    {
+        static const MacCounts none;
+
+        mac_expect(&t, true, &none);
+    }
+
+    /*
+     * A frame that waits for buffers (three are left, it needs five) is
+     * counted once, when it is placed, however often QEMU offers it.
+     */
+    wire_send(&t, f, SGNIC_MAX_FRAME);
+    assert_not_done(&t, &r, 12);
+    mac_expect(&t, false, &rx);
+    rx_post(&t, &r, 4, 2048, 0, true);
+    wait_done(&t, &r, 16);
+    more.frames++;
+    more.octets += SGNIC_MAX_FRAME;
+    more.hist[6]++;
+    mac_expect(&t, false, &more);
+
+    /* 8-byte reads and the two halves agree; writes change nothing. */
+    for (k = 0; k < SGNIC_MAC_NUM_STATS; k++) {
+        uint64_t v = mac_stat(&t, k);
+
+        g_assert_cmphex(rd(&t, SGNIC_REG_MAC_STAT(k)), ==, (uint32_t)v);
+        g_assert_cmphex(rd(&t, SGNIC_REG_MAC_STAT(k) + 4), ==, v >> 32);
+        wr(&t, SGNIC_REG_MAC_STAT(k), 0);
+        wr(&t, SGNIC_REG_MAC_STAT(k) + 4, 0xffffffff);
+    }
+    mac_expect(&t, false, &more);
+    /* CTRL.RESET clears them all. */
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_RESET);
+    mac_expect_zero(&t);
+    sg_shutdown(&t);
+}
+
+static void test_mac_stats_tx(void)
+{
+    enum { MSS = 400 };
+    /* Each TSO segment is a frame; a tag's 4 bytes are in the octets. */
+    static const MacCounts tx = {
+        .frames = 7,
+        .octets = 100 + 60 + 204 + 3 * (54 + MSS) + 100,
+        .mcast = 1, .bcast = 1,
+        .hist = { 1, 2, 1, 3, 0, 0, 0 },
+    };
+    static const MacCounts rx = {
+        .frames = 1, .octets = 100, .hist = { 0, 1 },
+    };
+    uint8_t f[2048], tf[2048];
+    Sg t;
+    Ring r, rx_ring;
+    size_t len;
+    uint32_t i;
+    unsigned k;
+
+    sg_boot(&t, NULL);
+    ring_init(&t, &r, SGNIC_CHAN_TX(0), 32, false, true);
+    make_raw(f, 100, peer_mac, 1);
+    tx_frame(&t, &r, f, 100, 0);
+    wire_expect(&t, f, 100);
+    make_raw(f, 60, bcast_mac, 2);
+    tx_frame(&t, &r, f, 60, 0);
+    wire_expect(&t, f, 60);
+    make_raw(f, 200, mc_other, 3);
+    tx_tagged(&t, &r, f, 200, 0, 0, 0x0123);
+    wire_expect(&t, tf, vlan_tag(tf, f, 200, 0x0123));
+    len = make_tcp(f, peer_mac, 3 * MSS, 100, 4);
+    ring_push(&t, &r, guest_buf(&t, f, len), len, F_PKT | SGNIC_DESC_F_TSO,
+              MSS);
+    ring_doorbell(&t, &r);
+    for (k = 0; k < 3; k++) {
+        g_assert_cmpint(wire_recv(&t, tf, sizeof(tf), 2000), ==, 54 + MSS);
+    }
+    /* Link down: the packet completes but never leaves, so no count. */
+    set_link(&t, false);
+    make_raw(f, 300, peer_mac, 5);
+    i = tx_frame(&t, &r, f, 300, 0);
+    wait_done(&t, &r, i);
+    set_link(&t, true);
+    /* Loopback: the frame leaves the transmit side and is received. */
+    wr(&t, SGNIC_REG_CTRL, SGNIC_CTRL_LOOPBACK | SGNIC_CTRL_RX_ENABLE);
+    ring_init(&t, &rx_ring, SGNIC_CHAN_RX(0), 16, false, true);
+    rx_post(&t, &rx_ring, 2, 2048, 0, true);
+    make_raw(f, 100, sg_mac, 6);
+    tx_frame(&t, &r, f, 100, 0);
+    wait_done(&t, &rx_ring, 0);
+    wire_assert_empty(&t);
+    mac_expect(&t, true, &tx);
+    mac_expect(&t, false, &rx);
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_TX_PKTS), ==, 5);
+    sg_shutdown(&t);
+}
+
+static void mac_check_v5_load(Sg *dst)
+{
+    dst->bar = qpci_iomap(dst->dev, SGNIC_BAR_REGS, NULL);
+    mac_expect_zero(dst);
+}
+
+static void mac_check_crafted(Sg *dst)
+{
+    dst->bar = qpci_iomap(dst->dev, SGNIC_BAR_REGS, NULL);
+    g_assert_cmphex(mac_stat(dst, SGNIC_MAC_RX_OCTETS), ==,
+                    0x123456789abcdef0ULL);
+    g_assert_cmphex(rd(dst, SGNIC_REG_MAC_STAT(SGNIC_MAC_RX_OCTETS)), ==,
+                    0x9abcdef0);
+    g_assert_cmphex(rd(dst, SGNIC_REG_MAC_STAT(SGNIC_MAC_RX_OCTETS) + 4), ==,
+                    0x12345678);
+    g_assert_cmpuint(mac_stat(dst, SGNIC_MAC_RX_FRAMES), ==, 1);
+}
+
+/* A device that received one 300-byte frame, the marker in VLAN_TABLE(0..1). */
+static void mac_boot_counted(Sg *src, uint64_t marker)
+{
+    uint8_t f[300];
+    Ring r;
+
+    sg_boot(src, NULL);
+    rx_setup(src, &r, 16);
+    rx_post(src, &r, 2, 2048, 0, true);
+    make_raw(f, sizeof(f), sg_mac, 9);
+    wire_send(src, f, sizeof(f));
+    wait_done(src, &r, 0);
+    wr(src, SGNIC_REG_VLAN_TABLE(0), marker >> 32);
+    wr(src, SGNIC_REG_VLAN_TABLE(1), (uint32_t)marker);
+}
+
+static void test_mac_stats_migration(void)
+{
+    g_autofree char *path = g_strdup_printf("%s/sgnic-mac-%d.bin",
+                                            g_get_tmp_dir(), getpid());
+    const uint64_t marker = 0x3c3cc3c30ff0f00fULL;
+    static const MacCounts rx = {
+        .frames = 1, .octets = 300, .hist = { 0, 0, 0, 1 },
+    };
+    g_autofree uint8_t *good = NULL;
+    uint8_t *bad;
+    size_t len, at;
+    Sg src, dst;
+
+    mac_boot_counted(&src, marker);
+    sg_migrate(&src, &dst);
+    mac_expect(&dst, false, &rx);
+    sg_shutdown(&dst);
+    sg_shutdown(&src);
+
+    mac_boot_counted(&src, marker);
+    good = sg_save(&src, path, &len);
+    sg_shutdown(&src);
+    /* The counters follow the VLAN, hash and address tables. */
+    at = stream_find_be64(good, len, marker) +
+         4 * (SGNIC_VLAN_TABLE_REGS + SGNIC_MC_HASH_REGS +
+              2 * SGNIC_ADDR_ENTRIES);
+    g_assert_cmpuint(ldq_be_p(good + at + 8 * SGNIC_MAC_RX_OCTETS), ==, 300);
+    /* Any value is one a counter can reach: both halves read back. */
+    bad = g_memdup2(good, len);
+    stq_be_p(bad + at + 8 * SGNIC_MAC_RX_OCTETS, 0x123456789abcdef0ULL);
+    sg_load_check(bad, len, path, mac_check_crafted);
+    g_free(bad);
+    /* A version 5 stream has none: they start from zero. */
+    bad = stream_downgrade(good, len, at, MIG_V6_BYTES, 5);
+    sg_load_check(bad, len - MIG_V6_BYTES, path, mac_check_v5_load);
     g_free(bad);
     unlink(path);
 }
@@ -5786,6 +6049,9 @@ int main(int argc, char **argv)
     qtest_add_func("/sgnic/vlan/rsc", test_vlan_rsc);
     qtest_add_func("/sgnic/vlan/filter", test_vlan_filter);
     qtest_add_func("/sgnic/vlan/insert", test_vlan_insert);
+    qtest_add_func("/sgnic/mac-stats/rx", test_mac_stats_rx);
+    qtest_add_func("/sgnic/mac-stats/tx", test_mac_stats_tx);
+    qtest_add_func("/sgnic/mac-stats/migration", test_mac_stats_migration);
     qtest_add_func("/sgnic/stress/random", test_stress_random);
     return g_test_run();
 }
