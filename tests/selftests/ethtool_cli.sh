@@ -138,6 +138,86 @@ t_regs_stats() {
 }
 ksft_case regs_stats
 
+# The standard groups (eth-mac, rmon) of IF, or of the peer's port with
+# "peer": "name value" lines, histogram buckets as rx-/tx-<low>to<high>.
+std_stats() {
+	if [ "${1:-}" = peer ]; then
+		peer $E -S "$REMOTE_IF" --groups eth-mac rmon
+	else
+		$E -S "$IF" --groups eth-mac rmon
+	fi | sed -nE 's/^ *eth-mac-([A-Za-z]+): ([0-9]+)$/\1 \2/p
+		s/^ *(rx|tx)-rmon-etherStatsPkts([0-9]+)to([0-9]+)Octets: ([0-9]+)$/\1-\2to\3 \4/p
+		s/^ *rmon-etherStats([A-Za-z]+): ([0-9]+)$/\1 \2/p'
+}
+
+# std_delta FILE_BEFORE FILE_AFTER NAME: how much NAME grew
+std_delta() {
+	echo $(($(awk -v k="$3" '$1 == k { print $2 }' "$2") - $(awk -v k="$3" '$1 == k { print $2 }' "$1")))
+}
+here() { std_delta /tmp/std0 /tmp/std1 "$1"; }
+there() { std_delta /tmp/pstd0 /tmp/pstd1 "$1"; }
+
+# at_least NAME MIN: NAME grew here by MIN or more
+at_least() { [ "$(here "$1")" -ge "$2" ] || { echo "$1: +$(here "$1"), expected at least +$2"; return 1; }; }
+
+# Frames of known sizes both ways.  Every frame one MAC sends the other
+# counts, in the same bucket (promiscuous here, so nothing is filtered).
+t_standard_stats() {
+	local frames=$SGNIC_REPO/build/selftests/xdp_frames rc=0 n=50 k rx tx try
+	pair_setup || return 1
+	[ -x "$frames" ] || { echo "xdp_frames not built"; return 1; }
+	std_stats >/tmp/std0 || return 1
+	grep -q '^FramesReceivedOK ' /tmp/std0 || { skip "no eth-mac statistics"; return; }
+	echo "buckets: $(awk '/^rx-/ { sub(/^rx-/, "", $1); printf "%s ", $1 }' /tmp/std0)"
+	# both ends promiscuous and quiet: no IPv6 (MLD, ND) between the reads
+	$IP link set "$IF" promisc on
+	peer $IP link set "$REMOTE_IF" promisc on
+	sysctl -qw "net.ipv6.conf.$IF.disable_ipv6=1"
+	peer sysctl -qw "net.ipv6.conf.$REMOTE_IF.disable_ipv6=1"
+	sleep 1
+	std_stats >/tmp/std0
+	std_stats peer >/tmp/pstd0
+	peer "$frames" send "$REMOTE_IF" "$(cat "/sys/class/net/$IF/address")" $n 60 >/dev/null || rc=1
+	peer "$frames" send "$REMOTE_IF" ff:ff:ff:ff:ff:ff $n 200 >/dev/null || rc=1
+	"$frames" send "$IF" "$(peer cat "/sys/class/net/$REMOTE_IF/address")" $n 1000 >/dev/null || rc=1
+	# a frame still in flight (or a stray ARP) between the reads: read again
+	for try in 1 2 3 4 5; do
+		sleep 0.5
+		std_stats >/tmp/std1
+		std_stats peer >/tmp/pstd1
+		[ "$(there FramesTransmittedOK)" = "$(here FramesReceivedOK)" ] &&
+			[ "$(here FramesTransmittedOK)" = "$(there FramesReceivedOK)" ] && break
+	done
+	$IP link set "$IF" promisc off
+	peer $IP link set "$REMOTE_IF" promisc off
+	sysctl -qw "net.ipv6.conf.$IF.disable_ipv6=0"
+	peer sysctl -qw "net.ipv6.conf.$REMOTE_IF.disable_ipv6=0"
+	echo "after $try reads: rx +$(here FramesReceivedOK) frames, tx +$(here FramesTransmittedOK)"
+	for k in FramesReceivedOK:FramesTransmittedOK OctetsReceivedOK:OctetsTransmittedOK \
+		BroadcastFramesReceivedOK:BroadcastFramesXmittedOK \
+		MulticastFramesReceivedOK:MulticastFramesXmittedOK; do
+		rx=${k%:*} tx=${k#*:}
+		[ "$(there "$tx")" = "$(here "$rx")" ] ||
+			{ echo "peer $tx +$(there "$tx"), here $rx +$(here "$rx")"; rc=1; }
+		[ "$(here "$tx")" = "$(there "$rx")" ] ||
+			{ echo "here $tx +$(here "$tx"), peer $rx +$(there "$rx")"; rc=1; }
+	done
+	for k in $(awk '/^rx-/ { sub(/^rx-/, "", $1); print $1 }' /tmp/std0); do
+		[ "$(there "tx-$k")" = "$(here "rx-$k")" ] ||
+			{ echo "bucket $k: peer sent +$(there "tx-$k"), received here +$(here "rx-$k")"; rc=1; }
+		[ "$(here "tx-$k")" = "$(there "rx-$k")" ] ||
+			{ echo "bucket $k: sent +$(here "tx-$k"), the peer received +$(there "rx-$k")"; rc=1; }
+	done
+	# our frames are there, each in its bucket (length + 4-byte FCS)
+	at_least rx-18to64 $n || rc=1
+	at_least rx-128to255 $n || rc=1
+	at_least BroadcastFramesReceivedOK $n || rc=1
+	at_least tx-512to1023 $n || rc=1
+	at_least OctetsTransmittedOK $((n * 1000)) || rc=1
+	return $rc
+}
+ksft_case standard_stats
+
 t_self_test() {
 	$E -t "$IF" online | grep -q 'PASS' || return 1
 	$E -t "$IF" offline | tee /tmp/selftest.out | grep -q 'The test result is PASS' || {
