@@ -232,9 +232,11 @@ static void sgnic_get_ethtool_stats(struct net_device *netdev,
  */
 static u64 sgnic_mac_stat(struct sgnic_priv *priv, unsigned int i)
 {
-	u64 v = READ_ONCE(priv->gone) ? U64_MAX :
-		sgnic_rd64(priv, SGNIC_REG_MAC_STAT(i));
+	u64 v;
 
+	if (READ_ONCE(priv->gone))
+		return priv->mac_base[i];
+	v = sgnic_rd64(priv, SGNIC_REG_MAC_STAT(i));
 	return priv->mac_base[i] + (v == U64_MAX ? 0 : v);
 }
 
