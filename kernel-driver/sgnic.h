@@ -376,16 +376,23 @@ int sgnic_bpf(struct net_device *netdev, struct netdev_bpf *bpf);
 int sgnic_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 		   u32 flags);
 bool sgnic_xdp_mtu_ok(struct bpf_prog *prog, u32 mtu);
+/* XDP_TX frames of one poll queued on the TX ring per lock taken */
+#define SGNIC_XDP_TX_BULK	16
+
 /* Verdicts of one NAPI poll, added to the ring's counters at its end. */
 struct sgnic_xdp_tally {
 	u32 packets, pass, drop, tx, redirect, aborted;
 	u32 tx_err, redirect_err, frags_drop;
 	bool flush;		/* xdp_do_flush() before the poll ends */
 	bool tx_pending;	/* XDP_TX frames queued: ring the TX doorbell */
+	u32 tx_bulk_n;		/* XDP_TX frames waiting in tx_bulk[] */
+	struct xdp_frame *tx_bulk[SGNIC_XDP_TX_BULK];
 };
 
 bool sgnic_xdp_run(struct sgnic_ring *ring, struct bpf_prog *prog,
 		   struct xdp_buff *xdp, struct sgnic_xdp_tally *t);
+void sgnic_xdp_finish(struct sgnic_ring *ring, struct bpf_prog *prog,
+		      struct sgnic_xdp_tally *t);
 struct sk_buff *sgnic_xdp_build_skb(struct sgnic_ring *ring, struct xdp_buff *xdp);
 void sgnic_xdp_buff_free(struct sgnic_ring *ring, struct xdp_buff *xdp,
 			 bool direct);

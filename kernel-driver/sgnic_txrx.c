@@ -544,23 +544,6 @@ static void sgnic_rx_add_xdp_stats(struct sgnic_rx_stats *rs,
 	rs->xdp_frags_drop += t->frags_drop;
 }
 
-/* End of a poll that ran XDP: flush redirects, ring for XDP_TX. */
-static void sgnic_rx_xdp_finish(struct sgnic_ring *ring,
-				const struct sgnic_xdp_tally *t)
-{
-	if (t->flush)
-		xdp_do_flush();
-	if (t->tx_pending) {
-		struct sgnic_ring *tx = ring->qv->tx;
-		struct netdev_queue *txq = netdev_get_tx_queue(ring->priv->netdev,
-							       tx->qid);
-
-		__netif_tx_lock(txq, smp_processor_id());
-		sgnic_tx_doorbell(tx);
-		__netif_tx_unlock(txq);
-	}
-}
-
 /*
  * A frame the device coalesced (SGNIC_DESC_S_RSC): describe it to the stack
  * as the GRO packet it is, so that it may be forwarded and split again.
@@ -740,6 +723,9 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 		frames++;
 	}
 
+	/* before the counters: XDP_TX frames are counted as they are queued */
+	if (prog)
+		sgnic_xdp_finish(ring, prog, &xt);
 	u64_stats_update_begin(&ring->syncp);
 	ring->rx_stats.packets += packets;
 	ring->rx_stats.bytes += bytes;
@@ -753,9 +739,6 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 	if (prog || ring->xsk_pool)
 		sgnic_rx_add_xdp_stats(&ring->rx_stats, &xt);
 	u64_stats_update_end(&ring->syncp);
-
-	if (prog)
-		sgnic_rx_xdp_finish(ring, &xt);
 	sgnic_rx_refill(ring);
 	return frames;
 }

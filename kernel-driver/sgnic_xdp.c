@@ -261,27 +261,72 @@ void sgnic_xdp_buff_free(struct sgnic_ring *ring, struct xdp_buff *xdp,
 				direct);
 }
 
-/* XDP_TX: the frame goes out on the TX ring of the same pair, or is freed. */
-static bool sgnic_xdp_tx(struct sgnic_ring *rx, struct xdp_buff *xdp)
+/*
+ * Queue the poll's waiting XDP_TX frames on the pair's TX ring under one
+ * lock, and ring its doorbell if last (the poll ends) and any were queued
+ * since the last ring.  A frame the ring refuses is freed and counted.
+ */
+static void sgnic_xdp_tx_flush(struct sgnic_ring *rx, struct bpf_prog *prog,
+			       struct sgnic_xdp_tally *t, bool last)
 {
 	struct sgnic_ring *tx = rx->qv->tx;
-	struct netdev_queue *txq = netdev_get_tx_queue(rx->priv->netdev, tx->qid);
-	/* zero-copy: the frame is copied to a page of its own, mapped to send */
+	struct net_device *netdev = rx->priv->netdev;
+	struct netdev_queue *txq = netdev_get_tx_queue(netdev, tx->qid);
+	/* zero-copy: each frame was copied to a page of its own, mapped to send */
 	enum sgnic_tx_kind kind = rx->xsk_pool ? SGNIC_TX_XDP_XMIT : SGNIC_TX_XDP_TX;
+	u32 i, n = t->tx_bulk_n, refused = 0;
+
+	t->tx_bulk_n = 0;
+	__netif_tx_lock(txq, smp_processor_id());
+	for (i = 0; i < n; i++) {
+		/* the refused move to the front of the array, to be freed */
+		if (sgnic_xdp_queue_frame(tx, t->tx_bulk[i], kind))
+			t->tx_bulk[refused++] = t->tx_bulk[i];
+	}
+	if (n > refused)
+		t->tx_pending = true;
+	if (last && t->tx_pending) {
+		sgnic_tx_doorbell(tx);
+		t->tx_pending = false;
+	}
+	__netif_tx_unlock(txq);
+
+	t->tx += n - refused;
+	t->tx_err += refused;
+	/* Not queued: the pages are still the frames', give them back. */
+	for (i = 0; i < refused; i++) {
+		trace_xdp_exception(netdev, prog, XDP_TX);
+		xdp_return_frame_rx_napi(t->tx_bulk[i]);
+	}
+}
+
+/*
+ * XDP_TX: the frame waits in t for the bulk queueing on the TX ring of the
+ * same pair; false if it could not become an xdp_frame (it is freed).
+ */
+static bool sgnic_xdp_tx(struct sgnic_ring *rx, struct bpf_prog *prog,
+			 struct xdp_buff *xdp, struct sgnic_xdp_tally *t)
+{
 	struct xdp_frame *xdpf = xdp_convert_buff_to_frame(xdp);
-	int err;
 
 	if (unlikely(!xdpf)) {
 		sgnic_xdp_buff_free(rx, xdp, true);
 		return false;
 	}
-	__netif_tx_lock(txq, smp_processor_id());
-	err = sgnic_xdp_queue_frame(tx, xdpf, kind);
-	__netif_tx_unlock(txq);
-	/* Not queued: the pages are still the frame's, give them back. */
-	if (err)
-		xdp_return_frame_rx_napi(xdpf);
-	return !err;
+	t->tx_bulk[t->tx_bulk_n++] = xdpf;
+	if (t->tx_bulk_n == SGNIC_XDP_TX_BULK)
+		sgnic_xdp_tx_flush(rx, prog, t, false);
+	return true;
+}
+
+/* End of a poll that ran XDP: flush redirects, queue and ring for XDP_TX. */
+void sgnic_xdp_finish(struct sgnic_ring *ring, struct bpf_prog *prog,
+		      struct sgnic_xdp_tally *t)
+{
+	if (t->flush)
+		xdp_do_flush();
+	if (t->tx_bulk_n || t->tx_pending)
+		sgnic_xdp_tx_flush(ring, prog, t, true);
 }
 
 /*
@@ -306,11 +351,9 @@ bool sgnic_xdp_run(struct sgnic_ring *ring, struct bpf_prog *prog,
 		t->pass++;
 		return true;
 	case XDP_TX:
-		if (likely(sgnic_xdp_tx(ring, xdp))) {
-			t->tx++;
-			t->tx_pending = true;
+		/* counted in tx or tx_err when the bulk is queued */
+		if (likely(sgnic_xdp_tx(ring, prog, xdp, t)))
 			return false;
-		}
 		t->tx_err++;
 		trace_xdp_exception(netdev, prog, act);
 		return false;
