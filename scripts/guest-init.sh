@@ -27,6 +27,10 @@ if [[ " $(</proc/cmdline) " == *" sgnic.timing "* ]]; then
 fi
 mark "stage 2 started"
 
+# devtmpfs has no /dev/fd: without it bash's process substitution, <(cmd),
+# fails (upstream selftests such as ethtool_rmon.sh use it).
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+
 finish() {
 	sync
 	echo "SGNIC_EXIT=$1 $SGNIC_NONCE"

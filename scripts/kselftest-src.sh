@@ -9,7 +9,7 @@
 #   tools/testing/selftests/kselftest*.h      the C harness and KTAP helpers
 #   tools/testing/selftests/drivers/net/      ping.py, stats.py, queues.py, hw/
 #   tools/testing/selftests/net/lib/          the python test library, csum.c
-#   tools/testing/selftests/net/lib.sh, net_helper.sh
+#   tools/testing/selftests/net/lib.sh, net_helper.sh, forwarding/lib.sh
 #   tools/testing/selftests/net/toeplitz.c (and its scripts, for reference)
 #   tools/net/ynl/                            the YNL python library
 #   Documentation/netlink/                    the netlink specs YNL reads
@@ -34,10 +34,11 @@ tree=$dest/$top
 [ -r "$tarball" ] ||
 	die "$tarball not found: run 'make setup' (it installs linux-source-6.12)"
 
-key="v2 $(stat -c '%s %Y' "$tarball")"
+key="v3 $(stat -c '%s %Y' "$tarball")"
 if [ -f "$dest/stamp" ] && [ "$(cat "$dest/stamp")" = "$key" ] &&
 	[ -x "$tree/tools/testing/selftests/net/lib/csum" ] &&
-	[ -f "$tree/tools/testing/selftests/net/toeplitz.c" ]; then
+	[ -f "$tree/tools/testing/selftests/net/toeplitz.c" ] &&
+	[ -f "$tree/tools/testing/selftests/net/forwarding/lib.sh" ]; then
 	echo "$tree"
 	exit 0
 fi
@@ -52,6 +53,7 @@ tar -xJf "$tarball" -C "$dest" --wildcards \
 	"$ksft/drivers/net/*.py" "$ksft/drivers/net/*.sh" "$ksft/drivers/net/*.rst" \
 	"$ksft/drivers/net/lib/*" "$ksft/drivers/net/hw/*" \
 	"$ksft/net/lib/*" "$ksft/net/lib.sh" "$ksft/net/net_helper.sh" \
+	"$ksft/net/forwarding/lib.sh" \
 	"$ksft/net/toeplitz.c" "$ksft/net/toeplitz.sh" "$ksft/net/toeplitz_client.sh" \
 	"$top/tools/net/ynl/*" "$top/Documentation/netlink/*" ||
 	die "tar failed on $tarball"

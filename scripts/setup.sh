@@ -66,11 +66,11 @@ APT_PKGS=(
 	zlib1g-dev libattr1-dev seabios qemu-system-data busybox-static iproute2 ethtool
 	iperf3 kmod cpio xz-utils socat procps gawk bc libelf-dev
 	iputils-ping python3-yaml jq linux-source-6.12 linux-headers-amd64 gnuplot-nox
-	sparse coccinelle gcc-12 pahole libssl3
+	sparse coccinelle gcc-12 pahole libssl3 netsniff-ng
 )
 
 apt_deps() {
-	local stamp=$SGNIC_CACHE/stamp-apt-v7
+	local stamp=$SGNIC_CACHE/stamp-apt-v8
 	[ -f "$stamp" ] && return 0
 	check_disk 3000 /var/cache/apt
 	apt_sources

@@ -218,6 +218,31 @@ t_standard_stats() {
 }
 ksft_case standard_stats
 
+# Upstream's drivers/net/hw/ethtool_rmon.sh (Linux 6.12): for each rmon
+# bucket mausezahn sends 10000 broadcast frames of the bucket's lowest
+# length one way and 20000 the other, and the port's rx or tx bucket must
+# grow by that count (plus at most 100 of the stack's own).  It wants both
+# ports in this namespace (NETIFS p1 p2 from its arguments), so the peer
+# namespace goes away for the run and is built again after it.
+t_upstream_rmon() {
+	local dir=$SGNIC_REPO/build/selftests/ksrc/tools/testing/selftests/drivers/net/hw
+	local rc ok
+	[ -f "$dir/ethtool_rmon.sh" ] || { skip "upstream selftests not unpacked"; return; }
+	command -v mausezahn >/dev/null ||
+		{ skip "mausezahn not installed (Debian netsniff-ng, scripts/setup.sh)"; return; }
+	pair_teardown
+	(cd "$dir" && timeout -k 5 900 bash ./ethtool_rmon.sh "$LOCAL_IF" "$REMOTE_IF") \
+		>/tmp/rmon.log 2>&1
+	rc=$?
+	pair_setup >/dev/null 2>&1
+	sed 's/^/  /' /tmp/rmon.log
+	# every bucket of both directions on both ports ran and passed
+	ok=$(grep -c 'TEST: .*\[ OK \]' /tmp/rmon.log)
+	echo "ethtool_rmon.sh: exit $rc, $ok buckets passed"
+	[ "$rc" = 0 ] && [ "$ok" -ge 28 ] && ! grep -q 'FAIL' /tmp/rmon.log
+}
+ksft_case upstream_rmon
+
 t_self_test() {
 	$E -t "$IF" online | grep -q 'PASS' || return 1
 	$E -t "$IF" offline | tee /tmp/selftest.out | grep -q 'The test result is PASS' || {

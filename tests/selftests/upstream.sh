@@ -14,13 +14,16 @@
 # Not run, with the reason:
 #   netcons_basic.sh        creates netdevsim devices only (Debian has no netdevsim)
 #   hw/devlink_port_split.py  needs devlink ports; sgnic registers none
-#   hw/rss_ctx.py           needs RSS indirection and key ops (get/set_rxfh),
-#                           which sgnic does not have (its RX spreading is a
-#                           fixed hash), and the JSON output of ethtool >= 6.8
+#   hw/rss_ctx.py           needs additional RSS contexts (ethtool -X context
+#                           new), which sgnic does not have (one indirection
+#                           table), and the JSON output of ethtool >= 6.8
 #                           (Debian 12 ships 6.1)
-#   hw/ethtool*.sh, hw/loopback.sh, hw/hw_stats_l3*.sh
-#                           forwarding-lib tests that need mausezahn, VRF and
-#                           tc flower rules; outside this guest's userspace
+#   hw/ethtool_rmon.sh      runs from ethtool_cli.sh (upstream_rmon): it needs
+#                           both ports in one namespace
+#   hw/ethtool.sh, hw/loopback.sh, hw/hw_stats_l3*.sh, hw/ethtool_mm.sh
+#                           forwarding-lib tests of autonegotiation, MAC merge,
+#                           loopback and L3 hardware stats, none of which
+#                           sgnic models
 #
 # Usage (in the guest): tests/selftests/upstream.sh [PROGRAM...]
 set -u
