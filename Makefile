@@ -77,8 +77,8 @@ soak: qemu module tools ## 10 min of mixed traffic with mode, ring and queue cha
 debug-kernel: setup ## build a 6.12 guest kernel with KASAN, lockdep, kmemleak, DMA-API debug; run the selftests on it
 	@scripts/debug-kernel.sh
 
-bench: qemu module ## NIC benchmark vs igb, e1000e, virtio-net, veth (QUICK=1 REPS=n SECS=s)
-	@QUICK="$(QUICK)" REPS="$(REPS)" SECS="$(SECS)" CONFIGS="$(CONFIGS)" scripts/bench.sh
+bench: qemu module ## NIC benchmark vs igb, e1000e, virtio-net, veth (QUICK=1 REPS=n SECS=s INSNS=1)
+	@QUICK="$(QUICK)" REPS="$(REPS)" SECS="$(SECS)" CONFIGS="$(CONFIGS)" INSNS="$(INSNS)" scripts/bench.sh
 
 stress: setup ## every qtest under ASan+UBSan in its own QEMU build, stress/random at 100k operations
 	@scripts/stress-asan.sh

@@ -32,6 +32,10 @@ Options (make variables in brackets):
   --configs LIST      comma-separated subset of: ${ALL_CONFIGS// /,} [CONFIGS=..]
   --wait-quiet S      wait up to S seconds for the 1-min load average to
                       drop below 1.2 before starting (default 0: do not wait)
+  --insns             count the guest instructions of each test with the
+                      insn-count TCG plugin (a second QEMU build with
+                      plugins, in the cache; TCG only) and name the kernel
+                      functions and modules they ran in [INSNS=1]
   --perf TEST         record a host-side profile of QEMU (perf record -g)
                       during TEST (tcp1500_tx, tcp1500_rx, udp64, ping,
                       tcpjumbo_tx, tcpjumbo_rx) into raw/rN-CONFIG.TEST.perf
@@ -65,11 +69,14 @@ die() {
 
 quick=${QUICK:-0}
 [ "$quick" = 0 ] && quick=''
+insns=${INSNS:-}
+[ "$insns" = 0 ] && insns=''
 reps=${REPS:-} secs=${SECS:-} configs=${CONFIGS:-} wait_quiet=0 report_only='' update_docs='' perf_test='' guest_setup='' qemu_extra=''
 declare -A variants=() variant_kos=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1 ;;
+	--insns) insns=1 ;;
 	--reps) reps=${2:?}; shift ;;
 	--secs) secs=${2:?}; shift ;;
 	--configs) configs=${2:?}; shift ;;
@@ -140,6 +147,17 @@ if [ -n "$report_only" ]; then
 fi
 
 # ---- one run: a snapshot of what is measured ------------------------------
+if [ -n "$insns" ]; then
+	# The plugin API needs a QEMU configured with --enable-plugins: a build
+	# of its own beside the usual one (the first costs as much as 'make qemu').
+	SGNIC_QEMU_BUILD=$SGNIC_CACHE/qemu-build-plugins
+	QEMU_BIN=$SGNIC_QEMU_BUILD/qemu-system-x86_64
+	SGNIC_QEMU_BUILD=$SGNIC_QEMU_BUILD QEMU_CONFIGURE_EXTRA=--enable-plugins \
+		SGNIC_NINJA_TARGETS=qemu-system-x86_64 scripts/build-qemu.sh ||
+		die "the QEMU build with plugins failed"
+	[ "${ACCEL:-tcg}" = tcg ] || die "--insns counts what TCG executes: not with ACCEL=$ACCEL"
+	export ACCEL=tcg
+fi
 [ -x "$QEMU_BIN" ] || die "no QEMU at $QEMU_BIN: run 'make qemu'"
 ko=$SGNIC_ROOT/kernel-driver/sgnic.ko
 [[ " $configs" != *" sgnic-"* ]] || [ -f "$ko" ] || die "no $ko: run 'make module'"
@@ -151,6 +169,16 @@ mkdir -p "$run/raw" "$run/snap"
 # keeps the mtime, which keys vm.sh's cached accelerator verdict.
 cp -p "$QEMU_BIN" "$run/snap/qemu-system-x86_64"
 [ ! -f "$ko" ] || cp -p "$ko" "$run/snap/sgnic.ko"
+if [ -n "$insns" ]; then
+	# shellcheck disable=SC2046 # pkg-config's flags are words
+	gcc -O2 -Wall -Wextra -Wno-unused-parameter -Werror -shared -fPIC \
+		-I "$SGNIC_QEMU_TREE/include/qemu" $(pkg-config --cflags glib-2.0) \
+		-o "$run/snap/insn-count.so" tests/bench/insn-count.c ||
+		die "cannot build the insn-count plugin"
+	# Static: the window's edges then cost no dynamic loading.
+	gcc -O2 -Wall -Wextra -Werror -static -o "$run/snap/insn-mark" tests/bench/insn-mark.c ||
+		die "cannot build insn-mark"
+fi
 export SGNIC_QEMU_BUILD=$run/snap SGNIC_BUILD=$run
 export QEMU_BIN=$run/snap/qemu-system-x86_64
 guest_ko=/sgnic/${run#"$SGNIC_ROOT"/}/snap/sgnic.ko
@@ -185,6 +213,7 @@ fi
 	echo "secs=$secs"
 	echo "configs=${configs// /,}"
 	echo "quick=${quick:-0}"
+	echo "insns=${insns:-0}"
 	echo "qemu=$("$QEMU_BIN" --version | head -1) sha256=$(sha256sum "$QEMU_BIN" | cut -c1-16)"
 	[ ! -f "$run/snap/sgnic.ko" ] || echo "module_sha256=$(sha256sum "$run/snap/sgnic.ko" | cut -c1-16)"
 	echo "git=$(git describe --always --dirty 2>/dev/null || echo unknown)"
@@ -252,6 +281,21 @@ perf_summary() { # BASE
 	note "profile: $data.summary"
 }
 
+# After an --insns boot: name the counted instructions (driver module, rest
+# of the kernel, user space, top functions) per test, for report.py.
+insn_summary() { # BASE
+	local drv
+	if [ ! -s "$1.insns" ] || [ ! -s "$1.kallsyms" ]; then
+		note "no instruction counts for $1"
+		return 0
+	fi
+	drv=$(sed -n 's/.*@@INFO config=.* driver=\([^ ]*\).*/\1/p' "$1.log" | head -1)
+	python3 tests/bench/insn-attr.py "$1.insns" "$1.kallsyms" "$1.log" "${drv//-/_}" \
+		>"$1.insns.json" || note "insn-attr.py failed for $1"
+	# The per-block counts are large and the summary keeps what the report uses.
+	xz -f "$1.insns" || true
+}
+
 # Read the guest's output: keep every line with a host timestamp and sample
 # QEMU's CPU time at each @@MARK.
 collect() { # LOG CPUFILE PIDFILE
@@ -310,12 +354,18 @@ boot() { # CONFIG REP
 		local qa="-pidfile $run/vm/qemu.pid $qemu_extra" gargs=("$model" "$secs")
 		[[ $model != sgnic-* ]] || gargs+=(--module "$ko")
 		[ -z "$setup" ] || gargs+=(--setup "$setup")
+		if [ -n "$insns" ]; then
+			qa+=" -plugin $run/snap/insn-count.so,out=$base.insns"
+			gargs+=(--insn-mark "$snapdir/insn-mark")
+		fi
+		if [ -n "$perf_test" ] || [ -n "$insns" ]; then
+			gargs+=(--kallsyms "/sgnic/${base#"$SGNIC_ROOT"/}.kallsyms")
+		fi
 		if [ -n "$perf_test" ]; then
 			# -perfmap names each translated guest instruction by its
 			# address in /tmp/perf-PID.map; the guest's kallsyms names
 			# the addresses.
 			qa+=" -perfmap"
-			gargs+=(--kallsyms "/sgnic/${base#"$SGNIC_ROOT"/}.kallsyms")
 		fi
 		scripts/vm.sh "${args[@]}" --timeout $((secs * 12 + 300)) --qemu-args "$qa" \
 			-- tests/bench/guest.sh "${gargs[@]}" 2>>"$base.err" |
@@ -323,6 +373,7 @@ boot() { # CONFIG REP
 		rc=${PIPESTATUS[0]}
 		set -e
 		[ -z "$perf_test" ] || perf_summary "$base"
+		[ -z "$insns" ] || insn_summary "$base"
 		echo "$EPOCHREALTIME @@HOST exit $rc load $(cut -d' ' -f1-3 /proc/loadavg)" >>"$base.log"
 		# The first boot settles the accelerator for the whole run: the
 		# cached verdict is keyed by QEMU's mtime and others may rebuild.

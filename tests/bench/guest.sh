@@ -4,7 +4,7 @@
 # Guest side of scripts/bench.sh: measure one configuration in one boot.
 #
 #   tests/bench/guest.sh CONFIG SECONDS [--module KO] [--kallsyms FILE]
-#                        [--setup FILE]
+#                        [--setup FILE] [--insn-mark PROG]
 #
 # CONFIG is sgnic-{sg,single}-{wb,irq}, igb, e1000e, virtio or veth.  The
 # two ports (or a veth pair) become 10.99.0.1 in the root namespace and
@@ -18,6 +18,10 @@
 #   --setup FILE      source FILE (bash) after the ports are configured and
 #                     before the first measurement; LOCAL_IF, REMOTE_IF and
 #                     peer() are set (scripts/bench.sh --guest-setup)
+#   --insn-mark PROG  run "PROG begin" and "PROG end" just inside each test's
+#                     marks: tests/bench/insn-mark, which opens and closes a
+#                     counting window of QEMU's insn-count plugin
+#                     (scripts/bench.sh --insns)
 #
 # Everything for the host goes to stdout as lines starting with "@@":
 #   @@INFO key=value ...          facts about this boot
@@ -31,12 +35,13 @@ set -u
 cfg=${1:?config}
 secs=${2:?seconds}
 shift 2
-module='' kallsyms='' setup=''
+module='' kallsyms='' setup='' insn_mark=''
 while [ $# -ge 2 ]; do
 	case "$1" in
 	--module) module=$2 ;;
 	--kallsyms) kallsyms=$2 ;;
 	--setup) setup=$2 ;;
+	--insn-mark) insn_mark=$2 ;;
 	*) echo "@@ERR $cfg: guest.sh: unknown option $1"; exit 2 ;;
 	esac
 	shift 2
@@ -205,8 +210,10 @@ measure() {
 	shift
 	snapshot A
 	echo "@@MARK $t begin"
+	[ -z "$insn_mark" ] || "$insn_mark" begin
 	"$@" >"/tmp/$t.out" 2>"/tmp/$t.err"
 	rc=$?
+	[ -z "$insn_mark" ] || "$insn_mark" end
 	echo "@@MARK $t end"
 	snapshot B
 	D=$(deltas A B)

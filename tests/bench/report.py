@@ -65,6 +65,17 @@ METRICS = {
     "mmio_per_pkt_udp": ("MMIO/pkt UDP", "", "{:.3f}", False),
     "doorbells_per_pkt_udp": ("doorbells/pkt UDP", "", "{:.3f}", False),
     "writebacks_per_pkt_udp": ("writebacks/pkt UDP", "", "{:.3f}", False),
+    "insn_pkt_udp": ("insn/pkt UDP", "", "{:.0f}", False),
+    "insn_pkt_udp_driver": ("driver insn/pkt UDP", "", "{:.0f}", False),
+    "insn_pkt_udp_kernel": ("kernel insn/pkt UDP", "", "{:.0f}", False),
+    "insn_pkt_udp_user": ("user insn/pkt UDP", "", "{:.0f}", False),
+    "insn_pkt_udp_over_veth": ("insn/pkt UDP above veth", "", "{:.0f}", False),
+    "insn_gb_tcp": ("Minsn/GB TCP", "", "{:.0f}", False),
+    "insn_gb_tcp_driver": ("driver Minsn/GB TCP", "", "{:.1f}", False),
+    "insn_gb_tcp_kernel": ("kernel Minsn/GB TCP", "", "{:.0f}", False),
+    "insn_gb_tcp_user": ("user Minsn/GB TCP", "", "{:.1f}", False),
+    "insn_gb_jumbo": ("Minsn/GB jumbo", "", "{:.0f}", False),
+    "insn_gb_jumbo_driver": ("driver Minsn/GB jumbo", "", "{:.1f}", False),
     "host_other_cores": ("other load", "cores", "{:.2f}", False),
     "host_steal_pct": ("steal", "%", "{:.1f}", False),
 }
@@ -75,6 +86,11 @@ COST_TABLE = ["cpu_s_per_gb", "cpu_s_per_gb_jumbo", "cpu_us_per_frame_tcp", "cpu
               "writebacks_per_pkt", "mmio_per_pkt_udp", "doorbells_per_pkt_udp",
               "writebacks_per_pkt_udp"]
 XDP_TABLE = ["xdp_drop_kpps", "xdp_tx_kpps", "xdp_src_kpps"]
+INSN_TABLE = ["insn_pkt_udp", "insn_pkt_udp_over_veth", "insn_pkt_udp_driver", "insn_pkt_udp_kernel",
+              "insn_pkt_udp_user", "insn_gb_tcp", "insn_gb_tcp_driver", "insn_gb_jumbo",
+              "insn_gb_jumbo_driver"]
+# Instruction counts should repeat: the report states the spread of these.
+INSN_REPEAT = ["insn_pkt_udp", "insn_pkt_udp_driver", "insn_gb_tcp", "insn_gb_tcp_driver"]
 RATIO_METRICS = ["tcp1500", "tcpjumbo", "udp64_kpps", "ping_ms", "cpu_s_per_gb", "irq_per_pkt",
                  "xdp_drop_kpps", "xdp_tx_kpps"]
 CHART = [("tcp1500", "TCP MTU 1500, Mbit/s (mean of both directions)"),
@@ -113,7 +129,11 @@ def read_run(rundir):
         if not m:
             continue
         rep, cfg = int(m.group(1)), m.group(2)
-        b = {"info": {}, "res": {}, "cpu": {}, "errors": [], "host": []}
+        b = {"info": {}, "res": {}, "cpu": {}, "errors": [], "host": [], "insns": {}}
+        ipath = os.path.join(raw, name[:-4] + ".insns.json")
+        if os.path.exists(ipath):
+            with open(ipath) as f:
+                b["insns"] = json.load(f)
         with open(os.path.join(raw, name), errors="replace") as f:
             for line in f:
                 ts, _, rest = line.rstrip("\n").partition(" ")
@@ -235,6 +255,33 @@ def boot_metrics(b):
             if "udp64" in res:
                 m[name + "_per_pkt_udp"] = div(res["udp64"][key], frames(res["udp64"]))
 
+    # Guest instructions (--insns): per datagram received, per GB delivered.
+    ins = b["insns"]
+
+    def insn_parts(tests):
+        if not all(t in ins for t in tests):
+            return None
+        tot = {k: sum(ins[t][k] for t in tests) for k in ("user", "kernel", "driver")}
+        tot["total"] = tot["user"] + tot["kernel"]
+        return tot
+
+    u = insn_parts(["udp64"])
+    if u and res.get("udp64", {}).get("rx_pkts"):
+        n = res["udp64"]["rx_pkts"]
+        m["insn_pkt_udp"] = u["total"] / n
+        m["insn_pkt_udp_driver"] = u["driver"] / n
+        m["insn_pkt_udp_kernel"] = u["kernel"] / n
+        m["insn_pkt_udp_user"] = u["user"] / n
+    for tests, key in ((tcp, "insn_gb_tcp"), (jumbo, "insn_gb_jumbo")):
+        t = insn_parts(tests)
+        if t and all(x in res for x in tests):
+            gb = sum(res[x]["bytes"] for x in tests) / 1e9
+            m[key] = div(t["total"] / 1e6, gb)
+            m[key + "_driver"] = div(t["driver"] / 1e6, gb)
+            if key == "insn_gb_tcp":
+                m[key + "_kernel"] = div(t["kernel"] / 1e6, gb)
+                m[key + "_user"] = div(t["user"] / 1e6, gb)
+
     others = [c["host_other_cores"] for c in cpu.values() if c["host_other_cores"] is not None]
     steals = [c["host_steal_pct"] for c in cpu.values() if c["host_steal_pct"] is not None]
     m["host_other_cores"] = statistics.mean(others) if others else None
@@ -285,12 +332,45 @@ def ratio_stats(per_rep, metric, a, b):
             "max": max(reps) if reps else None, "n": len(reps)}
 
 
+def write_insn_top(boots, configs, path):
+    """Where each model's instructions went: the kernel functions that ran the
+    most per UDP datagram and per TCP frame, from the first repetition counted."""
+    out = []
+    for c in configs:
+        b = next((b for (r, cc), b in sorted(boots.items()) if cc == c and b["insns"]), None)
+        if not b:
+            continue
+        for test, per, unit in (("udp64", "rx_pkts", "datagram"), ("tcp1500_tx", None, "frame"),
+                                ("tcp1500_rx", None, "frame")):
+            w, r = b["insns"].get(test), b["res"].get(test)
+            if not w or not r:
+                continue
+            n = r.get(per) if per else r.get("l_rx", 0) + r.get("p_rx", 0)
+            if not n:
+                continue
+            out.append("%s, %s: %.0f instructions per %s (user %.0f, kernel %.0f, %s %.0f)" % (
+                label(c), test, (w["user"] + w["kernel"]) / n, unit, w["user"] / n,
+                w["kernel"] / n, b["info"].get("driver", "driver"), w["driver"] / n))
+            for name, mod, cnt in w["top"][:25]:
+                out.append("  %9.1f  %s%s" % (cnt / n, name, " [%s]" % mod if mod else ""))
+            out.append("")
+    if out:
+        with open(path, "w") as f:
+            f.write("\n".join(out))
+
+
 def main():
     rundir, outdir = sys.argv[1], sys.argv[2]
     meta, boots = read_run(rundir)
     per_rep = {}
     for (rep, cfg), b in boots.items():
         per_rep.setdefault(rep, {})[cfg] = boot_metrics(b)
+    # A NIC's own cost: what a datagram costs above veth's in the same repetition.
+    for r in per_rep:
+        v = per_rep[r].get("veth", {}).get("insn_pkt_udp")
+        for c, m in per_rep[r].items():
+            if v is not None and "insn_pkt_udp" in m and c != "veth":
+                m["insn_pkt_udp_over_veth"] = m["insn_pkt_udp"] - v
     configs = sorted({cfg for _, cfg in boots}, key=order_key)
     summary = {}
     for c in configs:
@@ -358,6 +438,32 @@ def main():
         if rows else "  (not measured)")
     say("")
 
+    if any(summary[c].get(k) for c in configs for k in INSN_TABLE):
+        say("Guest instructions (insn-count TCG plugin; both ports' work, all vCPUs): per UDP datagram"
+            " received, and millions per GB of TCP (both directions pooled); driver = inside the NIC"
+            " driver's module, kernel = all of the kernel including it")
+        rows = [[label(c)] + [fmt_cell(k, summary[c].get(k), spread=False) for k in INSN_TABLE]
+                for c in configs]
+        say(table(["config"] + [METRICS[k][0] for k in INSN_TABLE], rows))
+        reps_seen = max((summary[c][k]["n"] for c in configs for k in INSN_REPEAT
+                         if summary[c].get(k)), default=0)
+        if reps_seen > 1:
+            say("")
+            say("Repeatability of the counts: (max - min) / median over the repetitions, goal <= 2%")
+            rows = []
+            for c in configs:
+                row = [label(c)]
+                for k in INSN_REPEAT:
+                    sm = summary[c].get(k)
+                    if not sm or sm["n"] < 2 or not sm["median"]:
+                        row.append("n/a")
+                    else:
+                        sp = 100.0 * (sm["max"] - sm["min"]) / sm["median"]
+                        row.append("%.1f%% (n=%d)%s" % (sp, sm["n"], "" if sp <= 2.0 else " OVER"))
+                rows.append(row)
+            say(table(["config"] + [METRICS[k][0] for k in INSN_REPEAT], rows))
+        say("")
+
     bases = [b for b in ("igb", "e1000e", "veth") if b in configs]
     ratios = {}
     if bases:
@@ -419,6 +525,13 @@ def main():
     for metric, name in (("xdp_drop_kpps", "XDP_DROP"), ("xdp_tx_kpps", "XDP_TX")):
         target("%s 64B pps: best sgnic >= 1.5x better of igb/virtio-net" % name, metric,
                best(metric, sg_present, True), best(metric, xdp_others, True), ">=", 1.5)
+    nic_others = [c for c in ("igb", "e1000e", "virtio") if c in configs]
+    target("insn/pkt UDP above veth: best sgnic <= 0.5x best of igb/e1000e/virtio-net",
+           "insn_pkt_udp_over_veth", best("insn_pkt_udp_over_veth", sg_present, False),
+           best("insn_pkt_udp_over_veth", nic_others, False), "<=", 0.5)
+    target("driver insn/pkt UDP: best sgnic <= 0.5x best of igb/e1000e/virtio-net",
+           "insn_pkt_udp_driver", best("insn_pkt_udp_driver", sg_present, False),
+           best("insn_pkt_udp_driver", nic_others, False), "<=", 0.5)
     for wb in ("sgnic-sg-wb", "sgnic-single-wb"):
         if wb in configs:
             target("irq/pkt, %s <= 1/8 of e1000e" % label(wb), "irq_per_pkt", wb,
@@ -444,6 +557,7 @@ def main():
             say("  rep %d %s: no results (see raw/r%d-%s.log and .err)" % (r, c, r, c))
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
+    write_insn_top(boots, configs, os.path.join(outdir, "bench-insns-top.txt"))
 
     os.makedirs(outdir, exist_ok=True)
     with open(os.path.join(outdir, "bench.txt"), "w") as f:

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The guest's marks for the insn-count TCG plugin (tests/bench/insn-count.c,
+ * tests/bench/insn-mark.c): "nopl disp32(%rax)", 0f 1f 80 and a 32-bit
+ * little-endian displacement of INSN_MARK_MAGIC | op.  It is a true NOP on
+ * every x86-64 CPU, so a guest without the plugin runs it unharmed.
+ */
+#ifndef INSN_MARK_H
+#define INSN_MARK_H
+
+#define INSN_MARK_LEN		7
+#define INSN_MARK_MAGIC		0x53474e00u	/* "SGN" in the upper bytes */
+#define INSN_MARK_BEGIN		'B'	/* snapshot every counter */
+#define INSN_MARK_END		'E'	/* report what ran since the snapshot */
+
+static const unsigned char insn_mark_opcode[3] = { 0x0f, 0x1f, 0x80 };
+
+#endif
