@@ -53,7 +53,7 @@ migrate: qemu module tools ## live-migrate a guest twice under a TCP stream (NIC
 vm: qemu module ## interactive shell in the guest with sgnic.ko loaded
 	@scripts/vm.sh
 
-test: all ## every test: host unit tests, qtests, in-VM tests, two linked guests, live migration, selftests in 4 boots; ends with "N passed, N failed"
+test: all ## every test: host unit tests, qtests, the bench instruction counter, in-VM tests, two linked guests, live migration, selftests in 4 boots; ends with "N passed, N failed"
 	@tests/run-all.sh
 
 unit: tools ## host unit tests only (planner, tools)

@@ -33,8 +33,7 @@ Options (make variables in brackets):
   --wait-quiet S      wait up to S seconds for the 1-min load average to
                       drop below 1.2 before starting (default 0: do not wait)
   --insns             count the guest instructions of each test with the
-                      insn-count TCG plugin (a second QEMU build with
-                      plugins, in the cache; TCG only) and name the kernel
+                      insn-count TCG plugin (TCG only) and name the kernel
                       functions and modules they ran in [INSNS=1]
   --perf TEST         record a host-side profile of QEMU (perf record -g)
                       during TEST (tcp1500_tx, tcp1500_rx, udp64, ping,
@@ -148,13 +147,8 @@ fi
 
 # ---- one run: a snapshot of what is measured ------------------------------
 if [ -n "$insns" ]; then
-	# The plugin API needs a QEMU configured with --enable-plugins: a build
-	# of its own beside the usual one (the first costs as much as 'make qemu').
-	SGNIC_QEMU_BUILD=$SGNIC_CACHE/qemu-build-plugins
-	QEMU_BIN=$SGNIC_QEMU_BUILD/qemu-system-x86_64
-	SGNIC_QEMU_BUILD=$SGNIC_QEMU_BUILD QEMU_CONFIGURE_EXTRA=--enable-plugins \
-		SGNIC_NINJA_TARGETS=qemu-system-x86_64 scripts/build-qemu.sh ||
-		die "the QEMU build with plugins failed"
+	grep -qx '#define CONFIG_PLUGIN' "$SGNIC_QEMU_BUILD/config-host.h" 2>/dev/null ||
+		die "$QEMU_BIN has no TCG plugin support: run 'make qemu' (it enables plugins)"
 	[ "${ACCEL:-tcg}" = tcg ] || die "--insns counts what TCG executes: not with ACCEL=$ACCEL"
 	export ACCEL=tcg
 fi

@@ -65,10 +65,19 @@ if [ ! -f "$build/build.ninja" ]; then
 	(cd "$build" && "$tree/configure" --python=/usr/bin/python3 \
 		--target-list=x86_64-softmmu --without-default-features \
 		--enable-kvm --enable-tcg --enable-fdt=system \
-		--enable-attr --enable-virtfs \
+		--enable-attr --enable-virtfs --enable-plugins \
 		--disable-install-blobs --disable-docs --disable-werror \
 		${QEMU_CONFIGURE_EXTRA:-} >"$build/configure.log" 2>&1) ||
 		{ tail -20 "$build/configure.log" >&2; die "configure failed, see $build/configure.log"; }
+fi
+
+# TCG plugins (scripts/bench.sh --insns and its test) came later: the usual
+# build, configured before, gets them once.  Builds with options of their
+# own (fuzzing, ASan) keep what they were configured with.
+if [ -z "${QEMU_CONFIGURE_EXTRA:-}" ] && grep -qx '#undef CONFIG_PLUGIN' "$build/config-host.h" 2>/dev/null; then
+	note "enabling TCG plugins in $build (rebuilds most of QEMU once)"
+	"$build/pyvenv/bin/meson" configure "$build" -Dplugins=true >>"$build/configure.log" 2>&1 ||
+		die "meson configure -Dplugins=true failed, see $build/configure.log"
 fi
 
 # SGNIC_NINJA_TARGETS: what to build (scripts/fuzz.sh: qemu-fuzz-x86_64).

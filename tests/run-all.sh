@@ -5,20 +5,21 @@
 # "N passed, N failed[, N skipped]" as its last such line; a suite that
 # exits non-zero without one counts as one failure.
 #
-# Usage: tests/run-all.sh [build] [unit] [qtest] [fuzz] [vm] [multi] [selftest]
-#        (default: all seven; multi runs guests in several QEMU processes; fuzz replays the fuzz seeds and reproducers,
+# Usage: tests/run-all.sh [build] [unit] [qtest] [bench] [fuzz] [vm] [multi] [selftest]
+#        (default: all eight; bench checks the benchmark's instruction counting; multi runs guests in several QEMU processes; fuzz replays the fuzz seeds and reproducers,
 #        building the fuzz QEMU first if needed; selftest is three guest boots)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(build unit qtest fuzz vm multi selftest)
+[ ${#suites[@]} -gt 0 ] || suites=(build unit qtest bench fuzz vm multi selftest)
 
 run_suite() {
 	case "$1" in
 	build) tests/build-checks.sh ;;
 	unit) make -s -C tests/unit check O="$PWD/build" ;;
 	qtest) scripts/run-qtests.sh ;;
+	bench) tests/bench/insn-count-test.sh ;;
 	fuzz) scripts/fuzz.sh replay ;;
 	vm) tests/vm/run.sh ;;
 	multi) tests/multi/run.sh ;;

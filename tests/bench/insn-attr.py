@@ -22,7 +22,7 @@ import json
 import re
 import sys
 
-TOP = 40
+TOP = 200
 
 
 def load_kallsyms(path):
@@ -89,11 +89,12 @@ def main():
             per_sym[(name, mod)] = per_sym.get((name, mod), 0) + n
             if mod:
                 modules[mod] = modules.get(mod, 0) + n
-        top = sorted(per_sym.items(), key=lambda kv: -kv[1])[:TOP]
+        ranked = sorted(per_sym.items(), key=lambda kv: -kv[1])
         out[test] = {
             "user": hdr.get("user", 0), "kernel": hdr.get("kernel", 0),
             "driver": modules.get(driver, 0), "modules": modules,
-            "top": [[name, mod, n] for (name, mod), n in top],
+            "top": [[name, mod, n] for (name, mod), n in ranked[:TOP]],
+            "driver_top": [[name, n] for (name, mod), n in ranked if mod == driver][:40],
         }
     json.dump(out, sys.stdout, indent=1, sort_keys=True)
     sys.stdout.write("\n")

@@ -128,7 +128,7 @@ static unsigned int mark_op(struct qemu_plugin_insn *insn)
     }
     memcpy(&disp, code + sizeof(insn_mark_opcode), sizeof(disp));
     disp = GUINT32_FROM_LE(disp);
-    if ((disp & ~0xffu) != INSN_MARK_MAGIC) {
+    if ((disp & ~0xffu) != (uint32_t)INSN_MARK_MAGIC) {
         return 0;
     }
     disp &= 0xff;

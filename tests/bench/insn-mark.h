@@ -9,10 +9,17 @@
 #define INSN_MARK_H
 
 #define INSN_MARK_LEN		7
-#define INSN_MARK_MAGIC		0x53474e00u	/* "SGN" in the upper bytes */
-#define INSN_MARK_BEGIN		'B'	/* snapshot every counter */
-#define INSN_MARK_END		'E'	/* report what ran since the snapshot */
+#define INSN_MARK_MAGIC		0x53474e00	/* "SGN" in the upper bytes */
+#define INSN_MARK_BEGIN		0x42	/* 'B': snapshot every counter */
+#define INSN_MARK_END		0x45	/* 'E': report what ran since the snapshot */
 
+#ifdef __ASSEMBLER__
+.macro insn_mark op
+	.byte 0x0f, 0x1f, 0x80
+	.long INSN_MARK_MAGIC | \op
+.endm
+#else
 static const unsigned char insn_mark_opcode[3] = { 0x0f, 0x1f, 0x80 };
+#endif
 
 #endif

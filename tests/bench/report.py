@@ -353,7 +353,30 @@ def write_insn_top(boots, configs, path):
                 w["kernel"] / n, b["info"].get("driver", "driver"), w["driver"] / n))
             for name, mod, cnt in w["top"][:25]:
                 out.append("  %9.1f  %s%s" % (cnt / n, name, " [%s]" % mod if mod else ""))
+            if w.get("driver_top"):
+                out.append("  inside %s:" % b["info"].get("driver", "the driver"))
+                for name, cnt in w["driver_top"][:15]:
+                    out.append("  %9.1f  %s" % (cnt / n, name))
             out.append("")
+    # What a NIC adds to a datagram: its functions' count minus veth's.
+    vb = next((b for (r, cc), b in sorted(boots.items()) if cc == "veth" and b["insns"]), None)
+    vw = vb and vb["insns"].get("udp64")
+    vn = vb and vb["res"].get("udp64", {}).get("rx_pkts")
+    for c in configs:
+        b = next((b for (r, cc), b in sorted(boots.items()) if cc == c and b["insns"]), None)
+        if c == "veth" or not b or not vw or not vn:
+            continue
+        w, n = b["insns"].get("udp64"), b["res"].get("udp64", {}).get("rx_pkts")
+        if not w or not n:
+            continue
+        base = {(name, mod): cnt / vn for name, mod, cnt in vw["top"]}
+        diff = {(name, mod): cnt / n - base.get((name, mod), 0.0) for name, mod, cnt in w["top"]}
+        for k, v in base.items():
+            diff.setdefault(k, -v)
+        out.append("%s, udp64, per datagram above veth (functions in either top list):" % label(c))
+        for (name, mod), d in sorted(diff.items(), key=lambda kv: -abs(kv[1]))[:25]:
+            out.append("  %+9.1f  %s%s" % (d, name, " [%s]" % mod if mod else ""))
+        out.append("")
     if out:
         with open(path, "w") as f:
             f.write("\n".join(out))
@@ -557,9 +580,9 @@ def main():
             say("  rep %d %s: no results (see raw/r%d-%s.log and .err)" % (r, c, r, c))
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
-    write_insn_top(boots, configs, os.path.join(outdir, "bench-insns-top.txt"))
 
     os.makedirs(outdir, exist_ok=True)
+    write_insn_top(boots, configs, os.path.join(outdir, "bench-insns-top.txt"))
     with open(os.path.join(outdir, "bench.txt"), "w") as f:
         f.write(text)
     doc = {
