@@ -20,10 +20,13 @@ usage() {
 Usage: scripts/bench.sh [options]
 
 Boot one guest per configuration and repetition, run iperf3 TCP both ways
-at MTU 1500 and 9000, UDP with 64-byte payloads, ping, and XDP_DROP and
-XDP_TX of 64-byte pktgen frames (xdp-bench; not e1000e, which has no native
-XDP) between two ports on a QEMU hub (the second in netns "peer"), and
-sample QEMU's CPU time on the host around each run.  Results: build/bench/bench.{txt,json,csv,png}.
+at MTU 1500 and 9000, UDP with 64-byte payloads, ping, and the packet rate
+of 64-byte pktgen frames under XDP_DROP, XDP_TX and XDP_REDIRECT (xdp-bench;
+the redirect goes back out of the receiving port) and AF_XDP rxdrop and
+l2fwd on queue 0 (tests/bench/xsk_bench, zero-copy where the driver binds
+it, else copy mode; not e1000e, which has no native XDP) between two ports
+on a QEMU hub (the second in netns "peer"), and sample QEMU's CPU time on
+the host around each run.  Results: build/bench/bench.{txt,json,csv,png}.
 
 Options (make variables in brackets):
   --quick             one repetition of sgnic-sg-wb and e1000e, 5 s runs [QUICK=1]
@@ -155,6 +158,9 @@ fi
 [ -x "$QEMU_BIN" ] || die "no QEMU at $QEMU_BIN: run 'make qemu'"
 ko=$SGNIC_ROOT/kernel-driver/sgnic.ko
 [[ " $configs" != *" sgnic-"* ]] || [ -f "$ko" ] || die "no $ko: run 'make module'"
+# The guest's AF_XDP tool, built here: the guest runs the host's userspace.
+make -s -C tests/bench O="$SGNIC_ROOT/build" ||
+	die "tests/bench/xsk_bench.c does not build (libxdp-dev: scripts/setup.sh xdp)"
 
 run=$out/run-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$run/raw" "$run/snap"
@@ -173,6 +179,7 @@ if [ -n "$insns" ]; then
 	gcc -O2 -Wall -Wextra -Werror -static -o "$run/snap/insn-mark" tests/bench/insn-mark.c ||
 		die "cannot build insn-mark"
 fi
+cp -p build/bench-tools/xsk_bench "$run/snap/xsk_bench"
 export SGNIC_QEMU_BUILD=$run/snap SGNIC_BUILD=$run
 export QEMU_BIN=$run/snap/qemu-system-x86_64
 guest_ko=/sgnic/${run#"$SGNIC_ROOT"/}/snap/sgnic.ko
@@ -345,7 +352,8 @@ boot() { # CONFIG REP
 		rm -f "$base.log" "$base.cpu"
 		echo "$EPOCHREALTIME @@HOST boot $cfg rep $rep try $tries load $(cut -d' ' -f1-3 /proc/loadavg)" >"$base.log"
 		set +e
-		local qa="-pidfile $run/vm/qemu.pid $qemu_extra" gargs=("$model" "$secs")
+		local qa="-pidfile $run/vm/qemu.pid $qemu_extra"
+		local gargs=("$model" "$secs" --xsk-bench "$snapdir/xsk_bench")
 		[[ $model != sgnic-* ]] || gargs+=(--module "$ko")
 		[ -z "$setup" ] || gargs+=(--setup "$setup")
 		if [ -n "$insns" ]; then
@@ -361,7 +369,7 @@ boot() { # CONFIG REP
 			# the addresses.
 			qa+=" -perfmap"
 		fi
-		scripts/vm.sh "${args[@]}" --timeout $((secs * 12 + 300)) --qemu-args "$qa" \
+		scripts/vm.sh "${args[@]}" --timeout $((secs * 15 + 360)) --qemu-args "$qa" \
 			-- tests/bench/guest.sh "${gargs[@]}" 2>>"$base.err" |
 			collect "$base.log" "$base.cpu" "$run/vm/qemu.pid"
 		rc=${PIPESTATUS[0]}

@@ -4,7 +4,8 @@
 # Guest side of scripts/bench.sh: measure one configuration in one boot.
 #
 #   tests/bench/guest.sh CONFIG SECONDS [--module KO] [--kallsyms FILE]
-#                        [--setup FILE] [--insn-mark PROG]
+#                        [--setup FILE] [--insn-mark PROG] [--xsk-bench PROG]
+#                        [--only TESTS]
 #
 # CONFIG is sgnic-{sg,single}-{wb,irq}, igb, e1000e, virtio or veth.  The
 # two ports (or a veth pair) become 10.99.0.1 in the root namespace and
@@ -22,6 +23,14 @@
 #                     marks: tests/bench/insn-mark, which opens and closes a
 #                     counting window of QEMU's insn-count plugin
 #                     (scripts/bench.sh --insns)
+#   --xsk-bench PROG  the AF_XDP tool (tests/bench/xsk_bench.c; default
+#                     /sgnic/build/bench-tools/xsk_bench, which
+#                     `make -C tests/bench` builds on the host)
+#   --only TESTS      run only these tests (comma-separated names as in the
+#                     @@RES lines, e.g. xdp_redirect,xsk_rxdrop), to try one
+#                     part in a single boot:
+#                     scripts/vm.sh --nic sgnic -- tests/bench/guest.sh \
+#                         sgnic-sg-wb 5 --only xsk_rxdrop
 #
 # Everything for the host goes to stdout as lines starting with "@@":
 #   @@INFO key=value ...          facts about this boot
@@ -35,13 +44,16 @@ set -u
 cfg=${1:?config}
 secs=${2:?seconds}
 shift 2
-module='' kallsyms='' setup='' insn_mark=''
+module='' kallsyms='' setup='' insn_mark='' only=''
+xsk_bench=/sgnic/build/bench-tools/xsk_bench
 while [ $# -ge 2 ]; do
 	case "$1" in
 	--module) module=$2 ;;
 	--kallsyms) kallsyms=$2 ;;
 	--setup) setup=$2 ;;
 	--insn-mark) insn_mark=$2 ;;
+	--xsk-bench) xsk_bench=$2 ;;
+	--only) only=$2 ;;
 	*) echo "@@ERR $cfg: guest.sh: unknown option $1"; exit 2 ;;
 	esac
 	shift 2
@@ -255,11 +267,17 @@ ping_rtt() { # TEST
 }
 
 # ---- XDP --------------------------------------------------------------------
-# XDP_DROP and XDP_TX rates at 64 bytes (60 on the wire plus FCS): pktgen on
-# the remote port sends UDP frames to the local port as fast as it can, for
-# SECONDS; xdp-bench (Debian's xdp-tools) runs the action on the local port
-# in native mode and reports what its program handled (XDP_TX with the MAC
-# addresses swapped, so the remote port receives the reflection).
+# Packet rates at 64 bytes (60 on the wire plus FCS): pktgen on the remote
+# port sends UDP frames to the local port as fast as it can, for SECONDS,
+# while the local port runs
+#   xdp_drop      xdp-bench drop: XDP_DROP
+#   xdp_tx        xdp-bench tx -p swap-macs: XDP_TX back to the sender
+#   xdp_redirect  xdp-bench redirect LOCAL_IF LOCAL_IF: XDP_REDIRECT
+#   xsk_rxdrop    xsk_bench rxdrop: AF_XDP socket on queue 0, frames dropped
+#   xsk_l2fwd     xsk_bench l2fwd: the socket sends each frame back
+# xdp-bench (Debian's xdp-tools) runs in native mode and reports what its
+# program handled; its redirect program swaps the MAC addresses, so the
+# remote port receives the reflections (p_rx) as with XDP_TX.
 PG=/proc/net/pktgen
 
 # pg_peer FILE COMMAND: one pktgen command in the peer namespace.
@@ -267,51 +285,203 @@ pg_peer() {
 	peer sh -c "echo '$2' > $PG/$1 && grep -q 'Result: OK' $PG/$1"
 }
 
-# xdp_run MODE: xdp-bench MODE on the local port while pktgen sends.  A
-# device without IFF_TX_SKB_SHARING (veth) refuses burst and clone_skb:
-# pktgen then sends one fresh skb at a time.
-xdp_run() {
-	local mode=$1 pid i lmac
+# pktgen on the remote port, set up to send to the local one.  A device
+# without IFF_TX_SKB_SHARING (veth) refuses burst and clone_skb: pktgen
+# then sends one fresh skb at a time.
+pg_setup() {
+	local lmac
 	lmac=$(cat "/sys/class/net/$LOCAL_IF/address")
+	peer sh -c "[ -e $PG/pgctrl ]" || modprobe pktgen 2>/dev/null
 	pg_peer kpktgend_0 rem_device_all && pg_peer kpktgend_0 "add_device $REMOTE_IF" &&
 		pg_peer "$REMOTE_IF" "count 0" && pg_peer "$REMOTE_IF" "pkt_size 60" &&
 		pg_peer "$REMOTE_IF" "delay 0" &&
 		{ pg_peer "$REMOTE_IF" "burst 8" || pg_peer "$REMOTE_IF" "burst 1"; } &&
 		{ pg_peer "$REMOTE_IF" "clone_skb 1000" || pg_peer "$REMOTE_IF" "clone_skb 0"; } &&
 		pg_peer "$REMOTE_IF" "dst $LOCAL_V4" &&
-		pg_peer "$REMOTE_IF" "dst_mac $lmac" || { echo "pktgen setup failed" >&2; return 1; }
-	# shellcheck disable=SC2046 # the tx mode's option is two words
-	xdp-bench "$mode" -i 1 $([ "$mode" = tx ] && echo "-p swap-macs") "$LOCAL_IF" &
+		pg_peer "$REMOTE_IF" "dst_mac $lmac" && return 0
+	echo "pktgen setup failed" >&2
+	pg_peer kpktgend_0 rem_device_all
+	return 1
+}
+
+pg_start() {
+	peer sh -c "echo start > $PG/pgctrl" &
+	pg_pid=$!
+}
+
+# Stop pktgen, put its summary (pkts-sofar, pps) on stderr and free the port.
+pg_stop() {
+	peer sh -c "echo stop > $PG/pgctrl"
+	wait "$pg_pid"
+	peer cat "$PG/$REMOTE_IF" | grep -E 'pkts-sofar|pps' >&2
+	pg_peer kpktgend_0 rem_device_all
+}
+
+# xdp_run MODE: xdp-bench MODE on the local port while pktgen sends.
+# XDP_REDIRECT goes back out of the port it came in on (a hairpin through
+# its own ndo_xdp_xmit, to the sender): the ports are in two namespaces,
+# so this is the one egress every model offers, and a model that wants a
+# program on the egress device for ndo_xdp_xmit (virtio-net) has one.
+xdp_run() {
+	local mode=$1 pid i args
+	case "$mode" in
+	tx) args=(tx -p swap-macs "$LOCAL_IF") ;;
+	redirect) args=(redirect "$LOCAL_IF" "$LOCAL_IF") ;;
+	*) args=("$mode" "$LOCAL_IF") ;;
+	esac
+	pg_setup || return 1
+	xdp-bench "${args[0]}" -i 1 "${args[@]:1}" &
 	pid=$!
 	for i in $(seq 1 100); do
 		$IP -d link show "$LOCAL_IF" | grep -q "prog/xdp" && break
 		sleep 0.1
 	done
-	peer sh -c "echo start > $PG/pgctrl" &
+	pg_start
 	sleep "$secs"
-	peer sh -c "echo stop > $PG/pgctrl"
-	wait $!
+	pg_stop
 	kill -INT $pid
 	wait $pid
-	peer cat "$PG/$REMOTE_IF" | grep -E 'pkts-sofar|pps' >&2
-	pg_peer kpktgend_0 rem_device_all
 }
 
-xdp_rate() { # TEST drop|tx
-	local t=$1 f=/tmp/$1.out pps src
+xdp_rate() { # TEST drop|tx|redirect
+	local t=$1 f=/tmp/$1.out pps src gro='' extra='' bpffs=''
 	if ! command -v xdp-bench >/dev/null; then
 		err "$t: xdp-bench not installed (scripts/setup.sh xdp)"
 		return 1
 	fi
-	peer sh -c "[ -e $PG/pgctrl ]" || modprobe pktgen 2>/dev/null
+	# veth's ndo_xdp_xmit hands frames to the other end's NAPI, which
+	# runs only with a program or GRO there (ENXIO otherwise): GRO on
+	# the remote end for the redirect, restored after.
+	if [ "$2" = redirect ] && [ "$cfg" = veth ]; then
+		gro=$(peer ethtool -k "$REMOTE_IF" | awk '$1 == "generic-receive-offload:" { print $2 }')
+		peer ethtool -K "$REMOTE_IF" gro on
+	fi
+	# xdp-bench redirect puts a dummy program on the egress port too, a
+	# second program on the same port here: libxdp's multi-program
+	# dispatcher, which keeps its state in bpffs (EBUSY without it).
+	# Mounted for this test only; the others run one program as before.
+	if [ "$2" = redirect ] && ! mountpoint -q /sys/fs/bpf; then
+		mount -t bpf bpf /sys/fs/bpf && bpffs=1
+	fi
 	measure "$t" xdp_run "$2"
-	pps=$(sed -n 's/^ *Average packets\/s *: *\([0-9]*\).*/\1/p' "$f" | head -1)
-	src=$(sed -n 's/.* \([0-9]*\)pps.*/\1/p' "/tmp/$t.err" | head -1)
+	[ -z "$bpffs" ] || umount /sys/fs/bpf
+	[ -z "$gro" ] || peer ethtool -K "$REMOTE_IF" gro "$gro"
+	pps=$(xdp_bench_avg packets "$f")
+	src=$(pg_pps "/tmp/$t.err")
 	if [ -z "$pps" ]; then
 		err "$t: no xdp-bench summary: $(grep -iE 'error|fail|unsupported' "$f" "/tmp/$t.err" | head -2 | tr '\n' ' ')"
 		return 1
 	fi
-	echo "@@RES $t$D pps=$pps src_pps=${src:-0} secs=$secs"
+	# redirect: xmit_pps is what ndo_xdp_xmit took (devmap_xmit
+	# tracepoint); none means the egress refused every frame, and the
+	# program's rate would be a figure for nothing
+	if [ "$2" = redirect ]; then
+		extra=$(xdp_bench_avg transmit "$f")
+		if [ "${extra:-0}" = 0 ]; then
+			err "$t: ndo_xdp_xmit took no frame ($(grep -- '->' "$f" | tail -1 | tr -s ' '))"
+			return 1
+		fi
+		extra=" xmit_pps=$extra"
+	fi
+	echo "@@RES $t$D pps=$pps src_pps=${src:-0} secs=$secs$extra"
+}
+
+# One average from xdp-bench's summary: "Average packets/s : N" (what the
+# program saw) or "Average transmit/s : N".
+xdp_bench_avg() { # packets|transmit FILE
+	sed -n "s/^ *Average $1\/s *: *\([0-9]*\).*/\1/p" "$2" | head -1
+}
+
+# pktgen's own rate from pg_stop's summary in FILE.
+pg_pps() {
+	sed -n 's/.* \([0-9]*\)pps.*/\1/p' "$1" | head -1
+}
+
+# AF_XDP binds one queue: the local port gets one channel for the socket's
+# tests, so that every frame arrives on queue 0.  Prints the combined
+# count to restore afterwards, nothing if there is nothing to change (one
+# queue already, or separate RX/TX channels as veth's, one each here).
+channels_to_one() {
+	local cur
+	cur=$(ethtool -l "$LOCAL_IF" 2>/dev/null | awk '
+		/^Current hardware settings/ { now = 1 }
+		now && $1 == "Combined:" { print $2; exit }')
+	[[ $cur =~ ^[0-9]+$ ]] && [ "$cur" -gt 1 ] || return 0
+	ethtool -L "$LOCAL_IF" combined 1 || return 1
+	echo "$cur"
+}
+
+# xsk_run MODE: xsk_bench MODE on queue 0 of the local port, zero-copy
+# if the driver binds it so, else copy mode; it counts for SECONDS from
+# the first frame and exits, and pktgen runs until then.
+xsk_run() {
+	local pid='' zc i
+	pg_setup || return 1
+	for zc in zc ''; do
+		: >/tmp/xsk.err
+		# shellcheck disable=SC2086 # zc is one word or none
+		"$xsk_bench" "$1" "$LOCAL_IF" "$secs" $zc 2>/tmp/xsk.err &
+		pid=$!
+		for i in $(seq 1 300); do
+			grep -q ' bound ' /tmp/xsk.err && break
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		grep -q ' bound ' /tmp/xsk.err && break
+		wait "$pid"
+		cat /tmp/xsk.err >&2
+		pid=''
+	done
+	if [ -z "$pid" ]; then
+		pg_peer kpktgend_0 rem_device_all
+		return 1
+	fi
+	pg_start
+	wait "$pid"
+	i=$?
+	pg_stop
+	cat /tmp/xsk.err >&2
+	return "$i"
+}
+
+xsk_rate() { # TEST rxdrop|l2fwd
+	local t=$1 f=/tmp/$1.out restore line mode why
+	if [ ! -x "$xsk_bench" ]; then
+		err "$t: no $xsk_bench (make -C tests/bench; scripts/bench.sh builds it)"
+		return 1
+	fi
+	if ! restore=$(channels_to_one); then
+		err "$t: ethtool -L $LOCAL_IF combined 1 failed"
+		return 1
+	fi
+	[ -z "$restore" ] || { info "${t}_channels=$restore->1"; wait_link; }
+	measure "$t" xsk_run "$2"
+	# a program left behind by a killed run would hold the port
+	$IP link set dev "$LOCAL_IF" xdp off 2>/dev/null
+	if [ -n "$restore" ]; then
+		ethtool -L "$LOCAL_IF" combined "$restore" || err "$t: could not restore $restore channels"
+	fi
+	# "MODE IFACE zc|copy rx=N tx=N secs=S pps=P"
+	line=$(grep -E "^$2 " "$f" | tail -1)
+	if [ -z "$line" ]; then
+		err "$t: xsk_bench failed: $(grep xsk_bench "/tmp/$t.err" | tail -2 | tr '\n' ' ')"
+		return 1
+	fi
+	read -r _ _ mode line <<<"$line"
+	echo "@@RES $t$D mode=$mode $line src_pps=$(pg_pps "/tmp/$t.err")"
+	# copy mode: why the zero-copy bind failed, as xsk_bench said it
+	why=$(sed -n 's/^xsk_bench: zero-copy socket on [^:]*: //p' "/tmp/$t.err" | head -1)
+	[ "$mode" = zc ] || [ -z "$why" ] || info "${t}_zc_refused=${why// /_}"
+}
+
+# want TEST...: is any of these tests to run (--only)?
+want() {
+	local t
+	[ -z "$only" ] && return 0
+	for t; do
+		[[ ",$only," == *",$t,"* ]] && return 0
+	done
+	return 1
 }
 
 if ! start_server; then
@@ -321,21 +491,26 @@ fi
 # Warm-up (not measured): ARP, page cache for iperf3, interrupt moderation.
 iperf3 -c "$REMOTE_V4" -p "$PORT" -t 2 >/dev/null 2>&1
 
-iperf_tcp tcp1500_tx
-iperf_tcp tcp1500_rx -R
-iperf_udp udp64
-ping_rtt ping
+want tcp1500_tx && iperf_tcp tcp1500_tx
+want tcp1500_rx && iperf_tcp tcp1500_rx -R
+want udp64 && iperf_udp udp64
+want ping && ping_rtt ping
 # e1000e has no native XDP
-if [ "$driver" != e1000e ]; then
-	xdp_rate xdp_drop drop
-	xdp_rate xdp_tx tx
+if [ "$driver" != e1000e ] && want xdp_drop xdp_tx xdp_redirect xsk_rxdrop xsk_l2fwd; then
+	want xdp_drop && xdp_rate xdp_drop drop
+	want xdp_tx && xdp_rate xdp_tx tx
+	want xdp_redirect && xdp_rate xdp_redirect redirect
+	want xsk_rxdrop && xsk_rate xsk_rxdrop rxdrop
+	want xsk_l2fwd && xsk_rate xsk_l2fwd l2fwd
 	pair_setup 1500 || err "the link did not come back after XDP"
 fi
 
-if [ "$jumbo" -gt 1500 ]; then
+if ! want tcpjumbo_tx tcpjumbo_rx; then
+	:
+elif [ "$jumbo" -gt 1500 ]; then
 	if pair_setup "$jumbo"; then
-		iperf_tcp tcpjumbo_tx
-		iperf_tcp tcpjumbo_rx -R
+		want tcpjumbo_tx && iperf_tcp tcpjumbo_tx
+		want tcpjumbo_rx && iperf_tcp tcpjumbo_rx -R
 	else
 		err "MTU $jumbo: the link did not come back"
 	fi

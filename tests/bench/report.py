@@ -51,6 +51,10 @@ METRICS = {
     "ping_ms": ("ping", "ms", "{:.2f}", False),
     "xdp_drop_kpps": ("XDP_DROP 64B", "kpps", "{:.1f}", True),
     "xdp_tx_kpps": ("XDP_TX 64B", "kpps", "{:.1f}", True),
+    "xdp_redirect_kpps": ("XDP_REDIRECT 64B", "kpps", "{:.1f}", True),
+    "xdp_redirect_peer_kpps": ("REDIRECT at peer", "kpps", "{:.1f}", True),
+    "xsk_rxdrop_kpps": ("AF_XDP rxdrop 64B", "kpps", "{:.1f}", True),
+    "xsk_l2fwd_kpps": ("AF_XDP l2fwd 64B", "kpps", "{:.1f}", True),
     "xdp_src_kpps": ("pktgen source", "kpps", "{:.1f}", True),
     "cpu_s_per_gb": ("CPU/GB", "s/GB", "{:.1f}", False),
     "cpu_s_per_gb_jumbo": ("CPU/GB jumbo", "s/GB", "{:.1f}", False),
@@ -91,8 +95,12 @@ INSN_TABLE = ["insn_pkt_udp", "insn_pkt_udp_over_veth", "insn_pkt_udp_driver", "
               "insn_gb_jumbo_driver"]
 # Instruction counts should repeat: the report states the spread of these.
 INSN_REPEAT = ["insn_pkt_udp", "insn_pkt_udp_driver", "insn_gb_tcp", "insn_gb_tcp_driver"]
+# AF_XDP cells carry the socket's mode (zc, copy) of the boots they summarise.
+XDP_MORE_TABLE = ["xdp_redirect_kpps", "xdp_redirect_peer_kpps", "xsk_rxdrop_kpps", "xsk_l2fwd_kpps"]
+XSK_TESTS = {"xsk_rxdrop_kpps": "xsk_rxdrop", "xsk_l2fwd_kpps": "xsk_l2fwd"}
 RATIO_METRICS = ["tcp1500", "tcpjumbo", "udp64_kpps", "ping_ms", "cpu_s_per_gb", "irq_per_pkt",
-                 "xdp_drop_kpps", "xdp_tx_kpps"]
+                 "xdp_drop_kpps", "xdp_tx_kpps", "xdp_redirect_kpps", "xsk_rxdrop_kpps",
+                 "xsk_l2fwd_kpps"]
 CHART = [("tcp1500", "TCP MTU 1500, Mbit/s (mean of both directions)"),
          ("tcpjumbo", "TCP MTU 9000, Mbit/s (mean of both directions)"),
          ("udp64_kpps", "UDP 64-byte payload, kpps received"),
@@ -215,6 +223,15 @@ def boot_metrics(b):
             m[t + "_kpps"] = res[t]["pps"] / 1e3
     if res.get("xdp_drop", {}).get("src_pps"):
         m["xdp_src_kpps"] = res["xdp_drop"]["src_pps"] / 1e3
+    # the redirect's reflections the remote port received, over the run
+    r = res.get("xdp_redirect", {})
+    if r.get("pps") and r.get("secs"):
+        m["xdp_redirect_kpps"] = r["pps"] / 1e3
+        m["xdp_redirect_peer_kpps"] = r.get("p_rx", 0) / r["secs"] / 1e3
+    # xsk_bench's rate: frames received (rxdrop) or sent back (l2fwd)
+    for k, t in XSK_TESTS.items():
+        if res.get(t, {}).get("pps"):
+            m[k] = res[t]["pps"] / 1e3
 
     def frames(r):
         # Every frame on the hub is received by the other port.
@@ -460,6 +477,29 @@ def main():
     say(table(["config"] + ["%s (%s)" % (METRICS[k][0], METRICS[k][1]) for k in XDP_TABLE], rows)
         if rows else "  (not measured)")
     say("")
+    def xsk_modes(c, test):
+        modes = sorted({str(b["res"][test]["mode"]) for (_, cc), b in boots.items()
+                        if cc == c and "mode" in b["res"].get(test, {})})
+        return "/".join(modes)
+
+    rows = []
+    for c in configs:
+        if any(summary[c].get(k) is not None for k in XDP_MORE_TABLE):
+            row = [label(c)]
+            for k in XDP_MORE_TABLE:
+                cell = fmt_cell(k, summary[c].get(k))
+                if k in XSK_TESTS and summary[c].get(k):
+                    cell += " " + xsk_modes(c, XSK_TESTS[k])
+                row.append(cell)
+            rows.append(row)
+    if rows:
+        say("XDP_REDIRECT: xdp-bench redirect back out of the receiving port (its ndo_xdp_xmit),"
+            " and what the other port received of it;")
+        say("AF_XDP: tests/bench/xsk_bench on queue 0 (one channel), frames received (rxdrop)"
+            " or sent back (l2fwd) per second; socket mode zc or copy")
+        say(table(["config"] + ["%s (%s)" % (METRICS[k][0], METRICS[k][1]) for k in XDP_MORE_TABLE],
+                  rows))
+        say("")
 
     if any(summary[c].get(k) for c in configs for k in INSN_TABLE):
         say("Guest instructions (insn-count TCG plugin; both ports' work, all vCPUs): per UDP datagram"
