@@ -80,6 +80,10 @@ debug-kernel: setup ## build a 6.12 guest kernel with KASAN, lockdep, kmemleak, 
 bench: qemu module ## NIC benchmark vs igb, e1000e, virtio-net, veth (QUICK=1 REPS=n SECS=s INSNS=1)
 	@QUICK="$(QUICK)" REPS="$(REPS)" SECS="$(SECS)" CONFIGS="$(CONFIGS)" INSNS="$(INSNS)" scripts/bench.sh
 
+bench-insns: qemu module ## guest instructions per round trip, datagram and GB, 1 vCPU, 2 repetitions (CONFIGS=..)
+	@CONFIGS="$(CONFIGS)" scripts/bench.sh --insns --smp 1 --reps $(or $(REPS),2) --secs $(or $(SECS),3) \
+		--tests rr64,udp64,tcp1500_tx,tcp1500_rx
+
 stress: setup ## every qtest under ASan+UBSan in its own QEMU build, stress/random at 100k operations
 	@scripts/stress-asan.sh
 
@@ -108,4 +112,4 @@ clean: ## remove build/ and module objects (the cache stays)
 distclean: clean ## also remove the QEMU build in the cache
 	@$(ENV); rm -rf "$$SGNIC_QEMU_BUILD"
 
-.PHONY: help setup qemu module tools all demo demo2 migrate vm test unit qtest vmtest multitest selftest soak debug-kernel bench stress fuzz fuzz-replay fuzz-coverage fuzz-seeds install checkpatch clean distclean
+.PHONY: help setup qemu module tools all demo demo2 migrate vm test unit qtest vmtest multitest selftest soak debug-kernel bench bench-insns stress fuzz fuzz-replay fuzz-coverage fuzz-seeds install checkpatch clean distclean

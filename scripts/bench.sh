@@ -53,6 +53,9 @@ Options (make variables in brackets):
                       before measuring, e.g. "ethtool -C \$LOCAL_IF rx-usecs 100"
                       (LOCAL_IF, REMOTE_IF and peer() are defined)
   --qemu-args ARGS    extra QEMU arguments for every boot (vm.sh --qemu-args)
+  --smp N             guest CPUs (default 2, vm.sh's)
+  --tests LIST        run only these tests (comma-separated, as named in the
+                      report: tcp1500_tx, udp64, rr64, xdp_drop, ...)
   --report DIR        only rebuild the report from an earlier run directory
   --update-docs       copy the chart to docs/bench-latest.png and the table
                       to docs/bench-latest.txt
@@ -73,7 +76,7 @@ quick=${QUICK:-0}
 [ "$quick" = 0 ] && quick=''
 insns=${INSNS:-}
 [ "$insns" = 0 ] && insns=''
-reps=${REPS:-} secs=${SECS:-} configs=${CONFIGS:-} wait_quiet=0 report_only='' update_docs='' perf_test='' guest_setup='' qemu_extra=''
+reps=${REPS:-} secs=${SECS:-} configs=${CONFIGS:-} wait_quiet=0 report_only='' update_docs='' perf_test='' only='' smp='' guest_setup='' qemu_extra=''
 declare -A variants=() variant_kos=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -84,6 +87,8 @@ while [ $# -gt 0 ]; do
 	--configs) configs=${2:?}; shift ;;
 	--wait-quiet) wait_quiet=${2:?}; shift ;;
 	--report) report_only=${2:?}; shift ;;
+	--tests) only=${2:?}; shift ;;
+	--smp) smp=${2:?}; shift ;;
 	--perf) perf_test=${2:?}; shift ;;
 	--guest-setup) guest_setup=${2:?}; shift ;;
 	--variant)
@@ -215,6 +220,8 @@ fi
 	echo "configs=${configs// /,}"
 	echo "quick=${quick:-0}"
 	echo "insns=${insns:-0}"
+	echo "tests=${only:-all}"
+	echo "smp=${smp:-2}"
 	echo "qemu=$("$QEMU_BIN" --version | head -1) sha256=$(sha256sum "$QEMU_BIN" | cut -c1-16)"
 	[ ! -f "$run/snap/sgnic.ko" ] || echo "module_sha256=$(sha256sum "$run/snap/sgnic.ko" | cut -c1-16)"
 	echo "git=$(git describe --always --dirty 2>/dev/null || echo unknown)"
@@ -356,6 +363,7 @@ boot() { # CONFIG REP
 		local gargs=("$model" "$secs" --xsk-bench "$snapdir/xsk_bench")
 		[[ $model != sgnic-* ]] || gargs+=(--module "$ko")
 		[ -z "$setup" ] || gargs+=(--setup "$setup")
+		[ -z "$only" ] || gargs+=(--only "$only")
 		if [ -n "$insns" ]; then
 			qa+=" -plugin $run/snap/insn-count.so,out=$base.insns"
 			gargs+=(--insn-mark "$snapdir/insn-mark")
@@ -369,7 +377,7 @@ boot() { # CONFIG REP
 			# the addresses.
 			qa+=" -perfmap"
 		fi
-		scripts/vm.sh "${args[@]}" --timeout $((secs * 15 + 360)) --qemu-args "$qa" \
+		scripts/vm.sh "${args[@]}" ${smp:+--smp "$smp"} --timeout $((secs * 15 + 360)) --qemu-args "$qa" \
 			-- tests/bench/guest.sh "${gargs[@]}" 2>>"$base.err" |
 			collect "$base.log" "$base.cpu" "$run/vm/qemu.pid"
 		rc=${PIPESTATUS[0]}
@@ -383,7 +391,10 @@ boot() { # CONFIG REP
 			ACCEL=$(sed -n 's/^vm: accel=\(kvm\|tcg\) .*/\1/p' "$base.err" | tail -1)
 			[ -z "$ACCEL" ] || export ACCEL
 		fi
-		if [ "$rc" = 0 ] && grep -q '@@RES tcpjumbo_rx\|@@ERR.*MTU\|@@ERR no MTU' "$base.log"; then
+		# A boot is complete when its last test reported (or, with --tests,
+		# when it exited cleanly).
+		if [ "$rc" = 0 ] && { [ -n "$only" ] ||
+			grep -q '@@RES tcpjumbo_rx\|@@ERR.*MTU\|@@ERR no MTU' "$base.log"; }; then
 			return 0
 		fi
 		note "$cfg (rep $rep) failed with status $rc (log: $base.log, $base.err)"

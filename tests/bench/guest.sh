@@ -266,6 +266,25 @@ ping_rtt() { # TEST
 	echo "@@RES $t$D $(echo "$line" | awk -F'[ /]+' '{ printf "rtt_min=%s rtt_avg=%s rtt_max=%s rtt_mdev=%s", $7, $8, $9, $10 }') $(grep -o '[0-9]*% packet loss' "/tmp/$t.out" | awk '{ printf "loss_pct=%d", $1 }')"
 }
 
+# Request and response, one at a time: ping -f sends the next echo request
+# when the reply to the last one arrives, so no queue builds up and every
+# frame takes the whole path alone (interrupt, poll, doorbell, completion),
+# however fast the host runs the guest.  The cost per round trip (two
+# 64-byte frames, the reply from the peer's kernel) is the steadiest count
+# of what a NIC adds (scripts/bench.sh --insns).
+RR_COUNT=5000
+rr_flood() { # TEST
+	local t=$1 sent got
+	measure "$t" ping -f -q -c "$RR_COUNT" -s 22 -W 1 "$REMOTE_V4"
+	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "/tmp/$t.out")
+	got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "/tmp/$t.out")
+	if [ -z "$got" ] || [ "$got" = 0 ]; then
+		err "$t: no ping -f summary: $(tail -2 "/tmp/$t.out" | tr '\n' ' ') $(head -c 200 "/tmp/$t.err")"
+		return 1
+	fi
+	echo "@@RES $t$D rr_sent=$sent rr_done=$got"
+}
+
 # ---- XDP --------------------------------------------------------------------
 # Packet rates at 64 bytes (60 on the wire plus FCS): pktgen on the remote
 # port sends UDP frames to the local port as fast as it can, for SECONDS,
@@ -495,6 +514,7 @@ want tcp1500_tx && iperf_tcp tcp1500_tx
 want tcp1500_rx && iperf_tcp tcp1500_rx -R
 want udp64 && iperf_udp udp64
 want ping && ping_rtt ping
+want rr64 && rr_flood rr64
 # e1000e has no native XDP
 if [ "$driver" != e1000e ] && want xdp_drop xdp_tx xdp_redirect xsk_rxdrop xsk_l2fwd; then
 	want xdp_drop && xdp_rate xdp_drop drop

@@ -74,6 +74,9 @@ METRICS = {
     "insn_pkt_udp_kernel": ("kernel insn/pkt UDP", "", "{:.0f}", False),
     "insn_pkt_udp_user": ("user insn/pkt UDP", "", "{:.0f}", False),
     "insn_pkt_udp_over_veth": ("insn/pkt UDP above veth", "", "{:.0f}", False),
+    "insn_rr": ("insn/RR", "", "{:.0f}", False),
+    "insn_rr_driver": ("driver insn/RR", "", "{:.0f}", False),
+    "insn_rr_over_veth": ("insn/RR above veth", "", "{:.0f}", False),
     "insn_gb_tcp": ("Minsn/GB TCP", "", "{:.0f}", False),
     "insn_gb_tcp_driver": ("driver Minsn/GB TCP", "", "{:.1f}", False),
     "insn_gb_tcp_kernel": ("kernel Minsn/GB TCP", "", "{:.0f}", False),
@@ -90,11 +93,13 @@ COST_TABLE = ["cpu_s_per_gb", "cpu_s_per_gb_jumbo", "cpu_us_per_frame_tcp", "cpu
               "writebacks_per_pkt", "mmio_per_pkt_udp", "doorbells_per_pkt_udp",
               "writebacks_per_pkt_udp"]
 XDP_TABLE = ["xdp_drop_kpps", "xdp_tx_kpps", "xdp_src_kpps"]
-INSN_TABLE = ["insn_pkt_udp", "insn_pkt_udp_over_veth", "insn_pkt_udp_driver", "insn_pkt_udp_kernel",
+INSN_TABLE = ["insn_rr", "insn_rr_over_veth", "insn_rr_driver",
+              "insn_pkt_udp", "insn_pkt_udp_over_veth", "insn_pkt_udp_driver", "insn_pkt_udp_kernel",
               "insn_pkt_udp_user", "insn_gb_tcp", "insn_gb_tcp_driver", "insn_gb_jumbo",
               "insn_gb_jumbo_driver"]
 # Instruction counts should repeat: the report states the spread of these.
-INSN_REPEAT = ["insn_pkt_udp", "insn_pkt_udp_driver", "insn_gb_tcp", "insn_gb_tcp_driver"]
+INSN_REPEAT = ["insn_rr", "insn_rr_driver", "insn_pkt_udp", "insn_pkt_udp_driver", "insn_gb_tcp",
+               "insn_gb_tcp_driver"]
 # AF_XDP cells carry the socket's mode (zc, copy) of the boots they summarise.
 XDP_MORE_TABLE = ["xdp_redirect_kpps", "xdp_redirect_peer_kpps", "xsk_rxdrop_kpps", "xsk_l2fwd_kpps"]
 XSK_TESTS = {"xsk_rxdrop_kpps": "xsk_rxdrop", "xsk_l2fwd_kpps": "xsk_l2fwd"}
@@ -289,6 +294,10 @@ def boot_metrics(b):
         m["insn_pkt_udp_driver"] = u["driver"] / n
         m["insn_pkt_udp_kernel"] = u["kernel"] / n
         m["insn_pkt_udp_user"] = u["user"] / n
+    rr = insn_parts(["rr64"])
+    if rr and res.get("rr64", {}).get("rr_done"):
+        m["insn_rr"] = rr["total"] / res["rr64"]["rr_done"]
+        m["insn_rr_driver"] = rr["driver"] / res["rr64"]["rr_done"]
     for tests, key in ((tcp, "insn_gb_tcp"), (jumbo, "insn_gb_jumbo")):
         t = insn_parts(tests)
         if t and all(x in res for x in tests):
@@ -407,10 +416,11 @@ def main():
         per_rep.setdefault(rep, {})[cfg] = boot_metrics(b)
     # A NIC's own cost: what a datagram costs above veth's in the same repetition.
     for r in per_rep:
-        v = per_rep[r].get("veth", {}).get("insn_pkt_udp")
-        for c, m in per_rep[r].items():
-            if v is not None and "insn_pkt_udp" in m and c != "veth":
-                m["insn_pkt_udp_over_veth"] = m["insn_pkt_udp"] - v
+        for key in ("insn_pkt_udp", "insn_rr"):
+            v = per_rep[r].get("veth", {}).get(key)
+            for c, m in per_rep[r].items():
+                if v is not None and key in m and c != "veth":
+                    m[key + "_over_veth"] = m[key] - v
     configs = sorted({cfg for _, cfg in boots}, key=order_key)
     summary = {}
     for c in configs:
