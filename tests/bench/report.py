@@ -366,7 +366,8 @@ def write_insn_top(boots, configs, path):
         b = next((b for (r, cc), b in sorted(boots.items()) if cc == c and b["insns"]), None)
         if not b:
             continue
-        for test, per, unit in (("udp64", "rx_pkts", "datagram"), ("tcp1500_tx", None, "frame"),
+        for test, per, unit in (("rr64", "rr_done", "round trip"), ("udp64", "rx_pkts", "datagram"),
+                                ("tcp1500_tx", None, "frame"),
                                 ("tcp1500_rx", None, "frame")):
             w, r = b["insns"].get(test), b["res"].get(test)
             if not w or not r:
@@ -384,25 +385,27 @@ def write_insn_top(boots, configs, path):
                 for name, cnt in w["driver_top"][:15]:
                     out.append("  %9.1f  %s" % (cnt / n, name))
             out.append("")
-    # What a NIC adds to a datagram: its functions' count minus veth's.
+    # What a NIC adds to a round trip and a datagram: its functions' count
+    # minus veth's.
     vb = next((b for (r, cc), b in sorted(boots.items()) if cc == "veth" and b["insns"]), None)
-    vw = vb and vb["insns"].get("udp64")
-    vn = vb and vb["res"].get("udp64", {}).get("rx_pkts")
-    for c in configs:
-        b = next((b for (r, cc), b in sorted(boots.items()) if cc == c and b["insns"]), None)
-        if c == "veth" or not b or not vw or not vn:
-            continue
-        w, n = b["insns"].get("udp64"), b["res"].get("udp64", {}).get("rx_pkts")
-        if not w or not n:
-            continue
-        base = {(name, mod): cnt / vn for name, mod, cnt in vw["top"]}
-        diff = {(name, mod): cnt / n - base.get((name, mod), 0.0) for name, mod, cnt in w["top"]}
-        for k, v in base.items():
-            diff.setdefault(k, -v)
-        out.append("%s, udp64, per datagram above veth (functions in either top list):" % label(c))
-        for (name, mod), d in sorted(diff.items(), key=lambda kv: -abs(kv[1]))[:25]:
-            out.append("  %+9.1f  %s%s" % (d, name, " [%s]" % mod if mod else ""))
-        out.append("")
+    for test, per, unit in (("rr64", "rr_done", "round trip"), ("udp64", "rx_pkts", "datagram")):
+        vw = vb and vb["insns"].get(test)
+        vn = vb and vb["res"].get(test, {}).get(per)
+        for c in configs:
+            b = next((b for (r, cc), b in sorted(boots.items()) if cc == c and b["insns"]), None)
+            if c == "veth" or not b or not vw or not vn:
+                continue
+            w, n = b["insns"].get(test), b["res"].get(test, {}).get(per)
+            if not w or not n:
+                continue
+            base = {(name, mod): cnt / vn for name, mod, cnt in vw["top"]}
+            diff = {(name, mod): cnt / n - base.get((name, mod), 0.0) for name, mod, cnt in w["top"]}
+            for k, v in base.items():
+                diff.setdefault(k, -v)
+            out.append("%s, %s, per %s above veth (functions in either top list):" % (label(c), test, unit))
+            for (name, mod), d in sorted(diff.items(), key=lambda kv: -abs(kv[1]))[:25]:
+                out.append("  %+9.1f  %s%s" % (d, name, " [%s]" % mod if mod else ""))
+            out.append("")
     if out:
         with open(path, "w") as f:
             f.write("\n".join(out))
@@ -599,6 +602,12 @@ def main():
         target("%s 64B pps: best sgnic >= 1.5x better of igb/virtio-net" % name, metric,
                best(metric, sg_present, True), best(metric, xdp_others, True), ">=", 1.5)
     nic_others = [c for c in ("igb", "e1000e", "virtio") if c in configs]
+    target("insn/RR above veth: best sgnic <= 0.5x best of igb/e1000e/virtio-net",
+           "insn_rr_over_veth", best("insn_rr_over_veth", sg_present, False),
+           best("insn_rr_over_veth", nic_others, False), "<=", 0.5)
+    target("driver insn/RR: best sgnic <= 0.5x best of igb/e1000e/virtio-net",
+           "insn_rr_driver", best("insn_rr_driver", sg_present, False),
+           best("insn_rr_driver", nic_others, False), "<=", 0.5)
     target("insn/pkt UDP above veth: best sgnic <= 0.5x best of igb/e1000e/virtio-net",
            "insn_pkt_udp_over_veth", best("insn_pkt_udp_over_veth", sg_present, False),
            best("insn_pkt_udp_over_veth", nic_others, False), "<=", 0.5)
