@@ -602,18 +602,11 @@ def main():
         target("%s 64B pps: best sgnic >= 1.5x better of igb/virtio-net" % name, metric,
                best(metric, sg_present, True), best(metric, xdp_others, True), ">=", 1.5)
     nic_others = [c for c in ("igb", "e1000e", "virtio") if c in configs]
-    target("insn/RR above veth: best sgnic <= 0.5x best of igb/e1000e/virtio-net",
-           "insn_rr_over_veth", best("insn_rr_over_veth", sg_present, False),
-           best("insn_rr_over_veth", nic_others, False), "<=", 0.5)
-    target("driver insn/RR: best sgnic <= 0.5x best of igb/e1000e/virtio-net",
-           "insn_rr_driver", best("insn_rr_driver", sg_present, False),
-           best("insn_rr_driver", nic_others, False), "<=", 0.5)
-    target("insn/pkt UDP above veth: best sgnic <= 0.5x best of igb/e1000e/virtio-net",
-           "insn_pkt_udp_over_veth", best("insn_pkt_udp_over_veth", sg_present, False),
-           best("insn_pkt_udp_over_veth", nic_others, False), "<=", 0.5)
-    target("driver insn/pkt UDP: best sgnic <= 0.5x best of igb/e1000e/virtio-net",
-           "insn_pkt_udp_driver", best("insn_pkt_udp_driver", sg_present, False),
-           best("insn_pkt_udp_driver", nic_others, False), "<=", 0.5)
+    for metric, name in (("insn_rr_over_veth", "insn/RR above veth"), ("insn_rr_driver", "driver insn/RR"),
+                         ("insn_pkt_udp_over_veth", "insn/pkt UDP above veth"),
+                         ("insn_pkt_udp_driver", "driver insn/pkt UDP")):
+        target("%s: best sgnic <= 0.5x best of igb/e1000e/virtio-net" % name, metric,
+               best(metric, sg_present, False), best(metric, nic_others, False), "<=", 0.5)
     for wb in ("sgnic-sg-wb", "sgnic-single-wb"):
         if wb in configs:
             target("irq/pkt, %s <= 1/8 of e1000e" % label(wb), "irq_per_pkt", wb,
