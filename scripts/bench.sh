@@ -175,14 +175,9 @@ mkdir -p "$run/raw" "$run/snap"
 cp -p "$QEMU_BIN" "$run/snap/qemu-system-x86_64"
 [ ! -f "$ko" ] || cp -p "$ko" "$run/snap/sgnic.ko"
 if [ -n "$insns" ]; then
-	# shellcheck disable=SC2046 # pkg-config's flags are words
-	gcc -O2 -Wall -Wextra -Wno-unused-parameter -Werror -shared -fPIC \
-		-I "$SGNIC_QEMU_TREE/include/qemu" $(pkg-config --cflags glib-2.0) \
-		-o "$run/snap/insn-count.so" tests/bench/insn-count.c ||
-		die "cannot build the insn-count plugin"
-	# Static: the window's edges then cost no dynamic loading.
-	gcc -O2 -Wall -Wextra -Werror -static -o "$run/snap/insn-mark" tests/bench/insn-mark.c ||
-		die "cannot build insn-mark"
+	make -s -C tests/bench O="$SGNIC_ROOT/build" QEMU_TREE="$SGNIC_QEMU_TREE" insns ||
+		die "cannot build the insn-count plugin or insn-mark"
+	cp -p build/bench-tools/insn-count.so build/bench-tools/insn-mark "$run/snap/"
 fi
 cp -p build/bench-tools/xsk_bench "$run/snap/xsk_bench"
 export SGNIC_QEMU_BUILD=$run/snap SGNIC_BUILD=$run

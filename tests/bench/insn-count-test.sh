@@ -28,13 +28,7 @@ ok() { # NAME STATUS [DIAGNOSTIC]
 
 echo "TAP version 13"
 
-# shellcheck disable=SC2046 # pkg-config's flags are words
-msg=$(gcc -O2 -Wall -Wextra -Wno-unused-parameter -Werror -shared -fPIC \
-	-I "$SGNIC_QEMU_TREE/include/qemu" $(pkg-config --cflags glib-2.0) \
-	-o "$out/insn-count.so" tests/bench/insn-count.c 2>&1 &&
-	gcc -O2 -Wall -Wextra -Werror -static -o "$out/insn-mark" tests/bench/insn-mark.c 2>&1 &&
-	gcc -m32 -c -o "$out/guest.o" tests/bench/insn-count-guest.S 2>&1 &&
-	ld -m elf_i386 -Ttext=0x100000 -o "$out/guest.elf" "$out/guest.o" 2>&1)
+msg=$(make -s -C tests/bench O="$out" QEMU_TREE="$SGNIC_QEMU_TREE" insns 2>&1)
 ok "the plugin, insn-mark and the multiboot guest build without warnings" $? "$msg"
 
 # The guest opens two windows: a 1000-round loop of dec/jnz and a
@@ -44,8 +38,8 @@ ok "the plugin, insn-mark and the multiboot guest build without warnings" $? "$m
 # instructions of the end mark's block; window 1: 99999 x 2 plus 3.
 if grep -qx '#define CONFIG_PLUGIN' "$SGNIC_QEMU_BUILD/config-host.h" 2>/dev/null; then
 	msg=$(timeout 120 "$QEMU_BIN" -M pc -accel tcg -nodefaults -display none -no-reboot \
-		-L "$SGNIC_CACHE/firmware" -kernel "$out/guest.elf" \
-		-plugin "$out/insn-count.so,out=$out/guest.insns" 2>&1)
+		-L "$SGNIC_CACHE/firmware" -kernel "$out/bench-tools/insn-count-guest.elf" \
+		-plugin "$out/bench-tools/insn-count.so,out=$out/guest.insns" 2>&1)
 	rc=$?
 	got=$(grep '^@window' "$out/guest.insns" 2>/dev/null | cut -d' ' -f1-5)
 	want='@window 0 vcpus=1 user=2003 kernel=0
@@ -61,9 +55,9 @@ else
 	ok "an end mark with no window open is reported, not counted" 1 "no plugin support"
 fi
 
-msg=$("$out/insn-mark" begin && "$out/insn-mark" end 2>&1)
+msg=$("$out/bench-tools/insn-mark" begin && "$out/bench-tools/insn-mark" end 2>&1)
 rc=$?
-"$out/insn-mark" middle 2>/dev/null
+"$out/bench-tools/insn-mark" middle 2>/dev/null
 usage=$?
 [ "$rc" = 0 ] && [ "$usage" = 2 ]
 ok "insn-mark is a NOP without the plugin; an unknown mark is a usage error" $? "$msg"

@@ -361,9 +361,13 @@ def ratio_stats(per_rep, metric, a, b):
 def write_insn_top(boots, configs, path):
     """Where each model's instructions went: the kernel functions that ran the
     most per UDP datagram and per TCP frame, from the first repetition counted."""
+    counted = {}
+    for (r, c), b in sorted(boots.items()):
+        if b["insns"]:
+            counted.setdefault(c, b)
     out = []
     for c in configs:
-        b = next((b for (r, cc), b in sorted(boots.items()) if cc == c and b["insns"]), None)
+        b = counted.get(c)
         if not b:
             continue
         for test, per, unit in (("rr64", "rr_done", "round trip"), ("udp64", "rx_pkts", "datagram"),
@@ -387,12 +391,12 @@ def write_insn_top(boots, configs, path):
             out.append("")
     # What a NIC adds to a round trip and a datagram: its functions' count
     # minus veth's.
-    vb = next((b for (r, cc), b in sorted(boots.items()) if cc == "veth" and b["insns"]), None)
+    vb = counted.get("veth")
     for test, per, unit in (("rr64", "rr_done", "round trip"), ("udp64", "rx_pkts", "datagram")):
         vw = vb and vb["insns"].get(test)
         vn = vb and vb["res"].get(test, {}).get(per)
         for c in configs:
-            b = next((b for (r, cc), b in sorted(boots.items()) if cc == c and b["insns"]), None)
+            b = counted.get(c)
             if c == "veth" or not b or not vw or not vn:
                 continue
             w, n = b["insns"].get(test), b["res"].get(test, {}).get(per)
