@@ -177,6 +177,8 @@ struct sgnic_ring {
 			struct sk_buff *skb;	/* frame being assembled */
 			struct xdp_buff xdp_buff; /* the same, for the XDP program */
 			bool xdp_started;	/* xdp_buff holds a frame's first buffers */
+			/* zero-copy: the first umem frame of the frame being assembled */
+			struct xdp_buff *xsk_head;
 			/* the frame the program runs on, for its metadata kfuncs */
 			u32 xdp_hash;
 			u32 xdp_status;
@@ -399,6 +401,8 @@ void sgnic_xdp_buff_free(struct sgnic_ring *ring, struct xdp_buff *xdp,
 void sgnic_xdp_set_features(struct sgnic_priv *priv);
 int sgnic_xsk_wakeup(struct net_device *netdev, u32 qid, u32 flags);
 struct sk_buff *sgnic_xsk_build_skb(struct sgnic_ring *ring, struct xdp_buff *xdp);
+u32 sgnic_xsk_rx_buf_len(struct sgnic_priv *priv, struct xsk_buff_pool *pool);
+bool sgnic_xsk_add_frag(struct xdp_buff *head, struct xdp_buff *frag, u32 len);
 
 /* sgnic_ethtool.c */
 void sgnic_set_ethtool_ops(struct net_device *netdev);

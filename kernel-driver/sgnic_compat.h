@@ -86,6 +86,13 @@ static inline void sgnic_set_napi_defer(struct net_device *dev, u32 polls,
 /* netdev xdp_features (xdp_set_features_flag): 6.3 */
 #define SGNIC_HAVE_XDP_FEATURES	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0))
 
+/*
+ * AF_XDP zero-copy multi-buffer: the device's segment limit
+ * (xdp_zc_max_segs) and the pool's list of a frame's umem frames come with
+ * 6.6, the redirect target's map type in bpf_net_ctx with 6.11.
+ */
+#define SGNIC_HAVE_XSK_SG	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0))
+
 /* skb_frag_fill_page_desc: 6.5 */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
 #include <linux/skbuff.h>
@@ -109,5 +116,13 @@ static inline void sgnic_xsk_sync_for_cpu(struct xdp_buff *xdp,
 	xsk_buff_dma_sync_for_cpu(xdp, pool);
 #endif
 }
+
+/* multi-buffer AF_XDP descriptors (XDP_PKT_CONTD): 6.6; before, one each */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+static inline bool xsk_is_eop_desc(struct xdp_desc *desc)
+{
+	return true;
+}
+#endif
 
 #endif /* SGNIC_COMPAT_H */

@@ -590,26 +590,110 @@ err_free:
 }
 
 /*
- * A socket descriptor the device cannot take as one element (zero length,
- * above its segment or transfer limit, across its segment boundary) is not
- * sent; its completion must still come in order: at once if no earlier
- * one is in flight, else together with the last one queued.
+ * A socket packet the device cannot take (a zero-length descriptor, one
+ * above its segment or transfer limit or across its segment boundary, more
+ * descriptors than a chain, several in single-transfer mode) is not sent;
+ * its ndesc completions must still come in order: at once if no earlier
+ * packet is in flight, else together with the last one queued.
  */
-static void sgnic_xsk_refuse(struct sgnic_ring *ring)
+static void sgnic_xsk_refuse(struct sgnic_ring *ring, u32 ndesc)
 {
-	sgnic_tx_inc(ring, &ring->tx_stats.xsk_refused);
+	u64_stats_update_begin(&ring->syncp);
+	ring->tx_stats.xsk_refused += ndesc;
+	u64_stats_update_end(&ring->syncp);
 	if (ring->xsk_inflight)
-		ring->tx_buf[ring->xsk_last].gso_segs++;
+		ring->tx_buf[ring->xsk_last].gso_segs += ndesc;
 	else
-		xsk_tx_completed(ring->xsk_pool, 1);
+		xsk_tx_completed(ring->xsk_pool, ndesc);
 }
 
 /*
- * AF_XDP zero-copy TX, from NAPI: descriptors of the socket's TX ring
- * become one device descriptor each, at the umem frame's address in the
- * pool's mapping (synced for the device, never mapped here).  Room for a
- * stack packet of the largest chain is left.  Returns how many descriptors
- * were taken.  Completion (sgnic_tx_clean) runs in the same NAPI.
+ * Queue one socket packet, descs[0..n) (n > 1 for a multi-buffer packet,
+ * XDP_PKT_CONTD on all but the last): one device element per descriptor, at
+ * the umem frame's address in the pool's mapping (synced for the device,
+ * never mapped here).  A packet of more descriptors than the device takes
+ * in one transfer (single-transfer mode, MAX_SG) is copied to one buffer
+ * and mapped, as the stack path linearizes.  False if it cannot be sent.
+ */
+static bool sgnic_xsk_queue(struct sgnic_ring *ring, const struct xdp_desc *descs,
+			    u32 n, const struct sgnic_plan_limits *lim)
+{
+	struct xsk_buff_pool *pool = ring->xsk_pool;
+	bool single = ring->single_xfer || ring->priv->caps.max_sg == 1;
+	/* xdp_zc_max_segs: the core never hands over a longer packet */
+	struct sgnic_plan_seg seg[MAX_SKB_FRAGS + 1];
+	enum sgnic_plan_err err;
+	struct sgnic_plan plan;
+	u32 i, len = 0, last;
+	void *copy = NULL;
+	dma_addr_t dma;
+
+	if (n > ARRAY_SIZE(seg))
+		return false;
+	for (i = 0; i < n; i++) {
+		seg[i].addr = xsk_buff_raw_get_dma(pool, descs[i].addr);
+		seg[i].len = descs[i].len;
+		len += descs[i].len;
+	}
+	err = sgnic_plan_transfer(seg, n, 0, len, lim, &plan, ring->elems);
+	if (n > 1 && (err == SGNIC_PLAN_E_FRAGMENTED || err == SGNIC_PLAN_E_SGL_SPACE)) {
+		copy = kmalloc(len, GFP_ATOMIC);
+		if (!copy) {
+			sgnic_tx_inc(ring, &ring->tx_stats.drop_no_resources);
+			return false;
+		}
+		for (i = 0, len = 0; i < n; len += descs[i].len, i++)
+			memcpy(copy + len, xsk_buff_raw_get_data(pool, descs[i].addr),
+			       descs[i].len);
+		dma = dma_map_single(ring->dev, copy, len, DMA_TO_DEVICE);
+		if (dma_mapping_error(ring->dev, dma)) {
+			sgnic_tx_inc(ring, &ring->tx_stats.map_err);
+			kfree(copy);
+			return false;
+		}
+		sgnic_tx_inc(ring, &ring->tx_stats.linearized);
+		seg[0].addr = dma;
+		seg[0].len = len;
+		err = sgnic_plan_transfer(seg, 1, 0, len, lim, &plan, ring->elems);
+	}
+	/*
+	 * A umem frame is one element: the planner skips empty ones and
+	 * splits one above MAX_SEG or across the boundary; those go back.
+	 */
+	if (err || (!copy && plan.elems != n) || sgnic_ring_free(ring) <= plan.elems) {
+		if (copy) {
+			dma_unmap_single(ring->dev, dma, len, DMA_TO_DEVICE);
+			kfree(copy);
+		}
+		return false;
+	}
+	if (copy) {
+		sgnic_tx_record_maps(ring, true, seg, 1, ring->elems, plan.elems);
+		ring->tx_buf[ring->next_to_use].map = SGNIC_TX_MAP_COPY;
+		ring->tx_buf[ring->next_to_use].copy = copy;
+	} else {
+		for (i = 0; i < n; i++)
+			xsk_buff_raw_dma_sync_for_device(pool, seg[i].addr, seg[i].len);
+		sgnic_tx_record_maps(ring, true, seg, 0, ring->elems, plan.elems);
+	}
+	sgnic_tx_write_descs(ring, NULL, ring->elems, plan.elems, single);
+	last = (ring->next_to_use + plan.elems - 1) & (ring->size - 1);
+	ring->tx_buf[last].xdpf = NULL;
+	ring->tx_buf[last].kind = SGNIC_TX_XSK;
+	ring->tx_buf[last].bytecount = len;
+	/* socket completions this slot stands for */
+	ring->tx_buf[last].gso_segs = n;
+	ring->next_to_use = (last + 1) & (ring->size - 1);
+	ring->xsk_last = last;
+	ring->xsk_inflight++;
+	return true;
+}
+
+/*
+ * AF_XDP zero-copy TX, from NAPI: whole packets from the socket's TX ring,
+ * as many descriptors as there are free slots beyond the room kept for a
+ * stack packet of the largest chain.  Returns how many descriptors were
+ * taken.  Completion (sgnic_tx_clean) runs in the same NAPI.
  */
 u32 sgnic_xsk_xmit(struct sgnic_ring *ring, u32 budget)
 {
@@ -617,41 +701,25 @@ u32 sgnic_xsk_xmit(struct sgnic_ring *ring, u32 budget)
 	struct xsk_buff_pool *pool = ring->xsk_pool;
 	struct netdev_queue *txq = netdev_get_tx_queue(priv->netdev, ring->qid);
 	bool single = ring->single_xfer || priv->caps.max_sg == 1;
+	struct xdp_desc *descs = pool->tx_descs;
 	struct sgnic_plan_limits lim;
-	struct sgnic_plan_seg seg;
-	struct xdp_desc desc;
-	u32 n = 0, sent = 0, last;
+	u32 n, i, end, room, sent = 0;
 
-	sgnic_plan_limits(priv, true, &lim);
+	sgnic_plan_limits(priv, single, &lim);
 	__netif_tx_lock(txq, smp_processor_id());
-	while (n < budget && sgnic_ring_free(ring) > SGNIC_HW_MAX_CHAIN + 1 &&
-	       xsk_tx_peek_desc(pool, &desc)) {
-		struct sgnic_tx_buf *buf;
-
-		n++;
-		seg.addr = xsk_buff_raw_get_dma(pool, desc.addr);
-		seg.len = desc.len;
-		if (!desc.len ||
-		    sgnic_plan_transfer(&seg, 1, 0, desc.len, &lim, NULL, ring->elems)) {
-			sgnic_xsk_refuse(ring);
-			continue;
-		}
-		xsk_buff_raw_dma_sync_for_device(pool, seg.addr, desc.len);
-		last = ring->next_to_use;
-		buf = &ring->tx_buf[last];
-		buf->map = SGNIC_TX_MAP_NONE;
-		sgnic_tx_write_descs(ring, NULL, ring->elems, 1, single);
-		buf->xdpf = NULL;
-		buf->kind = SGNIC_TX_XSK;
-		buf->bytecount = desc.len;
-		buf->gso_segs = 1;	/* socket completions this slot stands for */
-		ring->next_to_use = (last + 1) & (ring->size - 1);
-		ring->xsk_last = last;
-		ring->xsk_inflight++;
-		sent++;
+	room = sgnic_ring_free(ring);
+	room = room > SGNIC_HW_MAX_CHAIN + 1 ? room - (SGNIC_HW_MAX_CHAIN + 1) : 0;
+	/* the batch ends on a packet's last descriptor */
+	n = room ? xsk_tx_peek_release_desc_batch(pool, min(budget, room)) : 0;
+	for (i = 0; i < n; i = end) {
+		end = i + 1;
+		while (end < n && !xsk_is_eop_desc(&descs[end - 1]))
+			end++;
+		if (sgnic_xsk_queue(ring, &descs[i], end - i, &lim))
+			sent++;
+		else
+			sgnic_xsk_refuse(ring, end - i);
 	}
-	if (n)
-		xsk_tx_release(pool);
 	if (sent) {
 		sgnic_tx_doorbell(ring);
 		u64_stats_update_begin(&ring->syncp);

@@ -73,7 +73,7 @@ static struct sgnic_ring *sgnic_ring_alloc(struct sgnic_priv *priv, u16 qid,
 		ring->rx_headroom = pp.offset;
 		ring->rx_buf_len = pp.max_len;
 		if (ring->xsk_pool)
-			ring->rx_buf_len = xsk_pool_get_rx_frame_size(ring->xsk_pool);
+			ring->rx_buf_len = sgnic_xsk_rx_buf_len(priv, ring->xsk_pool);
 
 #if SGNIC_HAVE_PP_NETDEV
 		/* lists the pool in netdev netlink page-pool-get */
@@ -420,6 +420,10 @@ static void sgnic_rx_drop_partial(struct sgnic_ring *ring, bool napi)
 		sgnic_xdp_buff_free(ring, &ring->xdp_buff, napi);
 		ring->xdp_started = false;
 	}
+	if (ring->xsk_head) {
+		xsk_buff_free(ring->xsk_head);	/* and the umem frames after it */
+		ring->xsk_head = NULL;
+	}
 }
 
 void sgnic_rx_clean_all(struct sgnic_ring *ring)
@@ -527,7 +531,15 @@ static u32 sgnic_rx_partial_frags(struct sgnic_ring *ring)
 		return skb_shinfo(ring->skb)->nr_frags;
 	if (ring->xdp_started && xdp_buff_has_frags(&ring->xdp_buff))
 		return xdp_get_shared_info_from_buff(&ring->xdp_buff)->nr_frags;
+	if (ring->xsk_head && xdp_buff_has_frags(ring->xsk_head))
+		return xdp_get_shared_info_from_buff(ring->xsk_head)->nr_frags;
 	return 0;
+}
+
+/* A frame's first buffers are held, for the stack, XDP or zero-copy. */
+static bool sgnic_rx_assembling(const struct sgnic_ring *ring)
+{
+	return ring->skb || ring->xdp_started || ring->xsk_head;
 }
 
 static void sgnic_rx_add_xdp_stats(struct sgnic_rx_stats *rs,
@@ -611,7 +623,7 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 		 * A frame must start with SOP and cannot restart midway, and
 		 * only a slot that was given a buffer can complete.
 		 */
-		if (sop == (ring->skb || ring->xdp_started) || !len ||
+		if (sop == sgnic_rx_assembling(ring) || !len ||
 		    len > ring->rx_buf_len || (!buf->page && !buf->xsk) ||
 		    (!sop && sgnic_rx_partial_frags(ring) >= MAX_SKB_FRAGS)) {
 			frame_err++;
@@ -622,15 +634,27 @@ static int sgnic_rx_clean(struct sgnic_ring *ring, int budget)
 			struct xdp_buff *xdp = buf->xsk;
 
 			buf->xsk = NULL;	/* now the frame's */
-			/* Zero-copy frames are one umem frame each. */
-			if (unlikely(!eop)) {
+			xsk_buff_set_size(xdp, len);
+			sgnic_xsk_sync_for_cpu(xdp, ring->xsk_pool);
+			/* A frame longer than a umem frame: the rest are frags. */
+			if (sop) {
+				ring->xsk_head = xdp;
+			} else if (!sgnic_xsk_add_frag(ring->xsk_head, xdp, len)) {
 				xt.frags_drop++;
+				xsk_buff_free(xdp);
+				sgnic_rx_drop_partial(ring, true);
+				continue;
+			}
+			if (!eop)
+				continue;
+			xdp = ring->xsk_head;
+			ring->xsk_head = NULL;
+			if (unlikely(xdp_get_buff_len(xdp) < ETH_HLEN)) {
+				frame_err++;
 				xsk_buff_free(xdp);
 				continue;
 			}
-			xsk_buff_set_size(xdp, len);
-			sgnic_xsk_sync_for_cpu(xdp, ring->xsk_pool);
-			bytes += len;
+			bytes += xdp_get_buff_len(xdp);
 			ring->xdp_hash = le32_to_cpu(d->rss_hash);
 			ring->xdp_status = status;
 			if (prog && !sgnic_xdp_run(ring, prog, xdp, &xt)) {

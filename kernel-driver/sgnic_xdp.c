@@ -98,6 +98,13 @@ void sgnic_xdp_set_features(struct sgnic_priv *priv)
 
 	xdp_set_features_flag(priv->netdev, f);
 #endif
+#if SGNIC_HAVE_XSK_SG
+	/*
+	 * A zero-copy packet is a chain of umem frames, one device element
+	 * each; a received frame spans at most MAX_SKB_FRAGS + 1 of them.
+	 */
+	priv->netdev->xdp_zc_max_segs = min_t(u32, priv->caps.max_sg, MAX_SKB_FRAGS + 1);
+#endif
 }
 
 static int sgnic_xdp_setup(struct sgnic_priv *priv, struct netdev_bpf *bpf)
@@ -206,22 +213,96 @@ int sgnic_xsk_wakeup(struct net_device *netdev, u32 qid, u32 flags)
 	return err;
 }
 
-/* XDP_PASS in zero-copy mode: the umem frame goes back, a copy goes up. */
+/*
+ * Bytes the device may write into one umem frame.  A frame that spans
+ * several keeps the list of them in its first umem frame's shared info, at
+ * that frame's end: keep the device out of it whenever frames can span
+ * (the socket bound with XDP_USE_SG, or an MTU that outgrew one umem
+ * frame), whether or not this kernel's frame size leaves the room itself.
+ */
+u32 sgnic_xsk_rx_buf_len(struct sgnic_priv *priv, struct xsk_buff_pool *pool)
+{
+	u32 len = xsk_pool_get_rx_frame_size(pool);
+#if SGNIC_HAVE_XSK_SG
+	u32 room = xsk_pool_get_chunk_size(pool) - xsk_pool_get_headroom(pool) -
+		   SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+
+	if ((pool->umem->flags & XDP_UMEM_SG_FLAG) ||
+	    priv->netdev->mtu + SGNIC_ETH_OVERHEAD > len)
+		len = min(len, ALIGN_DOWN(room, 128));
+#endif
+	return len;
+}
+
+/*
+ * Zero-copy multi-buffer: frag, len bytes of a umem frame, follows head.
+ * The pool keeps the umem frames after the first in its list (what AF_XDP
+ * delivers); the shared info describes them for the program's helpers and
+ * XDP_PASS.  The umem is vmapped: find the page behind the address.
+ */
+bool sgnic_xsk_add_frag(struct xdp_buff *head, struct xdp_buff *frag, u32 len)
+{
+#if SGNIC_HAVE_XSK_SG
+	struct skb_shared_info *sinfo = xdp_get_shared_info_from_buff(head);
+	struct page *page = is_vmalloc_addr(frag->data) ? vmalloc_to_page(frag->data) :
+							  virt_to_page(frag->data);
+
+	if (!xdp_buff_has_frags(head)) {
+		sinfo->nr_frags = 0;
+		sinfo->xdp_frags_size = 0;
+		xdp_buff_set_frags_flag(head);
+	}
+	skb_frag_fill_page_desc(&sinfo->frags[sinfo->nr_frags++], page,
+				offset_in_page(frag->data), len);
+	sinfo->xdp_frags_size += len;
+	xsk_buff_add_frag(frag);
+	return true;
+#else
+	return false;	/* one umem frame per frame before 6.11 */
+#endif
+}
+
+/*
+ * XDP_PASS in zero-copy mode: the umem frames go back, a copy goes up: the
+ * first umem frame's bytes in the skb's head, each further one in a page
+ * of its own (no high-order allocation for a jumbo frame).
+ */
 struct sk_buff *sgnic_xsk_build_skb(struct sgnic_ring *ring, struct xdp_buff *xdp)
 {
 	/* umem frames always carry valid metadata bounds (xsk_buff_set_size) */
 	u32 metasize = xdp->data - xdp->data_meta;
 	u32 len = xdp->data_end - xdp->data_meta;
+	struct skb_shared_info *sinfo = NULL;
 	struct sk_buff *skb;
+	u32 f, nr_frags = 0;
 
-	skb = napi_alloc_skb(&ring->qv->napi, len);
-	if (likely(skb)) {
-		skb_put_data(skb, xdp->data - metasize, len);
-		if (metasize) {
-			__skb_pull(skb, metasize);
-			skb_metadata_set(skb, metasize);
-		}
+	if (xdp_buff_has_frags(xdp)) {
+		sinfo = xdp_get_shared_info_from_buff(xdp);
+		nr_frags = sinfo->nr_frags;
 	}
+	skb = napi_alloc_skb(&ring->qv->napi, len);
+	if (unlikely(!skb))
+		goto out;
+	skb_put_data(skb, xdp->data - metasize, len);
+	if (metasize) {
+		__skb_pull(skb, metasize);
+		skb_metadata_set(skb, metasize);
+	}
+	for (f = 0; f < nr_frags; f++) {
+		const skb_frag_t *frag = &sinfo->frags[f];
+		/* above a page only with the umem's huge-page chunks */
+		u32 order = get_order(skb_frag_size(frag));
+		struct page *page = dev_alloc_pages(order);
+
+		if (unlikely(!page)) {
+			dev_kfree_skb_any(skb);
+			skb = NULL;
+			goto out;
+		}
+		memcpy(page_address(page), skb_frag_address(frag), skb_frag_size(frag));
+		skb_add_rx_frag(skb, f, page, 0, skb_frag_size(frag), PAGE_SIZE << order);
+	}
+out:
 	xsk_buff_free(xdp);
 	return skb;
 }
@@ -307,8 +388,14 @@ static void sgnic_xdp_tx_flush(struct sgnic_ring *rx, struct bpf_prog *prog,
 static bool sgnic_xdp_tx(struct sgnic_ring *rx, struct bpf_prog *prog,
 			 struct xdp_buff *xdp, struct sgnic_xdp_tally *t)
 {
-	struct xdp_frame *xdpf = xdp_convert_buff_to_frame(xdp);
+	struct xdp_frame *xdpf;
 
+	/* 6.12 copies only the first umem frame of a frame into an xdp_frame */
+	if (unlikely(rx->xsk_pool && xdp_buff_has_frags(xdp))) {
+		sgnic_xdp_buff_free(rx, xdp, true);
+		return false;
+	}
+	xdpf = xdp_convert_buff_to_frame(xdp);
 	if (unlikely(!xdpf)) {
 		sgnic_xdp_buff_free(rx, xdp, true);
 		return false;
@@ -327,6 +414,19 @@ void sgnic_xdp_finish(struct sgnic_ring *ring, struct bpf_prog *prog,
 		xdp_do_flush();
 	if (t->tx_bulk_n || t->tx_pending)
 		sgnic_xdp_tx_flush(ring, prog, t, true);
+}
+
+/*
+ * A zero-copy frame of several umem frames may go to an AF_XDP socket
+ * only: anywhere else 6.12 would send its first umem frame alone.
+ */
+static bool sgnic_xdp_redirect_ok(struct sgnic_ring *ring, struct xdp_buff *xdp)
+{
+#if SGNIC_HAVE_XSK_SG
+	if (unlikely(ring->xsk_pool && xdp_buff_has_frags(xdp)))
+		return bpf_net_ctx_get_ri()->map_type == BPF_MAP_TYPE_XSKMAP;
+#endif
+	return true;
 }
 
 /*
@@ -358,7 +458,8 @@ bool sgnic_xdp_run(struct sgnic_ring *ring, struct bpf_prog *prog,
 		trace_xdp_exception(netdev, prog, act);
 		return false;
 	case XDP_REDIRECT:
-		if (likely(!xdp_do_redirect(netdev, xdp, prog))) {
+		if (likely(sgnic_xdp_redirect_ok(ring, xdp) &&
+			   !xdp_do_redirect(netdev, xdp, prog))) {
 			t->redirect++;
 			t->flush = true;
 			return false;

@@ -252,13 +252,42 @@ t_rsc() {
 }
 ksft_case rsc
 
+# xsk_round LABEL RX_SIZE TX_SIZE FWD_SIZE [xsk_frames mode words]: the
+# three socket tests once, in the current mapping x completion mode:
+# rxdrop receives the remote port's frames intact, txonly sends frames that
+# arrive intact, l2fwd reflects them.  lmac and rmac are the caller's.
+xsk_round() {
+	local m=$1 rxs=$2 txs=$3 fws=$4 rc=0 out rpid
+	shift 4
+	"$XSK" rxdrop "$LOCAL_IF" "$rmac" "$N" "$rxs" "$@" >/tmp/xsk.out 2>&1 &
+	rpid=$!
+	wait_for '[ "$(prog_id)" != 0 ]' 50
+	sleep 0.5
+	frames send "$N" "$rxs" >/dev/null
+	wait $rpid || rc=1
+	echo "$m: $(cat /tmp/xsk.out)"
+	peer "$FRAMES" expect "$REMOTE_IF" "$lmac" "$N" "$txs" >/tmp/xsk-peer.out &
+	rpid=$!
+	sleep 0.5
+	out=$("$XSK" txonly "$LOCAL_IF" "$rmac" "$N" "$txs" "$@" 2>&1) || rc=1
+	wait $rpid || rc=1
+	echo "$m: $out; $(cat /tmp/xsk-peer.out)"
+	"$XSK" l2fwd "$LOCAL_IF" "$rmac" "$N" "$fws" "$@" >/tmp/xsk.out 2>&1 &
+	rpid=$!
+	wait_for '[ "$(prog_id)" != 0 ]' 50
+	sleep 0.5
+	frames reflect "$N" "$fws" || rc=1
+	wait $rpid || rc=1
+	echo "$m: $(cat /tmp/xsk.out)"
+	return $rc
+}
+
 # AF_XDP on queue 0 (one queue pair, so that every frame lands there), in
-# each mapping x completion mode: rxdrop receives the remote port's frames
-# intact, txonly sends frames that arrive intact, l2fwd reflects them.
-# Copy mode (XDP_COPY) or zero-copy (XDP_ZEROCOPY: RX into the umem, TX
-# from it, tx_xsk_xmit).
+# each mapping x completion mode, xsk_round with 1000-, 700- and 1514-byte
+# frames.  Copy mode (XDP_COPY) or zero-copy (XDP_ZEROCOPY: RX into the
+# umem, TX from it, tx_xsk_xmit).
 afxdp_case() {
-	local zc=$1 pairs rc=0 m out rpid lmac rmac
+	local zc=$1 pairs rc=0 m lmac rmac
 	xdp_setup || return 1
 	[ -x "$XSK" ] || { echo "xsk_frames not built"; return 1; }
 	pairs=$(ethtool -l "$LOCAL_IF" | awk '/^Combined:/ { v = $2 } END { print v }')
@@ -268,27 +297,8 @@ afxdp_case() {
 	for m in "sg writeback" "sg interrupt" "single writeback" "single interrupt"; do
 		# shellcheck disable=SC2086 # two words: mapping and completion
 		set_mode $m || { rc=1; break; }
-		"$XSK" rxdrop "$LOCAL_IF" "$rmac" "$N" 1000 $zc >/tmp/xsk.out 2>&1 &
-		rpid=$!
-		wait_for '[ "$(prog_id)" != 0 ]' 50
-		sleep 0.5
-		frames send "$N" 1000 >/dev/null
-		wait $rpid || rc=1
-		echo "$m: $(cat /tmp/xsk.out)"
-		peer "$FRAMES" expect "$REMOTE_IF" "$lmac" "$N" 700 >/tmp/xsk-peer.out &
-		rpid=$!
-		sleep 0.5
-		out=$("$XSK" txonly "$LOCAL_IF" "$rmac" "$N" 700 $zc 2>&1) || rc=1
-		wait $rpid || rc=1
-		echo "$m: $out; $(cat /tmp/xsk-peer.out)"
-		"$XSK" l2fwd "$LOCAL_IF" "$rmac" "$N" 1514 $zc >/tmp/xsk.out 2>&1 &
-		rpid=$!
-		wait_for '[ "$(prog_id)" != 0 ]' 50
-		sleep 0.5
-		frames reflect "$N" 1514 || rc=1
-		wait $rpid || rc=1
-		echo "$m: $(cat /tmp/xsk.out)"
-		[ $rc = 0 ] || break
+		# shellcheck disable=SC2086 # zc or nothing
+		xsk_round "$m" 1000 700 1514 $zc || { rc=1; break; }
 	done
 	# zero-copy TX is the driver's own; copy mode's goes through the stack
 	if [ -n "$zc" ]; then
@@ -332,6 +342,94 @@ t_afxdp_refused() {
 	return $rc
 }
 ksft_case afxdp_refused
+
+# Multi-buffer AF_XDP (XDP_USE_SG) at MTU 9000 on one queue pair, with the
+# xdp.frags program of xdp_progs.bpf.o, in each mapping x completion mode:
+# rxdrop gets 9000-byte frames of three umem frames each intact, txonly
+# sends 9014-byte frames as four descriptors (3000, 3000, 3000, 14 bytes)
+# that arrive intact, l2fwd reflects frames descriptor by descriptor.  In
+# zero-copy mode (zc-sg) the driver chains one element per descriptor; in
+# single-transfer mode it copies a packet to one buffer (tx_linearized).
+# Copy mode (sg) is the core's and runs in the first mode only.
+afxdp_mb_case() {
+	local how=$1 rc=0 m lmac rmac pairs obj=$BIN/xdp_progs.bpf.o lin
+	xdp_setup 9000 || return 1
+	pairs=$(ethtool -l "$LOCAL_IF" | awk '/^Combined:/ { v = $2 } END { print v }')
+	ethtool -L "$LOCAL_IF" combined 1 && wait_link || return 1
+	lmac=$(mac_of "$LOCAL_IF") rmac=$(peer_mac)
+	snap tx_xsk_xmit tx_xsk_refused tx_linearized rx_xdp_frags_drop rx_frame_err
+	for m in "sg writeback" "sg interrupt" "single writeback" "single interrupt"; do
+		# shellcheck disable=SC2086 # two words: mapping and completion
+		set_mode $m || { rc=1; break; }
+		xsk_round "$m" 9000 9014 9014 "$how" "$obj" || { rc=1; break; }
+		[ "$how" = zc-sg ] || break
+	done
+	lin=$(delta tx_linearized)
+	if [ "$how" = zc-sg ]; then
+		# txonly and l2fwd in four modes; in the two single ones, copied
+		[ "$(delta tx_xsk_xmit)" -ge $((8 * N)) ] || { echo "tx_xsk_xmit +$(delta tx_xsk_xmit)"; rc=1; }
+		[ "$lin" -ge $((4 * N)) ] || { echo "tx_linearized +$lin, expected >= $((4 * N))"; rc=1; }
+	else
+		expect_delta tx_xsk_xmit 0 || rc=1
+	fi
+	expect_delta tx_xsk_refused 0 && expect_delta rx_xdp_frags_drop 0 &&
+		expect_delta rx_frame_err 0 || rc=1
+	[ "$(prog_id)" = 0 ] || { echo "xsk_frames left its program"; detach; rc=1; }
+	set_mode sg writeback
+	ethtool -L "$LOCAL_IF" combined "${pairs:-2}"
+	wait_link
+	pair_setup 1500
+	integrity $((1 << 20)) 5408 || rc=1
+	return $rc
+}
+t_afxdp_multibuf_copy() { afxdp_mb_case sg; }
+t_afxdp_multibuf_zerocopy() { afxdp_mb_case zc-sg; }
+ksft_case afxdp_multibuf_copy
+ksft_case afxdp_multibuf_zerocopy
+
+# Other verdicts on a zero-copy queue bound with XDP_USE_SG, while
+# xsk_frames holds the socket: XDP_PASS copies a frame of three umem frames
+# to an skb (checked byte for byte by an AF_PACKET receiver), and a
+# one-umem-frame XDP_TX goes out intact; XDP_TX and a redirect to a
+# device of a multi-buffer frame are refused and counted (6.12 would turn
+# its first umem frame alone into an xdp_frame), the umem frames returned.
+t_afxdp_multibuf_verdicts() {
+	local rc=0 hpid rpid lmac rmac pairs obj=$BIN/xdp_progs.bpf.o
+	xdp_setup 9000 || return 1
+	pairs=$(ethtool -l "$LOCAL_IF" | awk '/^Combined:/ { v = $2 } END { print v }')
+	ethtool -L "$LOCAL_IF" combined 1 && wait_link || return 1
+	lmac=$(mac_of "$LOCAL_IF") rmac=$(peer_mac)
+	"$XSK" hold "$LOCAL_IF" "$rmac" 60 60 zc-sg "$obj" >/tmp/xsk.out 2>&1 &
+	hpid=$!
+	wait_for '[ "$(prog_id)" != 0 ]' 50 || { cat /tmp/xsk.out; rc=1; }
+	attach xdp_pass_mb || rc=1
+	snap rx_xdp_pass rx_xdp_tx rx_xdp_tx_err rx_xdp_redirect_err
+	"$FRAMES" expect "$LOCAL_IF" "$rmac" "$N" 9014 >/tmp/xsk-local.out &
+	rpid=$!
+	sleep 0.5
+	frames send "$N" 9014 >/dev/null
+	wait $rpid || rc=1
+	echo "XDP_PASS: $(cat /tmp/xsk-local.out)"
+	# the program passes ARP and neighbour discovery too
+	[ "$(delta rx_xdp_pass)" -ge "$N" ] || { echo "rx_xdp_pass +$(delta rx_xdp_pass)"; rc=1; }
+	attach xdp_tx_mb || rc=1
+	frames reflect "$N" 1000 || { echo "XDP_TX of one umem frame"; rc=1; }
+	expect_delta rx_xdp_tx "$N" || rc=1
+	frames none "$N" 9014 || { echo "XDP_TX of three umem frames came back"; rc=1; }
+	expect_delta rx_xdp_tx_err "$N" || rc=1
+	attach xdp_reflect_mb "$LOCAL_IF" || rc=1
+	frames none "$N" 9014 || { echo "a redirected multi-buffer frame came back"; rc=1; }
+	expect_delta rx_xdp_redirect_err "$N" || rc=1
+	kill $hpid 2>/dev/null
+	wait $hpid 2>/dev/null
+	detach
+	ethtool -L "$LOCAL_IF" combined "${pairs:-2}"
+	wait_link
+	pair_setup 1500
+	integrity $((1 << 20)) 5409 || rc=1
+	return $rc
+}
+ksft_case afxdp_multibuf_verdicts
 
 # A queue switches between zero-copy and normal operation under a TCP
 # stream: a zero-copy socket comes and goes four times (while it is bound,

@@ -103,7 +103,9 @@ static int open_port(const char *ifname, int *ifindex, uint8_t *mac)
 	memcpy(mac, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
 	*ifindex = if_nametoindex(ifname);
 	sll.sll_ifindex = *ifindex;
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	/* past rmem_max when root: a burst of jumbo frames must all fit */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
 		return -1;
 	return fd;

@@ -89,6 +89,25 @@ SEC("xdp.frags") int xdp_tx_mb(struct xdp_md *ctx) { return do_tx(ctx); }
 SEC("xdp.frags") int xdp_redirect_mb(struct xdp_md *ctx) { return do_redirect(ctx, 0); }
 SEC("xdp.frags") int xdp_reflect_mb(struct xdp_md *ctx) { return do_redirect(ctx, 1); }
 
+/*
+ * AF_XDP with multi-buffer frames (xsk_frames ... sg): test frames to the
+ * socket of the queue they arrived on, entries set by xsk_frames.  libxdp
+ * 1.3's own program has no xdp.frags.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u32);
+} xsks SEC(".maps");
+
+SEC("xdp.frags") int xsk_redirect_mb(struct xdp_md *ctx)
+{
+	if (!test_frame(ctx))
+		return XDP_PASS;
+	return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
+}
+
 char LICENSE[] SEC("license") = "GPL";
 
 /*
