@@ -13,6 +13,11 @@
 #   tools/testing/selftests/net/toeplitz.c (and its scripts, for reference)
 #   tools/net/ynl/                            the YNL python library
 #   Documentation/netlink/                    the netlink specs YNL reads
+#   tools/testing/selftests/bpf/ xskxceiver and what it includes, with
+#   progs/xsk_xdp_progs.c; tools/lib/bpf/, tools/include/,
+#   tools/arch/x86/include/, tools/lib/find_bit.c, tools/scripts/,
+#   tools/build/ and scripts/bpf_doc.py    the tree's own libbpf, built
+#                                             by tests/selftests/Makefile
 #
 # and builds net/lib/csum (used by drivers/net/hw/csum.py).  A stamp keyed
 # on the tarball makes a second run free.
@@ -34,11 +39,12 @@ tree=$dest/$top
 [ -r "$tarball" ] ||
 	die "$tarball not found: run 'make setup' (it installs linux-source-6.12)"
 
-key="v3 $(stat -c '%s %Y' "$tarball")"
+key="v4 $(stat -c '%s %Y' "$tarball")"
 if [ -f "$dest/stamp" ] && [ "$(cat "$dest/stamp")" = "$key" ] &&
 	[ -x "$tree/tools/testing/selftests/net/lib/csum" ] &&
 	[ -f "$tree/tools/testing/selftests/net/toeplitz.c" ] &&
-	[ -f "$tree/tools/testing/selftests/net/forwarding/lib.sh" ]; then
+	[ -f "$tree/tools/testing/selftests/net/forwarding/lib.sh" ] &&
+	[ -f "$tree/tools/testing/selftests/bpf/xskxceiver.c" ]; then
 	echo "$tree"
 	exit 0
 fi
@@ -47,6 +53,7 @@ note "unpacking the selftest parts of $tarball into $dest (~20 s)"
 rm -rf "$dest"
 mkdir -p "$dest"
 ksft=$top/tools/testing/selftests
+bpf=$ksft/bpf
 tar -xJf "$tarball" -C "$dest" --wildcards \
 	"$ksft/kselftest.h" "$ksft/kselftest_harness.h" "$ksft/kselftest_module.h" \
 	"$ksft/lib.mk" \
@@ -55,7 +62,14 @@ tar -xJf "$tarball" -C "$dest" --wildcards \
 	"$ksft/net/lib/*" "$ksft/net/lib.sh" "$ksft/net/net_helper.sh" \
 	"$ksft/net/forwarding/lib.sh" \
 	"$ksft/net/toeplitz.c" "$ksft/net/toeplitz.sh" "$ksft/net/toeplitz_client.sh" \
-	"$top/tools/net/ynl/*" "$top/Documentation/netlink/*" ||
+	"$top/tools/net/ynl/*" "$top/Documentation/netlink/*" \
+	"$bpf/xsk*" "$bpf/network_helpers.[ch]" "$bpf/test_progs.h" \
+	"$bpf/testing_helpers.h" "$bpf/trace_helpers.h" "$bpf/bpf_util.h" \
+	"$bpf/test_iptunnel_common.h" "$bpf/progs/xsk_xdp_progs.c" \
+	"$bpf/test_xsk.sh" \
+	"$top/tools/lib/bpf/*" "$top/tools/lib/find_bit.c" "$top/tools/include/*" \
+	"$top/tools/arch/x86/include/*" "$top/tools/scripts/*" "$top/tools/build/*" \
+	"$top/scripts/bpf_doc.py" ||
 	die "tar failed on $tarball"
 
 # drivers/net/hw/csum.py runs this on both ends.

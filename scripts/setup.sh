@@ -114,7 +114,10 @@ apt_fuzz_deps() {
 
 # XDP tests (tests/selftests/xdp.sh): xdp-tools and libxdp from Debian 12,
 # libbpf and bpftool from bookworm-backports (the 6.12 generation, for the
-# 6.12 guest); clang-16 (above) builds the BPF programs.
+# 6.12 guest); clang-16 (above) builds the BPF programs.  Upstream's
+# xskxceiver (xsk_upstream.sh) needs nothing more: the 6.12 tree's own
+# libbpf, built static, with libelf-dev and zlib1g-dev (above) and this
+# bpftool for its skeleton.
 XDP_PKGS=(xdp-tools libxdp-dev)
 XDP_BPO_PKGS=(libbpf-dev bpftool)
 

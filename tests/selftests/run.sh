@@ -41,6 +41,7 @@ TESTS=(
 	aer.sh
 	hotplug.sh
 	upstream.sh
+	xsk_upstream.sh
 	pktgen.sh
 	netconsole.sh
 	lifecycle.sh
