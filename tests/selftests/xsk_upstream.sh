@@ -47,18 +47,15 @@ for m in skb drv zc; do
 	KNOWN[${m}_HW_SW_MIN_RING_SIZE]="skip: the test asks for a 64-slot TX ring; sgnic's TX ring holds at least two chains of the longest packet, 128 slots (ethtool -G refuses 64)"
 	KNOWN[${m}_HW_SW_MAX_RING_SIZE]="fail: with two ports the TX umem keeps 1024 frames while the test sets 2048-frame batches: xskxceiver's in-flight limit wraps negative and it never sends; only the one-port looped-back form (-i IF -i IF, shared umem) can run it"
 done
-for m in skb drv; do
-	KNOWN[${m}_STAT_RX_DROPPED]="fail: the 6.12.95 kernel refuses the test's umem headroom of 3648 (xdp_umem_reg allows chunk - 256 - 320 - 128 = 3392 since a stable fix); the 6.12 test was not updated: EINVAL on any driver"
+for m in skb drv zc; do
 	for t in SEND_RECEIVE_9K_PACKETS SEND_RECEIVE_UNALIGNED_9K_PACKETS; do
-		KNOWN[${m}_$t]="fail: every attempt: where packet N+1 should begin the socket gets bytes of packet N again (9000-byte frames, copy mode); virtio-net fails them the same way on the same hub, so not sgnic's; not analysed further"
+		KNOWN[${m}_$t]="fail: every attempt: where packet N+1 should begin the socket gets bytes of packet N again (9000-byte frames); virtio-net fails them the same way on the same hub (skb, drv), so not sgnic's; not analysed further"
 	done
 done
-KNOWN[zc_STAT_RX_DROPPED]="skip: upstream does not run it in zero-copy mode"
-for t in XDP_METADATA_COPY_MULTI_BUFF SEND_RECEIVE_9K_PACKETS \
-	SEND_RECEIVE_UNALIGNED_9K_PACKETS ALIGNED_INV_DESC_MULTI_BUFF \
-	UNALIGNED_INV_DESC_MULTI_BUFF TOO_MANY_FRAGS; do
-	KNOWN[zc_$t]="skip: sgnic's xdp-zc-max-segs is 1 (no zero-copy multi-buffer)"
+for m in skb drv; do
+	KNOWN[${m}_STAT_RX_DROPPED]="fail: the 6.12.95 kernel refuses the test's umem headroom of 3648 (xdp_umem_reg allows chunk - 256 - 320 - 128 = 3392 since a stable fix); the 6.12 test was not updated: EINVAL on any driver"
 done
+KNOWN[zc_STAT_RX_DROPPED]="skip: upstream does not run it in zero-copy mode"
 KNOWN[zc_TEARDOWN]="fail: intermittent: in most runs its 40960 frames meet a dry RX ring (a zero-copy ring is as short as the fill ring), where later frames overtake the one the device holds (docs/xdp.md)"
 XSK_ATTEMPTS=${XSK_ATTEMPTS:-5}
 
