@@ -481,9 +481,7 @@ static void sgnic_soft_reset(SgnicState *s)
     memset(s->mac_stats, 0, sizeof(s->mac_stats));
     s->dma_ops = s->tx_pkts_seen = s->irqs_seen = 0;
     /* Frames QEMU holds for us predate the reset: receive is off, drop them. */
-    if (s->nic) {
-        qemu_flush_queued_packets(qemu_get_queue(s->nic));
-    }
+    sgnic_flush_held(s);
 }
 
 static void sgnic_reset_hold(Object *obj, ResetType type)
@@ -504,7 +502,7 @@ static void sgnic_resume_dma(SgnicState *s)
      */
     qemu_bh_schedule(s->tx_bh);
     qemu_bh_schedule(s->rsc_bh);
-    qemu_flush_queued_packets(qemu_get_queue(s->nic));
+    sgnic_flush_held(s);
 }
 
 static bool sgnic_gone_get(Object *obj, Error **errp)

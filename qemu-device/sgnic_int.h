@@ -216,6 +216,7 @@ void sgnic_tx_bh(void *opaque);
 bool sgnic_can_receive(NetClientState *nc);
 ssize_t sgnic_receive(NetClientState *nc, const uint8_t *buf, size_t size);
 void sgnic_rx_flush(SgnicState *s);
+void sgnic_flush_held(SgnicState *s);
 
 /* sgnic_rsc.c: receive segment coalescing */
 ssize_t sgnic_rsc_receive(SgnicState *s, SgnicChannel *ch, const uint8_t *buf,

@@ -12,6 +12,7 @@
 #include "qemu/log.h"
 #include "net/eth.h"
 #include "net/checksum.h"
+#include "net/queue.h"
 #include "system/dma.h"
 #include "hw/net/net_tx_pkt.h"
 #include "hw/net/net_rx_pkt.h"
@@ -493,13 +494,33 @@ ssize_t sgnic_receive(NetClientState *nc, const uint8_t *wire, size_t wire_size)
     return sgnic_rx_take(qemu_get_nic_opaque(nc), wire, wire_size, false);
 }
 
+/*
+ * Offer again the frames QEMU holds for the device, in their order.  The
+ * first frame refused (a 0 return) waits in the NIC's own queue; behind a
+ * hub, the ones after it wait in the sending port's queue, and
+ * qemu_flush_queued_packets() empties the hub's before the NIC's: frames
+ * would overtake the held one.  So the own queue goes first, and the
+ * hub's only once it is empty.
+ */
+void sgnic_flush_held(SgnicState *s)
+{
+    NetClientState *nc;
+
+    if (!s->nic) {
+        return;
+    }
+    nc = qemu_get_queue(s->nic);
+    /* what qemu_flush_queued_packets() does first; a refusal sets it again */
+    nc->receive_disabled = 0;
+    if (qemu_net_queue_flush(nc->incoming_queue)) {
+        qemu_flush_queued_packets(nc);
+    }
+}
+
 void sgnic_rx_flush(SgnicState *s)
 {
     /* A coalesced frame held back goes before anything QEMU queued. */
-    if (!sgnic_rsc_flush(s)) {
-        return;
-    }
-    if (s->nic) {
-        qemu_flush_queued_packets(qemu_get_queue(s->nic));
+    if (sgnic_rsc_flush(s)) {
+        sgnic_flush_held(s);
     }
 }

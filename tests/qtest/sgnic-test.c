@@ -81,9 +81,11 @@ static const char *firmware_dir(void)
 
 /*
  * Start QEMU with "-device sgnic,<props>" (props may be NULL) plus extra
- * arguments, and find the device; nothing is configured yet.
+ * arguments, and find the device; nothing is configured yet.  With hub,
+ * the socket reaches the NIC through a hub (-netdev hubport), as the
+ * selftest guests' two ports are joined.
  */
-static void sg_launch(Sg *t, const char *props, const char *extra)
+static void sg_launch_net(Sg *t, const char *props, const char *extra, bool hub)
 {
     int sv[2];
     const char *fw = firmware_dir();
@@ -93,10 +95,14 @@ static void sg_launch(Sg *t, const char *props, const char *extra)
     memset(t, 0, sizeof(*t));
     g_assert_cmpint(socketpair(PF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
     t->qts = qtest_initf("%s-M q35 -nodefaults "
-                         "-netdev socket,id=n0,fd=%d "
-                         "-device sgnic,id=nic0,netdev=n0,mac=" SG_MAC
+                         "-netdev socket,id=n0,fd=%d %s"
+                         "-device sgnic,id=nic0,netdev=%s,mac=" SG_MAC
                          ",addr=04.0%s%s %s",
-                         lopt, sv[1], props ? "," : "", props ? props : "",
+                         lopt, sv[1],
+                         hub ? "-netdev hubport,id=h0,hubid=0,netdev=n0 "
+                               "-netdev hubport,id=h1,hubid=0 " : "",
+                         hub ? "h1" : "n0",
+                         props ? "," : "", props ? props : "",
                          extra ? extra : "");
     close(sv[1]);
     t->sock = sv[0];
@@ -110,14 +116,24 @@ static void sg_launch(Sg *t, const char *props, const char *extra)
     t->queues = q ? atoi(q + 7) : 2;
 }
 
-/* Boot and enable the device: memory, bus mastering, BAR 0, MSI-X. */
-static void sg_boot(Sg *t, const char *props)
+static void sg_launch(Sg *t, const char *props, const char *extra)
 {
-    sg_launch(t, props, NULL);
+    sg_launch_net(t, props, extra, false);
+}
+
+/* Boot and enable the device: memory, bus mastering, BAR 0, MSI-X. */
+static void sg_boot_net(Sg *t, const char *props, bool hub)
+{
+    sg_launch_net(t, props, NULL, hub);
     qpci_device_enable(t->dev);
     t->bar = qpci_iomap(t->dev, SGNIC_BAR_REGS, NULL);
     qpci_msix_enable(t->dev);
     t->msix_sink = guest_alloc(&t->alloc, 4096);
+}
+
+static void sg_boot(Sg *t, const char *props)
+{
+    sg_boot_net(t, props, false);
 }
 
 static void sg_shutdown(Sg *t)
@@ -1057,6 +1073,43 @@ static void test_rx_backpressure(void)
     qtest_memread(t.qts, mem, got, sizeof(got));
     g_assert(!memcmp(got, f, sizeof(f)));
     g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_PKTS), ==, 2);
+    sg_shutdown(&t);
+}
+
+/*
+ * Frames held back while the ring is dry arrive in their order also
+ * behind a hub.  There the first frame refused waits in the NIC's own
+ * queue and the next ones in the hub port's, and QEMU's flush empties the
+ * hub's first: the device must deliver its own queue before it.
+ */
+static void test_rx_backpressure_hub(void)
+{
+    Sg t;
+    Ring r;
+    uint8_t f[4][300], got[300];
+    uint64_t mem;
+    unsigned k;
+
+    sg_boot_net(&t, NULL, true);
+    rx_setup(&t, &r, 16);
+    mem = rx_post(&t, &r, 4, 2048, 0, false);
+    cwr(&t, r.chan, SGNIC_CH_TAIL, 1);
+    for (k = 0; k < 4; k++) {
+        make_raw(f[k], sizeof(f[k]), sg_mac, 40 + k);
+        wire_send(&t, f[k], sizeof(f[k]));
+        if (k == 0) {
+            wait_done(&t, &r, 0);
+        }
+    }
+    assert_not_done(&t, &r, 1);
+    ring_doorbell(&t, &r);
+    for (k = 0; k < 4; k++) {
+        wait_done(&t, &r, k);
+        qtest_memread(t.qts, mem + k * 2048, got, sizeof(got));
+        g_assert_cmpuint(desc_xfer(&t, &r, k), ==, sizeof(got));
+        g_assert(!memcmp(got, f[k], sizeof(got)));
+    }
+    g_assert_cmpuint(rd(&t, SGNIC_REG_STAT_RX_PKTS), ==, 4);
     sg_shutdown(&t);
 }
 
@@ -5966,6 +6019,7 @@ int main(int argc, char **argv)
     qtest_add_func("/sgnic/rx/multi-buffer", test_rx_multibuf);
     qtest_add_func("/sgnic/rx/csum", test_rx_csum);
     qtest_add_func("/sgnic/rx/backpressure", test_rx_backpressure);
+    qtest_add_func("/sgnic/rx/backpressure-hub", test_rx_backpressure_hub);
     qtest_add_func("/sgnic/compl/writeback", test_compl_writeback);
     qtest_add_func("/sgnic/compl/interrupt", test_compl_interrupt);
     qtest_add_func("/sgnic/compl/both", test_compl_both);
