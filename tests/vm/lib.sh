@@ -28,9 +28,23 @@ pair_setup() {
 	wait_link
 }
 
+# Deleting the namespace returns the remote port to the root namespace,
+# but only once the kernel's netns cleanup work has run: that is
+# asynchronous and batched, and behind other namespaces dying (the upstream
+# python tests make several) it takes seconds.  Wait for the port to be
+# back whenever it was in the namespace, so the next step finds it.
 pair_teardown() {
+	local i had=0
+	$IP -n "$PEER_NS" link show "$REMOTE_IF" >/dev/null 2>&1 && had=1
 	$IP netns del "$PEER_NS" 2>/dev/null
 	sleep 0.5
+	[ "$had" = 1 ] || return 0
+	for i in $(seq 1 150); do
+		[ -e "/sys/class/net/$REMOTE_IF" ] && return 0
+		sleep 0.1
+	done
+	echo "pair_teardown: $REMOTE_IF is not back in the root namespace after 15 s" >&2
+	return 1
 }
 
 # Wait until both ends report carrier and can reach each other.
