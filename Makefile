@@ -84,6 +84,9 @@ bench-insns: qemu module ## guest instructions per round trip, datagram and GB, 
 	@CONFIGS="$(CONFIGS)" scripts/bench.sh --insns --smp 1 --reps $(or $(REPS),2) --secs $(or $(SECS),3) \
 		--tests rr64,udp64,tcp1500_tx,tcp1500_rx
 
+bench-vm2vm: qemu module ## two guests in two QEMU processes over -netdev stream: TCP, UDP 64B, RR per NIC model (REPS=n SECS=s CONFIGS=..)
+	@REPS="$(or $(REPS),3)" SECS="$(or $(SECS),5)" CONFIGS="$(CONFIGS)" scripts/bench-vm2vm.sh
+
 stress: setup ## every qtest under ASan+UBSan in its own QEMU build, stress/random at 100k operations
 	@scripts/stress-asan.sh
 
@@ -112,4 +115,4 @@ clean: ## remove build/ and module objects (the cache stays)
 distclean: clean ## also remove the QEMU build in the cache
 	@$(ENV); rm -rf "$$SGNIC_QEMU_BUILD"
 
-.PHONY: help setup qemu module tools all demo demo2 migrate vm test unit qtest vmtest multitest selftest soak debug-kernel bench bench-insns stress fuzz fuzz-replay fuzz-coverage fuzz-seeds install checkpatch clean distclean
+.PHONY: help setup qemu module tools all demo demo2 migrate vm test unit qtest vmtest multitest selftest soak debug-kernel bench bench-insns bench-vm2vm stress fuzz fuzz-replay fuzz-coverage fuzz-seeds install checkpatch clean distclean
