@@ -4,7 +4,8 @@
 # Link down and up from QEMU's side (QMP set_link, sent from inside the
 # guest over tests/selftests/qmp-guest.sh): the carrier follows, traffic
 # stops and resumes, the link_changes counter counts, and traffic in
-# flight across a flap still arrives whole.
+# flight across a flap still arrives whole.  And the topology helper's
+# teardown returns the remote port whatever runs in its namespace.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -74,5 +75,33 @@ t_flap_under_traffic() {
 	echo "link_changes now $(stat_of link_changes)"
 }
 ksft_case flap_under_traffic
+
+# The harness's own teardown: the remote port must come back to the root
+# namespace even while a process started in netns "peer" still runs there
+# (a daemon a test leaves keeps the namespace alive after "ip netns del",
+# and the port with it: every later program then lost eth1).
+t_teardown_with_peer_process() {
+	local pid rc=0
+	pair_setup || return 1
+	# ip execs the command: $! is the holder itself; its output goes
+	# nowhere, or the harness would wait for it to close the case's output
+	$IP netns exec "$PEER_NS" sleep 600 >/dev/null 2>&1 &
+	pid=$!
+	sleep 0.2
+	pair_teardown || rc=1
+	if [ -e "/sys/class/net/$REMOTE_IF" ]; then
+		echo "$REMOTE_IF back in the root namespace"
+	else
+		echo "$REMOTE_IF did not come back while a process held the namespace"
+		rc=1
+	fi
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	wait_for "[ -e /sys/class/net/$REMOTE_IF ]" 150 || return 1
+	$IP addr flush dev "$LOCAL_IF"
+	pair_setup || return 1
+	return $rc
+}
+ksft_case teardown_with_peer_process
 
 ksft_run "$@"

@@ -28,14 +28,18 @@ pair_setup() {
 	wait_link
 }
 
-# Deleting the namespace returns the remote port to the root namespace,
-# but only once the kernel's netns cleanup work has run: that is
-# asynchronous and batched, and behind other namespaces dying (the upstream
-# python tests make several) it takes seconds.  Wait for the port to be
-# back whenever it was in the namespace, so the next step finds it.
+# The remote port goes back to the root namespace before the namespace is
+# deleted.  Deleting it alone would return the port only once the kernel's
+# batched netns cleanup has run, which behind other dying namespaces (the
+# upstream python tests make several) takes seconds, and never while a
+# process started in the namespace (a daemon a test left) still holds it.
+# Moving it is synchronous; the wait covers a move that failed.
 pair_teardown() {
 	local i had=0
-	$IP -n "$PEER_NS" link show "$REMOTE_IF" >/dev/null 2>&1 && had=1
+	if $IP -n "$PEER_NS" link show "$REMOTE_IF" >/dev/null 2>&1; then
+		had=1
+		$IP -n "$PEER_NS" link set "$REMOTE_IF" netns 1 2>/dev/null
+	fi
 	$IP netns del "$PEER_NS" 2>/dev/null
 	sleep 0.5
 	[ "$had" = 1 ] || return 0
