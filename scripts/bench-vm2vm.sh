@@ -99,10 +99,12 @@ python3 - "$run" "$configs" "$secs" "$link" <<'EOF' | tee "$run/report.txt"
 import json, re, statistics, sys, glob, os
 
 run, configs, secs, link = sys.argv[1], sys.argv[2].split(), sys.argv[3], sys.argv[4]
+# test, its @@RES key (rr64: rr_done over secs), scale, column
 tests = [("tcp_ab", "bps", 1e-6, "TCP a->b (Mbit/s)"),
          ("tcp_ba", "bps", 1e-6, "TCP b->a (Mbit/s)"),
          ("udp64", "pps", 1e-3, "UDP 64B (kpps)"),
-         ("rr64", "rr", 1.0, "round trips/s")]
+         ("rr64", None, 1.0, "round trips/s")]
+key = {t[0]: t[1] for t in tests}
 res = {c: {t[0]: [] for t in tests} for c in configs}
 for c in configs:
     for log in sorted(glob.glob(os.path.join(run, "raw", "r*-%s.a.log" % c))):
@@ -112,10 +114,8 @@ for c in configs:
                 continue
             kv = dict(p.split("=", 1) for p in m.group(2).split() if "=" in p)
             try:
-                if m.group(1) == "rr64":
-                    v = float(kv["rr_done"]) / float(kv["secs"])
-                else:
-                    v = float(kv[{"tcp_ab": "bps", "tcp_ba": "bps", "udp64": "pps"}[m.group(1)]])
+                k = key[m.group(1)]
+                v = float(kv[k]) if k else float(kv["rr_done"]) / float(kv["secs"])
             except (KeyError, ValueError, ZeroDivisionError):
                 continue
             res[c][m.group(1)].append(v)

@@ -28,7 +28,6 @@ b) me=10.99.3.2 other=10.99.3.1 ;;
 *) echo "usage: tests/bench/vm2vm-guest.sh a|b SECS [sgnic MAP COMPL]" >&2; exit 2 ;;
 esac
 dev=$LOCAL_IF
-sync_port=5990
 JQ="jq -M -r"
 
 err() { echo "@@ERR $*"; }
@@ -49,18 +48,11 @@ $IP link set "$dev" up
 if [ "$role" = b ]; then
 	iperf3 -s -D -p 5201 >/dev/null 2>&1
 	# serve until a says it is done (or 15 minutes)
-	timeout 900 socat -u "TCP-LISTEN:$sync_port,reuseaddr" STDOUT 2>/dev/null | grep -q "done"
+	link_wait_done 900
 	exit 0
 fi
 
-up=1
-for _ in $(seq 1 600); do
-	if ping -q -c 1 -W 1 "$other" >/dev/null 2>&1; then
-		up=0
-		break
-	fi
-done
-if [ "$up" != 0 ]; then
+if ! link_wait_reachable "$other"; then
 	err "$other not reachable"
 	exit 1
 fi
@@ -101,10 +93,6 @@ tcp tcp_ab
 tcp tcp_ba -R
 udp udp64
 rr rr64
-# b's listener may not be up yet: retry
-for _ in $(seq 1 100); do
-	echo "done" | socat -u STDIN "TCP:$other:$sync_port,connect-timeout=1" 2>/dev/null && break
-	sleep 0.2
-done
+link_tell_done "$other" 100
 echo "@@DONE"
 exit 0

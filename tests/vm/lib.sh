@@ -51,6 +51,37 @@ pair_teardown() {
 	return 1
 }
 
+# ---- two guests linked across QEMU processes (scripts/vm.sh --link) ----------
+# The guests share nothing but the link; they pace each other with a "done"
+# word on a TCP port (LINK_SYNC_PORT).
+LINK_SYNC_PORT=5990
+
+# Wait until HOST answers a ping (the other guest may still be booting):
+# up to TRIES seconds (default 600).
+link_wait_reachable() {
+	local _
+	for _ in $(seq 1 "${2:-600}"); do
+		ping -q -c 1 -W 1 "$1" >/dev/null 2>&1 && return 0
+	done
+	return 1
+}
+
+# Wait (up to SECONDS) for the other guest's "done".
+link_wait_done() {
+	timeout "$1" socat -u "TCP-LISTEN:$LINK_SYNC_PORT,reuseaddr" STDOUT 2>/dev/null | grep -q "done"
+}
+
+# Tell HOST we are done; its listener may not be up yet: TRIES attempts
+# 0.2 s apart (default 600).
+link_tell_done() {
+	local _
+	for _ in $(seq 1 "${2:-600}"); do
+		echo "done" | socat -u STDIN "TCP:$1:$LINK_SYNC_PORT,connect-timeout=1" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 # Wait until both ends report carrier and can reach each other.
 wait_link() {
 	local i

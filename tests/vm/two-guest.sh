@@ -24,7 +24,6 @@ b) me=10.99.2.2 other=10.99.2.1 ;;
 *) echo "usage: tests/vm/two-guest.sh a|b [IPERF_SECONDS]" >&2; exit 2 ;;
 esac
 dev=$LOCAL_IF
-sync_port=5990
 fails=0
 
 say() { printf '\n== [%s] %s\n' "$role" "$*"; }
@@ -35,21 +34,6 @@ result() {
 		echo "two-guest: not ok $2"
 		fails=$((fails + 1))
 	fi
-}
-
-# Wait (up to SECONDS) for the other guest's "done" on the sync port.
-wait_other() {
-	timeout "$1" socat -u "TCP-LISTEN:$sync_port,reuseaddr" STDOUT 2>/dev/null | grep -q done
-}
-
-# Tell the other guest we are done; its listener may not be up yet.
-tell_other() {
-	local i
-	for i in $(seq 1 600); do
-		echo done | socat -u STDIN "TCP:$other:$sync_port,connect-timeout=1" 2>/dev/null && return 0
-		sleep 0.2
-	done
-	return 1
 }
 
 # iperf3 to the other guest: Mbit/s received, or nothing.
@@ -70,13 +54,8 @@ $IP link set "$dev" up
 iperf3 -s -D -p 5201 >/dev/null 2>&1
 
 say "waiting for $other (the other guest may still be booting)"
-up=1
-for i in $(seq 1 600); do
-	if ping -q -c 1 -W 1 "$other" >/dev/null 2>&1; then
-		up=0
-		break
-	fi
-done
+up=0
+link_wait_reachable "$other" || up=1
 result "$up" "reach $other"
 [ "$up" = 0 ] || exit "$fails"
 
@@ -88,7 +67,7 @@ result $? "ping $other, no loss"
 
 if [ "$role" = b ]; then
 	say "waiting for a's iperf3 run"
-	wait_other 600
+	link_wait_done 600
 	result $? "a finished its run"
 fi
 say "iperf3 $me -> $other, $secs s"
@@ -96,11 +75,11 @@ mbps=$(iperf_to_other)
 echo "${mbps:-no result} Mbit/s"
 [ -n "$mbps" ] && [ "$mbps" -gt 0 ]
 result $? "iperf3 $role -> other: ${mbps:-0} Mbit/s"
-tell_other
+link_tell_done "$other"
 result $? "told the other guest"
 if [ "$role" = a ]; then
 	say "waiting for b's iperf3 run"
-	wait_other 600
+	link_wait_done 600
 	result $? "b finished its run"
 fi
 
